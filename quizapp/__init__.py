@@ -1,0 +1,49 @@
+"""The contest platform: create_app() wires extensions, blueprints and CLI; nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from . import config as config_module
+from .config import ROOT
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. No database work, no network, no prompts happen here."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(config_module.build(app.instance_path, config))
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import auth, cli, security, templating
+    from .database import configure_sqlite
+    from .extensions import csrf, db, migrate
+    from .views import errors
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    auth.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .views import console, main, staff_auth
+
+    for module in (main, staff_auth, console):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,65 @@
+"""Who is signed in: one Flask-Login session for participants and staff, told apart by id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_login import current_user
+
+from .extensions import db, login_manager
+from .models import Participant, StaffUser
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "staff_auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.user_loader(load_user)
+    app.context_processor(lambda: {"staff_user": current_staff()})
+
+
+def load_user(user_id: str) -> Participant | StaffUser | None:
+    kind, _, raw = user_id.partition(":")
+    if not raw.isdigit():
+        return None
+    if kind == "s":
+        staff = db.session.get(StaffUser, int(raw))
+        return staff if staff is not None and staff.active else None
+    if kind == "p":
+        return db.session.get(Participant, int(raw))
+    return None
+
+
+def current_staff() -> StaffUser | None:
+    """The signed-in staff user, or None for anonymous users and participants."""
+    user = current_user._get_current_object()
+    return user if isinstance(user, StaffUser) else None
+
+
+def current_participant() -> Participant | None:
+    """The signed-in participant, or None for anonymous users and staff."""
+    user = current_user._get_current_object()
+    return user if isinstance(user, Participant) else None
+
+
+def staff_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Anonymous users go to the staff login; signed-in users without the role get 403."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            staff = current_staff()
+            if staff is None:
+                if current_user.is_authenticated:
+                    abort(403)
+                return redirect(url_for("staff_auth.login", next=request.full_path))
+            if roles and staff.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

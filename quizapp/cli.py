@@ -1,0 +1,83 @@
+"""flask commands for what organisers script: registry, staff accounts, demo data."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .domain.registry import parse_registry
+from .extensions import db
+from .models import STAFF_ROLES, utcnow
+from .services import registry as registry_service
+from .services import staff as staff_service
+from .services.errors import ServiceError
+
+registry_cli = AppGroup("registry", help="Danh mục phường và cơ quan, đơn vị.")
+staff_cli = AppGroup("staff", help="Tài khoản ban tổ chức.")
+demo_cli = AppGroup("demo", help="Dữ liệu mẫu cho máy mới.")
+
+PASSWORD_ENV = "QUIZAPP_STAFF_PASSWORD"
+DEMO_PASSWORD_ENV = "QUIZAPP_DEMO_PASSWORD"
+
+
+def fail(lines: list[str]) -> None:
+    """Print every problem to stderr and exit non-zero; nothing has been committed."""
+    db.session.rollback()
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(1)
+
+
+@registry_cli.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def registry_load(path: Path) -> None:
+    """Load (upsert) wards and organisations from a registry YAML FILE, all or nothing."""
+    registry, errors = parse_registry(path.read_bytes(), str(path))
+    if errors or registry is None:
+        fail([*errors, f"{path}: {len(errors)} lỗi, không ghi gì vào cơ sở dữ liệu."])
+    summary = registry_service.load_registry(registry, now=utcnow())
+    db.session.commit()
+    for line in summary.lines():
+        click.echo(line)
+
+
+@staff_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(STAFF_ROLES), required=True)
+@click.option("--name", "full_name", default="", help="Họ và tên hiển thị.")
+def staff_create(username: str, role: str, full_name: str) -> None:
+    """Create a staff account; the password comes from $QUIZAPP_STAFF_PASSWORD or a prompt."""
+    password = os.environ.get(PASSWORD_ENV) or click.prompt(
+        "Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu"
+    )
+    try:
+        staff = staff_service.create_staff(username, password, role, full_name)
+    except ServiceError as exc:
+        fail([f"Lỗi: {exc.message}"])
+    db.session.commit()
+    click.echo(f"Đã tạo tài khoản {staff.username} ({staff.role}).")
+
+
+@demo_cli.command("staff")
+def demo_staff() -> None:
+    """Create the demo organiser `demo` once, printing its password the one time it is made."""
+    if staff_service.find_staff("demo") is not None:
+        click.echo("Tài khoản ban tổ chức mẫu “demo” đã có sẵn.")
+        return
+    password = os.environ.get(DEMO_PASSWORD_ENV) or secrets.token_urlsafe(12)
+    staff_service.create_staff("demo", password, "organiser", "Ban tổ chức (mẫu)")
+    db.session.commit()
+    click.echo("Đã tạo tài khoản ban tổ chức mẫu.")
+    click.echo(f"  Tên đăng nhập: demo   Mật khẩu: {password}")
+    click.echo("  (Mật khẩu chỉ hiện một lần; hãy ghi lại.)")
+
+
+def init_app(app: Flask) -> None:
+    for group in (registry_cli, staff_cli, demo_cli):
+        app.cli.add_command(group)

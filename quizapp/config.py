@@ -1,0 +1,109 @@
+"""Configuration: defaults, then the environment, then the dict a test passes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+ENV_PREFIX = "QUIZAPP_"
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """The embedded defaults: SQLite under instance/, development settings."""
+    return {
+        "ENV_NAME": "development",
+        "SECRET_KEY": DEV_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'quizapp.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "SQLITE_BUSY_TIMEOUT_MS": 15000,
+        "PG_POOL_SIZE": 10,
+        "PG_MAX_OVERFLOW": 5,
+        "TIMEZONE": "Asia/Ho_Chi_Minh",
+        "SITE_NAME": "Thi trực tuyến tìm hiểu Luật Thi đua, khen thưởng",
+        "ORGANISER_NAME": "Hội đồng Thi đua – Khen thưởng",
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def _parse(value: str) -> Any:
+    """Environment values are JSON when they parse as JSON (numbers, true), else text."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def from_environment(environ: dict[str, str]) -> dict[str, Any]:
+    """QUIZAPP_* variables (prefix stripped), DATABASE_URL and SECRET_KEY."""
+    found: dict[str, Any] = {}
+    for key, value in environ.items():
+        if key.startswith(ENV_PREFIX) and len(key) > len(ENV_PREFIX):
+            found[key[len(ENV_PREFIX) :]] = _parse(value)
+    if environ.get("DATABASE_URL"):
+        found["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
+    if environ.get("SECRET_KEY"):
+        found["SECRET_KEY"] = environ["SECRET_KEY"]
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept postgres:// and postgresql:// and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def engine_options(config: dict[str, Any]) -> dict[str, Any]:
+    """Pool settings: pre-ping so a restarted database is survived; sized pool on PostgreSQL."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options.update(
+            pool_size=config["PG_POOL_SIZE"],
+            max_overflow=config["PG_MAX_OVERFLOW"],
+            pool_recycle=1800,
+            pool_timeout=10,
+        )
+    options.update(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    return options
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or inconsistent; the app refuses to start."""
+
+
+def check(config: dict[str, Any]) -> None:
+    """Refuse settings that must never reach production."""
+    if config["ENV_NAME"] == "production":
+        if config["SECRET_KEY"] in (DEV_SECRET_KEY, "", None):
+            raise ConfigError(
+                "SECRET_KEY is the development key: set a long random SECRET_KEY in production."
+            )
+        if len(str(config["SECRET_KEY"])) < 32:
+            raise ConfigError("SECRET_KEY is too short for production (at least 32 characters).")
+
+
+def build(instance_path: str, test_config: dict[str, Any] | None) -> dict[str, Any]:
+    """Merge defaults, environment and the test dict, then validate."""
+    config = defaults(instance_path)
+    config.update(from_environment(dict(os.environ)))
+    config.update(test_config or {})
+    if config["ENV_NAME"] == "production":
+        config.setdefault("SESSION_COOKIE_SECURE", True)
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config)
+    check(config)
+    return config

@@ -1,0 +1,36 @@
+"""Vietnamese presentation of dates and numbers: dd/mm/yyyy in Vietnam's time, 1.234,5."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local_time(moment: datetime, tz: ZoneInfo = VN_TZ) -> datetime:
+    """An aware instant shown in the given zone (Vietnam by default)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: timestamps must be aware")
+    return moment.astimezone(tz)
+
+
+def format_datetime(moment: datetime | None, tz: ZoneInfo = VN_TZ, seconds: bool = False) -> str:
+    """dd/mm/yyyy HH:MM (or HH:MM:SS) in Vietnam's time; empty for None."""
+    if moment is None:
+        return ""
+    pattern = "%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M"
+    return local_time(moment, tz).strftime(pattern)
+
+
+def format_date(moment: datetime | None, tz: ZoneInfo = VN_TZ) -> str:
+    """dd/mm/yyyy in Vietnam's time; empty for None."""
+    return "" if moment is None else local_time(moment, tz).strftime("%d/%m/%Y")
+
+
+def format_number(value: float | int | None, decimals: int = 0) -> str:
+    """Vietnamese digit grouping: 1.234.567 and 1.234,5."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -1,0 +1,266 @@
+"""Hostile-input-safe YAML: compose only, with size, alias and expansion caps and line numbers."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_BYTES = 2_000_000
+MAX_ALIASES = 50
+# Nodes counted as if every alias were expanded: bounds any walk over the tree.
+MAX_EXPANDED_NODES = 500_000
+MAX_DEPTH = 64
+
+_STD = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = frozenset(_STD + t for t in ("str", "int", "float", "bool", "null", "seq", "map"))
+_TRUE = frozenset(("true", "yes", "on"))
+
+
+class YamlProblem(NamedTuple):
+    """A problem found while reading YAML, with its 1-based line."""
+
+    line: int
+    message: str
+
+
+class _Refused(yaml.YAMLError):
+    """Raised by the composer when a document breaks one of the caps."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A SafeLoader used for composition only, counting aliases, depth and expanded size."""
+
+    def __init__(self, stream: str, max_aliases: int) -> None:
+        super().__init__(stream)
+        self._max_aliases = max_aliases
+        self._aliases = 0
+        self._depth = 0
+        self._expanded = 0
+        self._weights: dict[int, int] = {}
+
+    def _grow(self, amount: int, line: int) -> None:
+        self._expanded += amount
+        if self._expanded > MAX_EXPANDED_NODES:
+            raise _Refused(line, "tệp YAML quá phức tạp khi mở rộng các tham chiếu (alias)")
+
+    def _compose_alias(self) -> Node:
+        event = self.get_event()
+        at = event.start_mark.line + 1
+        self._aliases += 1
+        if self._aliases > self._max_aliases:
+            raise _Refused(at, f"quá nhiều tham chiếu YAML (alias), tối đa {self._max_aliases}")
+        node = self.anchors.get(event.anchor)
+        if node is None:
+            raise _Refused(at, f"tham chiếu YAML không xác định: *{event.anchor}")
+        if id(node) not in self._weights:
+            raise _Refused(at, f"tham chiếu YAML vòng tròn: *{event.anchor}")
+        self._grow(self._weights[id(node)], at)
+        return node
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            return self._compose_alias()
+        event = self.peek_event()
+        at = event.start_mark.line + 1
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(at, f"cấu trúc YAML lồng nhau quá sâu (tối đa {MAX_DEPTH} cấp)")
+        start = self._expanded
+        node = super().compose_node(parent, index)
+        self._depth -= 1
+        if node.tag not in _ALLOWED_TAGS:
+            raise _Refused(at, _tag_message(node.tag))
+        self._grow(1, at)
+        if event.anchor is not None:
+            self._weights[id(node)] = self._expanded - start
+        return node
+
+
+def _tag_message(tag: str) -> str:
+    if tag == _STD + "merge":
+        return "không hỗ trợ khóa gộp «<<» của YAML"
+    shown = "!!" + tag[len(_STD) :] if tag.startswith(_STD) else tag
+    return f"thẻ YAML không được phép: {shown}"
+
+
+def _decode(data: bytes | str, max_bytes: int) -> tuple[str | None, YamlProblem | None]:
+    if len(data) > max_bytes:
+        size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+        if size > max_bytes:
+            return None, YamlProblem(1, f"tệp quá lớn ({size:,} byte, tối đa {max_bytes:,} byte)")
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            at = data[: exc.start].count(b"\n") + 1
+            return None, YamlProblem(at, "tệp không được mã hóa UTF-8 (có byte không hợp lệ)")
+    return data.removeprefix("\ufeff"), None
+
+
+# PyYAML's messages, in the words an organiser editing a file understands.
+_TRANSLATIONS = (
+    (
+        "mapping values are not allowed",
+        "dấu «:» không được phép ở đây (văn bản có «: » cần đặt trong dấu ngoặc kép)",
+    ),
+    ("could not find expected ':'", "thiếu dấu «:» sau khóa"),
+    (
+        "that cannot start any token",
+        "có ký tự không thể mở đầu một giá trị (hãy đặt văn bản trong dấu ngoặc kép)",
+    ),
+    ("tab", "không dùng ký tự tab để thụt lề"),
+    ("expected a single document", "tệp chỉ được chứa một tài liệu YAML (bỏ dấu «---» thừa)"),
+    ("duplicate anchor", "tên neo (anchor) bị trùng"),
+    ("unknown escape character", "ký tự thoát không hợp lệ trong chuỗi đặt trong ngoặc kép"),
+    ("end of stream", "tệp kết thúc đột ngột (có thể thiếu dấu ngoặc đóng)"),
+    ("expected ',' or ']'", "thiếu dấu «,» hoặc «]»"),
+    ("expected ',' or '}'", "thiếu dấu «,» hoặc «}»"),
+    ("expected <block end>", "thụt lề không đúng"),
+    ("did not find expected", "thụt lề không đúng hoặc thiếu dấu «-»"),
+)
+
+
+def _translate(problem: str) -> str:
+    for needle, words in _TRANSLATIONS:
+        if needle in problem:
+            return words
+    return f"cú pháp không hợp lệ ({problem})" if problem else "cú pháp không hợp lệ"
+
+
+def _error_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
+    if isinstance(exc, _Refused):
+        return YamlProblem(exc.line, exc.message)
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        detail = _translate(exc.problem or exc.context or "")
+        return YamlProblem(exc.problem_mark.line + 1, f"lỗi cú pháp YAML: {detail}")
+    if isinstance(exc, yaml.reader.ReaderError):
+        at = text[: exc.position].count("\n") + 1
+        return YamlProblem(at, f"ký tự không được phép trong YAML: U+{exc.character:04X}")
+    return YamlProblem(1, f"lỗi cú pháp YAML: {exc}")
+
+
+def load(
+    data: bytes | str, *, max_bytes: int = MAX_BYTES, max_aliases: int = MAX_ALIASES
+) -> tuple[Node | None, list[YamlProblem]]:
+    """Compose one YAML document into nodes; refuse oversize, non-UTF-8 and bomb-like input."""
+    text, problem = _decode(data, max_bytes)
+    if text is None:
+        return None, [problem] if problem else []
+    try:
+        loader = _BoundedLoader(text, max_aliases)
+    except yaml.YAMLError as exc:  # the reader checks for unprintable characters up front
+        return None, [_error_problem(exc, text)]
+    try:
+        return loader.get_single_node(), []
+    except yaml.YAMLError as exc:
+        return None, [_error_problem(exc, text)]
+    finally:
+        loader.dispose()
+
+
+def line(node: Node) -> int:
+    """The 1-based line where the node starts."""
+    return node.start_mark.line + 1
+
+
+def is_scalar(node: Node | None) -> bool:
+    return isinstance(node, ScalarNode)
+
+
+def is_sequence(node: Node | None) -> bool:
+    return isinstance(node, SequenceNode)
+
+
+def is_mapping(node: Node | None) -> bool:
+    return isinstance(node, MappingNode)
+
+
+def is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _STD + "null"
+
+
+def normalise(text: str) -> str:
+    """NFC-normalise and strip surrounding white space."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def scalar(node: Node) -> str:
+    """The text of a scalar node as written (NFC, stripped); a null is the empty string."""
+    if not isinstance(node, ScalarNode):
+        raise TypeError("not a scalar node")
+    return "" if is_null(node) else normalise(node.value)
+
+
+def as_bool(node: Node) -> bool | None:
+    """A YAML boolean (true/false, yes/no, on/off) written without quotes, else None."""
+    if isinstance(node, ScalarNode) and node.tag == _STD + "bool":
+        return node.value.lower() in _TRUE
+    return None
+
+
+def as_int(node: Node) -> int | None:
+    """A YAML integer written without quotes, else None."""
+    if not (isinstance(node, ScalarNode) and node.tag == _STD + "int"):
+        return None
+    try:
+        return int(yaml.constructor.SafeConstructor().construct_yaml_int(node))
+    except (ValueError, TypeError):
+        return None
+
+
+def mapping_items(node: Node) -> Iterator[tuple[str, Node, Node]]:
+    """(key, key node, value node) for each entry whose key is a scalar."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode):
+                yield scalar(key_node), key_node, value_node
+
+
+def mapping_problems(node: Node) -> list[YamlProblem]:
+    """Keys that are not plain values, and keys given twice in the same mapping."""
+    problems: list[YamlProblem] = []
+    seen: dict[str, int] = {}
+    for key_node, _ in node.value if isinstance(node, MappingNode) else []:
+        if not isinstance(key_node, ScalarNode):
+            problems.append(YamlProblem(line(key_node), "khóa phải là một giá trị đơn"))
+            continue
+        key = scalar(key_node)
+        if key in seen:
+            message = f"khóa «{key}» bị lặp lại (đã có ở dòng {seen[key]})"
+            problems.append(YamlProblem(line(key_node), message))
+        else:
+            seen[key] = line(key_node)
+    return problems
+
+
+def sequence_items(node: Node) -> list[Node]:
+    """The items of a sequence node (empty for any other node)."""
+    return list(node.value) if isinstance(node, SequenceNode) else []
+
+
+def to_plain(node: Node) -> object:
+    """Plain Python values: scalars as their text, sequences as lists, mappings as dicts."""
+    if isinstance(node, SequenceNode):
+        return [to_plain(item) for item in node.value]
+    if isinstance(node, MappingNode):
+        return {key: to_plain(value) for key, _, value in mapping_items(node)}
+    return scalar(node)
+
+
+def describe(node: Node) -> str:
+    """A Vietnamese word for the node's shape, for error messages."""
+    if isinstance(node, SequenceNode):
+        return "một danh sách"
+    if isinstance(node, MappingNode):
+        return "một nhóm khóa: giá trị"
+    return "trống" if is_null(node) else f"«{scalar(node)}»"

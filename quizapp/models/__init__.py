@@ -1,0 +1,34 @@
+"""Typed ORM models; invariants are database constraints."""
+
+from .attempt import Answer, Attempt, AttemptQuestion
+from .bank import DIFFICULTIES, Question, QuestionVersion, Topic
+from .contest import PREDICTION_KINDS, ROUND_STATUSES, Contest, Round, RoundQuota
+from .people import PARTICIPANT_GROUPS, STAFF_ROLES, Participant, StaffUser
+from .records import AuditLog, Publication
+from .registry import Organisation, Ward
+from .types import UTCDateTime, utcnow
+
+__all__ = [
+    "DIFFICULTIES",
+    "PARTICIPANT_GROUPS",
+    "PREDICTION_KINDS",
+    "ROUND_STATUSES",
+    "STAFF_ROLES",
+    "Answer",
+    "Attempt",
+    "AttemptQuestion",
+    "AuditLog",
+    "Contest",
+    "Organisation",
+    "Participant",
+    "Publication",
+    "Question",
+    "QuestionVersion",
+    "Round",
+    "RoundQuota",
+    "StaffUser",
+    "Topic",
+    "UTCDateTime",
+    "Ward",
+    "utcnow",
+]

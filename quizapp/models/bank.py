@@ -1,0 +1,75 @@
+"""The question bank: topics, questions and their immutable versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+DIFFICULTIES = ("easy", "medium", "hard")
+
+
+class Topic(db.Model):
+    __tablename__ = "topics"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    chapter: Mapped[str | None] = mapped_column(String(8))
+
+
+class Question(db.Model):
+    """A stable question identity; its content lives in versions."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_versions.id", use_alter=True)
+    )
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    current_version: Mapped[QuestionVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+    versions: Mapped[list[QuestionVersion]] = relationship(
+        back_populates="question",
+        foreign_keys="QuestionVersion.question_id",
+        order_by="QuestionVersion.number",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Question {self.external_id}>"
+
+
+class QuestionVersion(db.Model):
+    """Immutable content of a question as shown at some time; attempts point here."""
+
+    __tablename__ = "question_versions"
+    __table_args__ = (
+        UniqueConstraint("question_id", "number"),
+        CheckConstraint("difficulty IN ('easy', 'medium', 'hard')", name="difficulty_known"),
+        CheckConstraint("correct_index >= 0 AND correct_index < 6", name="correct_index_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    choices: Mapped[list[str]] = mapped_column(JSON)
+    correct_index: Mapped[int]
+    topic_id: Mapped[str] = mapped_column(ForeignKey("topics.id"), index=True)
+    difficulty: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(String(300))
+    explanation: Mapped[str] = mapped_column(Text)
+    shuffle: Mapped[bool] = mapped_column(default=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    question: Mapped[Question] = relationship(back_populates="versions", foreign_keys=[question_id])
+    topic: Mapped[Topic] = relationship()

@@ -1,0 +1,101 @@
+"""Contests, their rounds and the drawing quotas of each round."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+ROUND_STATUSES = ("draft", "open", "closed", "review", "published", "archived")
+PREDICTION_KINDS = ("participants", "entries", "perfect_scores")
+DEFAULT_RANKING_POLICY = "score,time,prediction,submitted"
+
+
+class Contest(db.Model):
+    __tablename__ = "contests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    combine_rounds: Mapped[str] = mapped_column(String(16), default="sum")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    rounds: Mapped[list[Round]] = relationship(back_populates="contest", order_by="Round.number")
+
+
+class Round(db.Model):
+    """A timed round (đợt thi); its settings are the rules of the round."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "number"),
+        CheckConstraint("closes_at > opens_at", name="closes_after_opens"),
+        CheckConstraint("question_count > 0", name="question_count_positive"),
+        CheckConstraint("time_limit_seconds > 0", name="time_limit_positive"),
+        CheckConstraint("max_attempts IS NULL OR max_attempts > 0", name="max_attempts_positive"),
+        CheckConstraint("grace_seconds >= 0", name="grace_non_negative"),
+        CheckConstraint(
+            "status IN ('draft', 'open', 'closed', 'review', 'published', 'archived')",
+            name="status_known",
+        ),
+        CheckConstraint(
+            "prediction_kind IS NULL OR prediction_kind IN "
+            "('participants', 'entries', 'perfect_scores')",
+            name="prediction_kind_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    question_count: Mapped[int]
+    time_limit_seconds: Mapped[int]
+    max_attempts: Mapped[int | None]  # None: unlimited
+    shuffle_questions: Mapped[bool] = mapped_column(default=True)
+    shuffle_choices: Mapped[bool] = mapped_column(default=True)
+    prediction_kind: Mapped[str | None] = mapped_column(String(20))
+    prediction_actual: Mapped[int | None]
+    grace_seconds: Mapped[int] = mapped_column(default=30)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    ranking_policy: Mapped[str] = mapped_column(String(120), default=DEFAULT_RANKING_POLICY)
+    prize_tiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    collective_prizes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    board_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    contest: Mapped[Contest] = relationship(back_populates="rounds")
+    quotas: Mapped[list[RoundQuota]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="RoundQuota.id"
+    )
+
+
+class RoundQuota(db.Model):
+    """How many questions a round draws from one topic and/or difficulty."""
+
+    __tablename__ = "round_quotas"
+    __table_args__ = (
+        UniqueConstraint("round_id", "topic_id", "difficulty"),
+        CheckConstraint("count > 0", name="count_positive"),
+        CheckConstraint(
+            "difficulty IS NULL OR difficulty IN ('easy', 'medium', 'hard')",
+            name="difficulty_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    topic_id: Mapped[str | None] = mapped_column(ForeignKey("topics.id"))
+    difficulty: Mapped[str | None] = mapped_column(String(8))
+    count: Mapped[int]
+
+    round: Mapped[Round] = relationship(back_populates="quotas")

@@ -1,0 +1,74 @@
+"""Accounts: participants (public) and staff users (organisers, admins)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .registry import Organisation, Ward
+from .types import UTCDateTime, utcnow
+
+PARTICIPANT_GROUPS = ("civil_servant", "worker", "student", "resident")
+STAFF_ROLES = ("organiser", "admin")
+
+
+class Participant(UserMixin, db.Model):
+    __tablename__ = "participants"
+    __table_args__ = (
+        CheckConstraint(
+            "grp IN ('civil_servant', 'worker', 'student', 'resident')", name="grp_known"
+        ),
+        CheckConstraint("birth_year BETWEEN 1900 AND 2100", name="birth_year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    cccd: Mapped[str | None] = mapped_column(String(12), unique=True)
+    birth_year: Mapped[int]
+    ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    grp: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    is_organiser_staff: Mapped[bool] = mapped_column(default=False)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    ward: Mapped[Ward] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+
+    def get_id(self) -> str:
+        return f"p:{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.id}>"
+
+
+class StaffUser(UserMixin, db.Model):
+    __tablename__ = "staff_users"
+    __table_args__ = (CheckConstraint("role IN ('organiser', 'admin')", name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    def get_id(self) -> str:
+        return f"s:{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<StaffUser {self.username}>"

@@ -1,0 +1,26 @@
+"""Domain errors raised by services; views map them to HTTP responses in one place."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A refused use-case: a stable code, a Vietnamese message and the HTTP status it maps to."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+class Forbidden(ServiceError):
+    status = 403

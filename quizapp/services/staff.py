@@ -1,0 +1,54 @@
+"""Staff accounts: creation and sign-in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import STAFF_ROLES, StaffUser
+from ..security import hash_password, verify_password
+from .errors import Conflict, ServiceError
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def create_staff(username: str, password: str, role: str, full_name: str = "") -> StaffUser:
+    """Create an organiser or admin; the username is unique, the password long enough."""
+    username = username.strip().lower()
+    if role not in STAFF_ROLES:
+        raise ServiceError("bad_role", f"Vai trò không hợp lệ: {role}.")
+    if not username:
+        raise ServiceError("bad_username", "Tên đăng nhập không được để trống.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(
+            "weak_password", f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự."
+        )
+    staff = StaffUser(
+        username=username,
+        full_name=full_name.strip() or username,
+        role=role,
+        password_hash=hash_password(password),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(staff)
+    except IntegrityError as exc:
+        raise Conflict("username_taken", f"Tên đăng nhập “{username}” đã tồn tại.") from exc
+    return staff
+
+
+def find_staff(username: str) -> StaffUser | None:
+    return db.session.scalar(
+        db.select(StaffUser).where(StaffUser.username == username.strip().lower())
+    )
+
+
+def authenticate_staff(username: str, password: str, now: datetime) -> StaffUser | None:
+    """The active staff user with these credentials, or None (same answer for every failure)."""
+    staff = find_staff(username)
+    if staff is None or not staff.active or not verify_password(staff.password_hash, password):
+        return None
+    staff.last_login_at = now
+    return staff

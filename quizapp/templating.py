@@ -1,0 +1,22 @@
+"""Jinja filters and globals: Vietnamese dates and numbers, the site's name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from .domain import formatting
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["vn_datetime"] = formatting.format_datetime
+    app.jinja_env.filters["vn_date"] = formatting.format_date
+    app.jinja_env.filters["vn_number"] = formatting.format_number
+
+    @app.context_processor
+    def site_globals() -> dict[str, Any]:
+        return {
+            "site_name": app.config["SITE_NAME"],
+            "organiser_name": app.config["ORGANISER_NAME"],
+        }

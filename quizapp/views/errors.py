@@ -1,0 +1,46 @@
+"""Error pages in Vietnamese; the 500 handler rolls the session back."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+
+MESSAGES = {
+    400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ. Vui lòng thử lại."),
+    403: ("Không có quyền truy cập", "Bạn không có quyền xem trang này."),
+    404: ("Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc đã được chuyển đi."),
+    405: ("Thao tác không được phép", "Thao tác này không được hỗ trợ tại địa chỉ này."),
+    413: ("Tệp quá lớn", "Dữ liệu gửi lên vượt quá dung lượng cho phép."),
+    429: ("Quá nhiều yêu cầu", "Bạn thao tác quá nhanh. Vui lòng chờ một lát rồi thử lại."),
+    500: ("Lỗi hệ thống", "Đã xảy ra lỗi ngoài ý muốn. Vui lòng thử lại sau ít phút."),
+    503: ("Hệ thống đang bận", "Hệ thống tạm thời chưa phục vụ được. Vui lòng thử lại sau."),
+}
+
+
+def render_error(status: int, detail: str | None = None):
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    return render_template(
+        "errors/error.html", status=status, title=title, message=detail or message
+    ), status
+
+
+def handle_http_error(error: HTTPException):
+    return render_error(error.code or 500)
+
+
+def handle_csrf_error(error: CSRFError):
+    return render_error(
+        400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
+    )
+
+
+def handle_internal_error(error: Exception):
+    db.session.rollback()
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(500, handle_internal_error)

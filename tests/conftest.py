@@ -1,0 +1,236 @@
+"""Fixtures are the test API: app (fresh database, no pushed context), client, runner, builders.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. The schema
+is built once per run by the real migrations; each test then starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from quizapp import create_app
+from quizapp.config import normalise_database_url
+from quizapp.extensions import db
+from quizapp.models import Organisation, Participant, StaffUser, Ward
+from quizapp.security import hash_password
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+REQUIRE_PG = os.environ.get("QUIZAPP_TEST_REQUIRE_PG") == "1"
+FIXED_NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+TEST_PASSWORD = "mat-khau-thu-nghiem"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if REQUIRE_PG and not PG_URL:
+        raise pytest.UsageError("QUIZAPP_TEST_REQUIRE_PG=1 but TEST_DATABASE_URL is not set")
+    backend = "postgresql" if PG_URL else "sqlite"
+    config.stash[BACKEND_KEY] = backend
+
+
+BACKEND_KEY = pytest.StashKey[str]()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database backend: {config.stash[BACKEND_KEY]}"
+
+
+def _app_for(url: str, **extra: Any) -> Flask:
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, **extra})
+
+
+def _migrate(url: str) -> None:
+    app = _app_for(url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def schema_source(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once: a template SQLite file, or the PostgreSQL test database itself."""
+    if PG_URL:
+        url = normalise_database_url(PG_URL)
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(url)
+        return url
+    template = tmp_path_factory.mktemp("schema") / "template.sqlite3"
+    _migrate(f"sqlite:///{template}")
+    return str(template)
+
+
+def _empty_tables(url: str) -> None:
+    tables = ", ".join(
+        f'"{t.name}"' for t in db.metadata.sorted_tables if t.name != "alembic_version"
+    )
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(schema_source: str, tmp_path: Path) -> str:
+    """A database with the migrated schema and no rows, private to this test."""
+    if PG_URL:
+        _empty_tables(schema_source)
+        return schema_source
+    target = tmp_path / "test.sqlite3"
+    shutil.copyfile(schema_source, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Override in a test module to pass extra configuration to the app."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = _app_for(database_url, **app_config)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+def persist(obj: Any) -> Any:
+    """Commit a new row and hand it back loaded and detached, usable after the context ends."""
+    db.session.add(obj)
+    db.session.commit()
+    db.session.refresh(obj)
+    db.session.expunge(obj)
+    return obj
+
+
+@pytest.fixture
+def make_ward(app: Flask) -> Callable[..., Ward]:
+    counter = iter(range(1, 10_000))
+
+    def build(code: str | None = None, name: str | None = None) -> Ward:
+        n = next(counter)
+        with app.app_context():
+            return persist(Ward(code=code or f"phuong-{n}", name=name or f"Phường Thử {n}"))
+
+    return build
+
+
+@pytest.fixture
+def make_organisation(app: Flask, make_ward: Callable[..., Ward]) -> Callable[..., Organisation]:
+    counter = iter(range(1, 10_000))
+
+    def build(ward: Ward | None = None, **values: Any) -> Organisation:
+        n = next(counter)
+        ward = ward or make_ward()
+        fields = {"code": f"don-vi-{n}", "name": f"Đơn vị thử {n}", "kind": "other"} | values
+        with app.app_context():
+            return persist(Organisation(ward_id=ward.id, **fields))
+
+    return build
+
+
+@pytest.fixture
+def make_participant(app: Flask, make_ward: Callable[..., Ward]) -> Callable[..., Participant]:
+    counter = iter(range(1, 100_000))
+
+    def build(ward: Ward | None = None, **values: Any) -> Participant:
+        n = next(counter)
+        ward = ward or make_ward()
+        fields = {
+            "full_name": f"Nguyễn Văn Thử {n}",
+            "phone": f"09{n:08d}",
+            "birth_year": 1990,
+            "grp": "resident",
+            "password_hash": hash_password(TEST_PASSWORD),
+            "consent_at": FIXED_NOW,
+        } | values
+        with app.app_context():
+            return persist(Participant(ward_id=ward.id, **fields))
+
+    return build
+
+
+@dataclass
+class StaffLogin:
+    user: StaffUser
+    password: str
+
+
+@pytest.fixture
+def make_staff(app: Flask) -> Callable[..., StaffLogin]:
+    counter = iter(range(1, 10_000))
+
+    def build(role: str = "organiser", username: str | None = None) -> StaffLogin:
+        name = username or f"staff{next(counter)}"
+        user = StaffUser(
+            username=name, full_name=name, role=role, password_hash=hash_password(TEST_PASSWORD)
+        )
+        with app.app_context():
+            return StaffLogin(persist(user), TEST_PASSWORD)
+
+    return build
+
+
+CSRF_INPUT = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_from(client: FlaskClient, page: str) -> str:
+    """The CSRF token a real browser would find in the form on `page`."""
+    html = client.get(page).get_data(as_text=True)
+    match = CSRF_INPUT.search(html)
+    assert match, f"no CSRF token in the form of {page}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(
+    client: FlaskClient, url: str, data: dict[str, Any], page: str | None = None, **kwargs: Any
+):
+    """Submit a form the way a browser does: token from the page, then POST."""
+    token = csrf_from(client, page or url)
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+@pytest.fixture
+def login_staff(client: FlaskClient, make_staff: Callable[..., StaffLogin]):
+    """Sign a new staff user of `role` in through the real login form."""
+
+    def sign_in(role: str = "organiser") -> StaffLogin:
+        login = make_staff(role)
+        response = post_form(
+            client,
+            "/staff/login",
+            {"username": login.user.username, "password": login.password},
+        )
+        assert response.status_code == 302, response.text
+        return login
+
+    return sign_in
