@@ -1,37 +1,30 @@
-"""flask commands for what organisers script: registry, staff accounts, demo data."""
+"""flask commands: the registry, staff accounts and the demo organiser."""
 
 from __future__ import annotations
 
 import os
 import secrets
-import sys
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
-from .domain.registry import parse_registry
-from .extensions import db
-from .models import STAFF_ROLES, utcnow
-from .services import registry as registry_service
-from .services import staff as staff_service
-from .services.errors import ServiceError
+from ..domain.registry import parse_registry
+from ..extensions import db
+from ..models import STAFF_ROLES, utcnow
+from ..services import registry as registry_service
+from ..services import staff as staff_service
+from ..services.errors import ServiceError
+from .common import fail
 
 registry_cli = AppGroup("registry", help="Danh mục phường và cơ quan, đơn vị.")
 staff_cli = AppGroup("staff", help="Tài khoản ban tổ chức.")
 demo_cli = AppGroup("demo", help="Dữ liệu mẫu cho máy mới.")
 
+COMMANDS = [registry_cli, staff_cli, demo_cli]
+
 PASSWORD_ENV = "QUIZAPP_STAFF_PASSWORD"
 DEMO_PASSWORD_ENV = "QUIZAPP_DEMO_PASSWORD"
-
-
-def fail(lines: list[str]) -> None:
-    """Print every problem to stderr and exit non-zero; nothing has been committed."""
-    db.session.rollback()
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(1)
 
 
 @registry_cli.command("load")
@@ -76,8 +69,3 @@ def demo_staff() -> None:
     click.echo("Đã tạo tài khoản ban tổ chức mẫu.")
     click.echo(f"  Tên đăng nhập: demo   Mật khẩu: {password}")
     click.echo("  (Mật khẩu chỉ hiện một lần; hãy ghi lại.)")
-
-
-def init_app(app: Flask) -> None:
-    for group in (registry_cli, staff_cli, demo_cli):
-        app.cli.add_command(group)
