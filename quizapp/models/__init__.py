@@ -4,7 +4,7 @@ from .attempt import Answer, Attempt, AttemptQuestion
 from .bank import DIFFICULTIES, Question, QuestionVersion, Topic
 from .contest import PREDICTION_KINDS, ROUND_STATUSES, Contest, Round, RoundQuota
 from .people import PARTICIPANT_GROUPS, STAFF_ROLES, Participant, StaffUser
-from .records import AuditLog, Publication
+from .records import AuditLog, PendingUpload, Publication
 from .registry import Organisation, Ward
 from .types import UTCDateTime, utcnow
 
@@ -21,6 +21,7 @@ __all__ = [
     "Contest",
     "Organisation",
     "Participant",
+    "PendingUpload",
     "Publication",
     "Question",
     "QuestionVersion",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -32,6 +32,8 @@ class Question(db.Model):
         ForeignKey("question_versions.id", use_alter=True)
     )
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Practice questions are public (answers shown at once), so rounds never draw them.
+    practice: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     current_version: Mapped[QuestionVersion | None] = relationship(
