@@ -43,7 +43,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import console, main, staff_auth
+    from . import api
+    from .views import accounts, console, main, quiz, staff_auth
 
-    for module in (main, staff_auth, console):
+    for module in (main, staff_auth, console, accounts, quiz, api):
         app.register_blueprint(module.bp)

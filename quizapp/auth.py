@@ -18,7 +18,9 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "staff_auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.user_loader(load_user)
-    app.context_processor(lambda: {"staff_user": current_staff()})
+    app.context_processor(
+        lambda: {"staff_user": current_staff(), "participant_user": current_participant()}
+    )
 
 
 def load_user(user_id: str) -> Participant | StaffUser | None:
@@ -43,6 +45,20 @@ def current_participant() -> Participant | None:
     """The signed-in participant, or None for anonymous users and staff."""
     user = current_user._get_current_object()
     return user if isinstance(user, Participant) else None
+
+
+def participant_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Anonymous users go to the participant login; staff get 403 (they do not take rounds)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_participant() is None:
+            if current_user.is_authenticated:
+                abort(403)
+            return redirect(url_for("accounts.login", next=request.full_path))
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def staff_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from .domain.people import GROUP_LABELS
 
 
 class StaffLoginForm(FlaskForm):
@@ -16,3 +25,53 @@ class StaffLoginForm(FlaskForm):
         "Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."), Length(max=200)]
     )
     submit = SubmitField("Đăng nhập")
+
+
+class RegistrationForm(FlaskForm):
+    full_name = StringField(
+        "Họ và tên", validators=[DataRequired("Vui lòng nhập họ và tên."), Length(max=120)]
+    )
+    phone = StringField(
+        "Số điện thoại di động",
+        validators=[DataRequired("Vui lòng nhập số điện thoại."), Length(max=20)],
+    )
+    password = PasswordField(
+        "Mật khẩu (ít nhất 8 ký tự)",
+        validators=[DataRequired("Vui lòng đặt mật khẩu."), Length(max=200)],
+    )
+    birth_year = IntegerField(
+        "Năm sinh",
+        validators=[InputRequired("Vui lòng nhập năm sinh (4 chữ số).")],
+    )
+    ward_id = SelectField("Phường nơi cư trú hoặc làm việc", coerce=int)
+    group = SelectField(
+        "Đối tượng", choices=[("", "— Chọn —"), *GROUP_LABELS.items()],
+        validators=[DataRequired("Vui lòng chọn đối tượng.")],
+    )
+    organisation_id = SelectField("Cơ quan, đơn vị (không bắt buộc)", coerce=int)
+    cccd = StringField("Số CCCD (không bắt buộc, 12 chữ số)", validators=[Length(max=20)])
+    consent = BooleanField(
+        "Tôi đồng ý cho Ban Tổ chức xử lý dữ liệu cá nhân nêu trên để tổ chức cuộc thi, "
+        "xét và trao giải."
+    )
+    submit = SubmitField("Đăng ký")
+
+
+class ParticipantLoginForm(FlaskForm):
+    phone = StringField(
+        "Số điện thoại", validators=[DataRequired("Vui lòng nhập số điện thoại."), Length(max=20)]
+    )
+    password = PasswordField(
+        "Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."), Length(max=200)]
+    )
+    submit = SubmitField("Đăng nhập")
+
+
+class EmptyForm(FlaskForm):
+    """A form with only its CSRF token: for buttons that change state."""
+
+
+class PredictionForm(FlaskForm):
+    prediction = IntegerField(
+        "Dự đoán của bạn", validators=[Optional(), NumberRange(min=0, max=100_000_000)]
+    )

@@ -8,7 +8,6 @@ import click
 from flask.cli import AppGroup
 
 from .. import bank_sources
-from ..bank_xlsx import bank_to_xlsx
 from ..domain.bank import load_bank
 from ..domain.bank_types import BankReport
 from ..extensions import db
@@ -80,6 +79,8 @@ def stats() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export(output: Path) -> None:
     """Write the questions in use to an XLSX workbook (re-importable)."""
+    from ..bank_xlsx import bank_to_xlsx  # openpyxl is loaded only when exporting
+
     questions, topics = bank_queries.current_specs()
     output.write_bytes(bank_to_xlsx(questions, topics))
     click.echo(f"Đã xuất {len(questions)} câu hỏi ra {output}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -44,6 +45,8 @@ __all__ = [
     "validate",
 ]
 
+# Control characters other than tab and newline (YAML escapes can produce them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SHAPES = {list: "một danh sách", dict: "một nhóm khóa: giá trị", bool: "giá trị đúng/sai"}
 
 
@@ -71,6 +74,9 @@ class _Checker:
         text = unicodedata.normalize("NFC", value).strip()
         if not text:
             self.add(key, f"{label} không được để trống")
+            return None
+        if _CONTROL.search(text):
+            self.add(key, f"{label} chứa ký tự điều khiển không hợp lệ")
             return None
         if len(text) > MAX_TEXT_LENGTH:
             self.add(key, f"{label} dài quá {MAX_TEXT_LENGTH} ký tự")

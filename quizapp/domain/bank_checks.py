@@ -5,11 +5,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Container, Iterator, Sequence
 
 NEAR_DUPLICATE_RATIO = 0.9
-# Cheap prefilter: texts sharing fewer than half their words are not compared with difflib.
-_PREFILTER_JACCARD = 0.5
+NEAR_DUPLICATE_WORDS = 0.7
 
 # Nouns that name an option of the question itself.
 _OPTION = r"(?:đáp án|phương án|câu trả lời|lựa chọn)"
@@ -19,7 +18,8 @@ _NUMBER = r"(?:hai|ba|bốn|năm|sáu|2|3|4|5|6)"
 _FEW = r"(?:hai|ba|bốn|2|3|4|5|6)"
 _LETTER = r"(?:(?:đáp án|phương án|câu trả lời|lựa chọn|ý|câu)\s+)?\(?[a-f]\)?"
 _VERDICT = r"(?:\s+(?:đều\s+|là\s+)?(?:đúng|sai|phù hợp|chính xác))?"
-_ABOVE = r"(?:\s+(?:nêu|kể|ở))?\s+trên(?:\s+đây)?"
+# "trên" as in "nêu trên" (above), not as in "cấp trên" (the superior level).
+_ABOVE = r"(?:\s+(?:nêu|kể|nói|ở))?(?<!cấp)\s+trên(?:\s+đây)?"
 _END = r"\s*[.!;]?$"
 _LETTER_LIST = (
     rf"^(?:cả\s+)?(?:các\s+)?{_LETTER}"
@@ -44,6 +44,9 @@ _PATTERNS = tuple(
         # The whole choice is "Tất cả", "Tất cả đều sai", "Tất cả các ý trên".
         rf"^tất cả(?:\s+(?:các|những))?(?:\s+{_OPTION_WIDE})?(?:{_ABOVE})?{_VERDICT}{_END}",
         rf"^(?:đều|cả hai đều)\s+(?:đúng|sai){_END}",
+        # The whole choice is "Tất cả các hành vi trên", "Các nội dung nêu trên đều đúng".
+        rf"^(?:tất cả|cả\s+{_FEW}|các|những)(?:\s+(?:các|những))?(?:\s+\w+){{1,3}}?{_ABOVE}"
+        rf"{_VERDICT}{_END}",
         # "Không có đáp án nào đúng", "Không phương án nào", "Không có câu trả lời đúng".
         rf"^không\s+(?:có\s+)?{_OPTION_WIDE}\s+nào\b",
         rf"^không\s+(?:có\s+)?{_OPTION_WIDE}{_VERDICT}{_END}",
@@ -68,50 +71,59 @@ def refers_to_other_choices(choice: str) -> bool:
     return any(p.search(folded) for p in _PATTERNS)
 
 
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", fold(text)))
+def _candidates(
+    tokens: Sequence[frozenset[str]], options: Sequence[frozenset[str]], done: Container[int]
+) -> Iterator[tuple[int, int]]:
+    """Pairs (i, j), i < j, sharing a choice, with word sets alike (Jaccard >= threshold).
 
-
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 1.0
+    Sorted by size, a set can only match the next ones up to size / threshold, so the
+    inner loop stops early. Questions in `done` are skipped. This is the hot loop over
+    all pairs, hence the inlined arithmetic.
+    """
+    sizes = [len(t) for t in tokens]
+    order = sorted(range(len(tokens)), key=sizes.__getitem__)
+    for pos, i in enumerate(order):
+        ti, si = tokens[i], sizes[i]
+        limit = si / NEAR_DUPLICATE_WORDS
+        for j in order[pos + 1 :]:
+            sj = sizes[j]
+            if sj > limit:
+                break
+            first, later = (i, j) if i < j else (j, i)
+            if later in done:
+                continue
+            common = len(ti & tokens[j])
+            alike = common >= NEAR_DUPLICATE_WORDS * (si + sj - common)
+            if alike and not options[i].isdisjoint(options[j]):
+                yield first, later
 
 
 def near_duplicates(
     texts: Sequence[str], choices: Sequence[Sequence[str]]
 ) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, ratio), i < j, whose texts read alike (difflib ratio >= 0.9).
+    """Pairs (i, j, ratio), i < j, where question j reads like the earlier question i.
 
-    A pair that shares the wording but not a single choice is a different question
-    on a common stem ("Phát biểu nào sau đây đúng?") and is not reported.
-    Candidates are sorted by length, so only texts of compatible length are compared,
-    and only pairs sharing at least half their words reach difflib.
+    Alike means: at least 70 % of the words in common (Jaccard) and a difflib ratio of at
+    least 0.9 on the normalised text. Texts sharing the wording but not one choice are a
+    common stem ("Phát biểu nào sau đây đúng?") and are not reported. Each question is
+    reported once, against the first match found. The cheap word-set test runs over all
+    pairs of compatible size; difflib only on the few that pass it.
     """
-    norm = [_words(t) for t in texts]
-    tokens = [frozenset(n.split()) for n in norm]
-    opts = [frozenset(fold(c) for c in cs) for cs in choices]
-    order = sorted(range(len(norm)), key=lambda k: len(norm[k]))
-    # ratio = 2M / (la + lb) <= 2 la / (la + lb), so lb <= la * (2 / r - 1).
-    stretch = 2 / NEAR_DUPLICATE_RATIO - 1
-    pairs: list[tuple[int, int, float]] = []
-    for pos, i in enumerate(order):
-        limit = len(norm[i]) * stretch
-        for j in order[pos + 1 :]:
-            if len(norm[j]) > limit:
-                break
-            if _overlap(tokens[i], tokens[j]) < _PREFILTER_JACCARD:
-                continue
-            ratio = _ratio(norm[i], norm[j])
-            if ratio >= NEAR_DUPLICATE_RATIO and _overlap(opts[i], opts[j]) > 0:
-                pairs.append((min(i, j), max(i, j), ratio))
-    return sorted(pairs)
+    words = [" ".join(re.findall(r"\w+", fold(text))) for text in texts]
+    tokens = [frozenset(w.split()) for w in words]
+    options = [frozenset(fold(c) for c in cs) for cs in choices]
+    found: dict[int, tuple[int, int, float]] = {}
+    for i, j in _candidates(tokens, options, found):
+        ratio = _ratio(words[i], words[j])
+        if ratio >= NEAR_DUPLICATE_RATIO:
+            found[j] = (i, j, ratio)
+    return sorted(found.values())
 
 
 def _ratio(a: str, b: str) -> float:
     if a == b:
         return 1.0
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < NEAR_DUPLICATE_RATIO:
-        return 0.0
     if matcher.quick_ratio() < NEAR_DUPLICATE_RATIO:
         return 0.0
     return matcher.ratio()

@@ -52,7 +52,8 @@ class QuestionSpec:
     source: str
     explanation: str
     shuffle: bool
-    where: str
+    # Where the question was read; not part of its identity or content.
+    where: str = field(default="", compare=False)
 
     @property
     def answer_letter(self) -> str:

@@ -10,6 +10,12 @@ _MOBILE = re.compile(r"0[35789]\d{8}")
 _SEPARATORS = re.compile(r"[\s.\-()]")
 _CCCD = re.compile(r"\d{12}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+GROUP_LABELS = {
+    "civil_servant": "Cán bộ, công chức, viên chức",
+    "worker": "Người lao động",
+    "student": "Học sinh, sinh viên",
+    "resident": "Người dân",
+}
 MIN_NAME_LENGTH = 2
 MAX_NAME_LENGTH = 120
 

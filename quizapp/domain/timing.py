@@ -51,3 +51,8 @@ def time_used_ms(started_at: datetime, finished_at: datetime, deadline: datetime
     """Time counted for ranking: from start to submission, never more than the allowed time."""
     end = min(finished_at, deadline)
     return max(0, int((end - started_at) / timedelta(milliseconds=1)))
+
+
+def key_revealed(closes_at: datetime, grace_seconds: int, now: datetime) -> bool:
+    """Correct answers are shown only once no attempt of the round can still be answering."""
+    return now > save_window_end(closes_at, grace_seconds)

@@ -8,10 +8,11 @@ class ServiceError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.field = field
 
 
 class NotFound(ServiceError):

@@ -1,6 +1,6 @@
 """Error pages in Vietnamese; the 500 handler rolls the session back."""
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -26,10 +26,22 @@ def render_error(status: int, detail: str | None = None):
 
 
 def handle_http_error(error: HTTPException):
+    if _wants_json():
+        from ..api import handle_http_error as api_error
+
+        return api_error(error)
     return render_error(error.code or 500)
 
 
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
 def handle_csrf_error(error: CSRFError):
+    if _wants_json():
+        from ..api import error_response
+
+        return error_response(400, "csrf", "Thiếu hoặc sai mã CSRF (tiêu đề X-CSRFToken).")
     return render_error(
         400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
     )
@@ -37,6 +49,10 @@ def handle_csrf_error(error: CSRFError):
 
 def handle_internal_error(error: Exception):
     db.session.rollback()
+    if _wants_json():
+        from ..api import error_response
+
+        return error_response(500, "server_error", MESSAGES[500][1])
     return render_error(500)
 
 

@@ -1,0 +1,148 @@
+"""A round's settings: what makes them valid, what may change once open, and the rules text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from .drawing import Quota
+from .formatting import format_datetime
+
+PREDICTION_LABELS = {
+    "participants": "số người tham gia đợt thi",
+    "entries": "số lượt dự thi của đợt thi",
+    "perfect_scores": "số bài thi đạt điểm tối đa của đợt thi",
+}
+MAX_QUESTIONS = 100
+MAX_TIME_LIMIT = 4 * 3600
+
+
+@dataclass(frozen=True)
+class PrizeTier:
+    name: str
+    count: int
+
+
+DEFAULT_PRIZES = (
+    PrizeTier("Giải Nhất", 1),
+    PrizeTier("Giải Nhì", 2),
+    PrizeTier("Giải Ba", 3),
+    PrizeTier("Giải Khuyến khích", 5),
+)
+
+
+@dataclass(frozen=True)
+class RoundSettings:
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    question_count: int = 20
+    time_limit_seconds: int = 900
+    max_attempts: int | None = 2
+    quotas: tuple[Quota, ...] = ()
+    shuffle_questions: bool = True
+    shuffle_choices: bool = True
+    prediction_kind: str | None = None
+    grace_seconds: int = 30
+    prizes: tuple[PrizeTier, ...] = DEFAULT_PRIZES
+
+
+# Changing these after opening would treat early and late participants differently.
+PROTECTED = (
+    "question_count",
+    "time_limit_seconds",
+    "max_attempts",
+    "quotas",
+    "shuffle_questions",
+    "shuffle_choices",
+    "prediction_kind",
+    "opens_at",
+)
+FIELD_LABELS = {
+    "question_count": "số câu hỏi",
+    "time_limit_seconds": "thời gian làm bài",
+    "max_attempts": "số lượt thi",
+    "quotas": "cơ cấu câu hỏi",
+    "shuffle_questions": "đảo thứ tự câu hỏi",
+    "shuffle_choices": "đảo phương án",
+    "prediction_kind": "câu hỏi dự đoán",
+    "opens_at": "thời điểm mở",
+}
+
+
+def settings_problems(s: RoundSettings) -> list[str]:
+    """Every reason these settings cannot make a round (empty when they can)."""
+    problems = []
+    if not s.title.strip():
+        problems.append("Tên đợt thi không được để trống.")
+    if s.closes_at <= s.opens_at:
+        problems.append("Thời điểm đóng phải sau thời điểm mở.")
+    if not 1 <= s.question_count <= MAX_QUESTIONS:
+        problems.append(f"Số câu hỏi phải từ 1 đến {MAX_QUESTIONS}.")
+    if not 10 <= s.time_limit_seconds <= MAX_TIME_LIMIT:
+        problems.append("Thời gian làm bài phải từ 10 giây đến 4 giờ.")
+    if s.max_attempts is not None and s.max_attempts < 1:
+        problems.append("Số lượt thi phải từ 1 trở lên (để trống nếu không giới hạn).")
+    if sum(q.count for q in s.quotas) > s.question_count:
+        problems.append("Tổng số câu theo cơ cấu vượt quá số câu hỏi của đợt.")
+    if any(q.count < 1 for q in s.quotas):
+        problems.append("Mỗi dòng cơ cấu phải có ít nhất 1 câu.")
+    if s.prediction_kind is not None and s.prediction_kind not in PREDICTION_LABELS:
+        problems.append("Loại câu hỏi dự đoán không hợp lệ.")
+    if not 0 <= s.grace_seconds <= 120:
+        problems.append("Thời gian chờ lưu bài phải từ 0 đến 120 giây.")
+    if any(p.count < 0 or not p.name.strip() for p in s.prizes):
+        problems.append("Cơ cấu giải thưởng không hợp lệ.")
+    return problems
+
+
+def refused_changes(old: RoundSettings, new: RoundSettings) -> list[str]:
+    """The protected settings that differ: refused once a round has opened."""
+    return [
+        f"Không thể thay đổi {FIELD_LABELS[name]} sau khi đợt thi đã mở "
+        "(mọi người dự thi phải cùng một điều kiện)."
+        for name in PROTECTED
+        if getattr(old, name) != getattr(new, name)
+    ]
+
+
+def changed_fields(old: RoundSettings, new: RoundSettings) -> list[str]:
+    return [f.name for f in fields(RoundSettings) if getattr(old, f.name) != getattr(new, f.name)]
+
+
+def describe_duration(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    if minutes and rest:
+        return f"{minutes} phút {rest} giây"
+    return f"{minutes} phút" if minutes else f"{rest} giây"
+
+
+def rules_text(s: RoundSettings) -> list[str]:
+    """The "thể lệ" of the round, generated from the very settings the engine applies."""
+    attempts = (
+        "không giới hạn số lượt" if s.max_attempts is None else f"tối đa {s.max_attempts} lượt"
+    )
+    lines = [
+        f"Thời gian: từ {format_datetime(s.opens_at)} đến {format_datetime(s.closes_at)} "
+        "(giờ Việt Nam).",
+        f"Mỗi lượt thi gồm {s.question_count} câu hỏi trắc nghiệm, mỗi câu có một đáp án đúng, "
+        f"làm trong {describe_duration(s.time_limit_seconds)}.",
+        f"Mỗi người được thi {attempts}; kết quả cao nhất được tính.",
+        "Thời gian được tính trên máy chủ từ lúc bắt đầu; nếu bắt đầu gần giờ đóng, thời gian "
+        "làm bài kết thúc khi đợt thi đóng. Hết giờ, bài được nộp tự động với các câu đã lưu.",
+        "Mỗi câu trả lời được lưu ngay khi chọn; tải lại trang hay đổi thiết bị vẫn tiếp tục "
+        "đúng lượt thi đang làm.",
+    ]
+    if s.shuffle_questions or s.shuffle_choices:
+        lines.append("Câu hỏi được chọn ngẫu nhiên từ ngân hàng; thứ tự câu hỏi và phương án "
+                     "được đảo cho từng lượt thi.")
+    order = "số câu đúng (nhiều hơn xếp trên), rồi thời gian làm bài (ít hơn xếp trên)"
+    if s.prediction_kind:
+        lines.append(f"Câu hỏi dự đoán: {PREDICTION_LABELS[s.prediction_kind]}.")
+        order += ", rồi dự đoán gần đúng hơn"
+    lines.append(f"Xếp hạng theo {order}, cuối cùng là thời điểm nộp bài sớm hơn.")
+    prizes = ", ".join(f"{p.count} {p.name}" for p in s.prizes if p.count)
+    if prizes:
+        lines.append(f"Cơ cấu giải thưởng: {prizes}.")
+    lines.append("Đáp án và giải thích được công bố sau khi đợt thi kết thúc.")
+    return lines

@@ -1,0 +1,112 @@
+"""What a participant may see of an attempt: never the key while the round can be answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..domain import scoring, timing
+from ..extensions import db
+from ..models import Answer, Attempt, AttemptQuestion, Round
+
+
+def _answers(attempt: Attempt) -> dict[int, Answer]:
+    return {
+        a.attempt_question_id: a
+        for a in db.session.scalars(db.select(Answer).where(Answer.attempt_id == attempt.id))
+    }
+
+
+def _shown(item: AttemptQuestion, answer: Answer | None) -> int | None:
+    """The position (in display order) of the saved choice."""
+    if answer is None or answer.chosen_index is None:
+        return None
+    return item.choice_order.index(answer.chosen_index)
+
+
+def attempt_state(attempt: Attempt, now: datetime) -> dict[str, Any]:
+    """Questions in display order with the saved choices and the server's remaining time."""
+    answers = _answers(attempt)
+    questions = []
+    for item in attempt.items:
+        answer = answers.get(item.id)
+        choices = item.version.choices
+        questions.append({
+            "position": item.position,
+            "text": item.version.text,
+            "choices": [choices[i] for i in item.choice_order],
+            "answer": _shown(item, answer),
+            "flagged": bool(answer and answer.flagged),
+        })
+    rnd = attempt.round
+    return {
+        "id": attempt.id,
+        "round": {"id": rnd.id, "title": rnd.title, "prediction_kind": rnd.prediction_kind},
+        "number": attempt.number,
+        "started_at": attempt.started_at.isoformat(),
+        "deadline": attempt.deadline_at.isoformat(),
+        "remaining_seconds": timing.remaining_seconds(attempt.deadline_at, now),
+        "finished": attempt.submitted_at is not None,
+        "answered": sum(q["answer"] is not None for q in questions),
+        "questions": questions,
+    }
+
+
+def attempt_result(attempt: Attempt, now: datetime) -> dict[str, Any]:
+    """Score and time at once; the key, explanations and citations only after the round."""
+    rnd = attempt.round
+    revealed = timing.key_revealed(rnd.closes_at, rnd.grace_seconds, now)
+    result: dict[str, Any] = {
+        "id": attempt.id,
+        "round": {"id": rnd.id, "title": rnd.title},
+        "finished": attempt.submitted_at is not None,
+        "score": attempt.score,
+        "total": len(attempt.items),
+        "time_used_ms": attempt.time_used_ms,
+        "finish_reason": attempt.finish_reason,
+        "prediction": attempt.prediction,
+        "key_revealed": revealed and attempt.submitted_at is not None,
+        "review": [],
+    }
+    if result["key_revealed"]:
+        answers = _answers(attempt)
+        for item in attempt.items:
+            version = item.version
+            result["review"].append({
+                "position": item.position,
+                "text": version.text,
+                "choices": [version.choices[i] for i in item.choice_order],
+                "answer": _shown(item, answers.get(item.id)),
+                "correct": item.choice_order.index(version.correct_index),
+                "explanation": version.explanation,
+                "source": version.source,
+            })
+    return result
+
+
+@dataclass
+class RoundEntry:
+    round: Round
+    attempts: list[Attempt]
+    best_id: int | None
+
+
+def my_entries(participant_id: int) -> list[RoundEntry]:
+    """The participant's attempts grouped by round (newest first), with the one that counts."""
+    attempts = db.session.scalars(
+        db.select(Attempt).where(Attempt.participant_id == participant_id)
+        .order_by(Attempt.round_id.desc(), Attempt.number)
+    ).all()
+    entries: dict[int, RoundEntry] = {}
+    for attempt in attempts:
+        entries.setdefault(attempt.round_id, RoundEntry(attempt.round, [], None)).attempts.append(
+            attempt)
+    for entry in entries.values():
+        best = scoring.best_attempt([
+            scoring.AttemptResult(a.id, a.score or 0, a.time_used_ms or 0,
+                                  int(a.submitted_at.timestamp() * 1000))
+            for a in entry.attempts if a.submitted_at is not None and a.excluded_at is None
+        ])
+        entry.best_id = best.attempt_id if best else None
+    return list(entries.values())

@@ -1,0 +1,226 @@
+"""Taking a round: start (or resume), save answers one by one, submit, finish on time."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from ..domain import scoring, timing
+from ..domain.drawing import DrawError, draw
+from ..extensions import db
+from ..models import Answer, Attempt, AttemptQuestion, Participant, Round
+from .errors import Conflict, NotFound, ServiceError
+from .rounds import candidates, settings_of
+
+MAX_PREDICTION = 100_000_000
+
+
+@dataclass(frozen=True)
+class Started:
+    attempt: Attempt
+    resumed: bool
+
+
+def _unfinished(participant: Participant, rnd: Round) -> Attempt | None:
+    return db.session.scalar(
+        db.select(Attempt)
+        .where(Attempt.participant_id == participant.id, Attempt.round_id == rnd.id,
+               Attempt.submitted_at.is_(None))
+        .order_by(Attempt.number.desc())
+        .execution_options(populate_existing=True)
+    )
+
+
+def _check_open(rnd: Round, now: datetime) -> None:
+    state = timing.round_state(rnd.status, rnd.opens_at, rnd.closes_at, now)
+    if state is timing.RoundState.NOT_OPEN:
+        raise Conflict("round_not_open", "Đợt thi chưa mở.")
+    if state is timing.RoundState.CLOSED:
+        raise Conflict("round_closed", "Đợt thi đã kết thúc.")
+
+
+def start_attempt(participant: Participant, rnd: Round, now: datetime, seed: str | None = None,
+                  client_ip: str | None = None, device_hash: str | None = None) -> Started:
+    """Resume the unfinished attempt, or start a new one within the round's attempt limit.
+
+    The limit holds in the database: attempt numbers are unique per participant and round, so
+    two simultaneous starts cannot both take the last free number.
+    """
+    _check_open(rnd, now)
+    current = _unfinished(participant, rnd)
+    if current is not None:
+        if not timing.is_overdue(current.deadline_at, rnd.grace_seconds, now):
+            return Started(current, resumed=True)
+        finish(current, now)
+    used = db.session.scalar(
+        db.select(db.func.max(Attempt.number)).where(
+            Attempt.participant_id == participant.id, Attempt.round_id == rnd.id)
+    ) or 0
+    if rnd.max_attempts is not None and used >= rnd.max_attempts:
+        raise Conflict("attempt_limit", f"Bạn đã dùng hết {rnd.max_attempts} lượt thi của đợt này.")
+    attempt = _new_attempt(participant, rnd, used + 1, now, seed or secrets.token_hex(16))
+    attempt.client_ip, attempt.device_hash = client_ip, device_hash
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError as exc:
+        # Another request of the same person started this number first: resume that one.
+        other = _unfinished(participant, rnd)
+        if other is not None:
+            return Started(other, resumed=True)
+        raise Conflict("attempt_limit", "Lượt thi vừa được bắt đầu ở nơi khác.") from exc
+    return Started(attempt, resumed=False)
+
+
+def _new_attempt(participant: Participant, rnd: Round, number: int, now: datetime,
+                 seed: str) -> Attempt:
+    s = settings_of(rnd)
+    try:
+        drawn = draw(candidates(), s.quotas, s.question_count, random.Random(seed),
+                     s.shuffle_questions, s.shuffle_choices)
+    except DrawError as exc:
+        raise Conflict("bank_too_small", "Ngân hàng câu hỏi chưa đủ cho đợt thi này.") from exc
+    attempt = Attempt(
+        round_id=rnd.id, participant_id=participant.id, number=number, seed=seed,
+        started_at=now,
+        deadline_at=timing.attempt_deadline(now, rnd.time_limit_seconds, rnd.closes_at),
+    )
+    attempt.items = [
+        AttemptQuestion(position=i, question_version_id=d.version_id, choice_order=list(d.choice_order))
+        for i, d in enumerate(drawn, start=1)
+    ]
+    return attempt
+
+
+def lock_attempt(participant: Participant, attempt_id: int) -> Attempt:
+    """The participant's own attempt, locked for the rest of the transaction.
+
+    Someone else's attempt is "not found", exactly like one that does not exist.
+    """
+    attempt = db.session.scalar(
+        db.select(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.participant_id == participant.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if attempt is None:
+        raise NotFound("attempt_not_found", "Không tìm thấy lượt thi.")
+    return attempt
+
+
+def get_attempt(participant: Participant, attempt_id: int) -> Attempt:
+    attempt = db.session.scalar(
+        db.select(Attempt).where(Attempt.id == attempt_id, Attempt.participant_id == participant.id)
+    )
+    if attempt is None:
+        raise NotFound("attempt_not_found", "Không tìm thấy lượt thi.")
+    return attempt
+
+
+def _check_accepting(attempt: Attempt, now: datetime) -> None:
+    if attempt.submitted_at is not None:
+        raise Conflict("attempt_finished", "Bài thi đã được nộp, không thể thay đổi.")
+    if not timing.accepts_answers(attempt.deadline_at, attempt.round.grace_seconds, now):
+        raise Conflict("deadline_passed", "Đã hết giờ làm bài; các câu đã lưu trước đó được tính.")
+
+
+def save_answer(participant: Participant, attempt_id: int, position: int, choice: int | None,
+                now: datetime, flagged: bool | None = None) -> Attempt:
+    """Save (or clear) the choice shown at `choice` for the question at `position`.
+
+    The attempt row is locked, so a save and a submit of the same attempt never interleave:
+    a save lands before grading or is refused.
+    """
+    attempt = lock_attempt(participant, attempt_id)
+    _check_accepting(attempt, now)
+    item = db.session.scalar(
+        db.select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id,
+                                         AttemptQuestion.position == position)
+    )
+    if item is None:
+        raise NotFound("question_not_in_attempt", "Câu hỏi không thuộc lượt thi này.")
+    if choice is not None and not 0 <= choice < len(item.choice_order):
+        raise ServiceError("choice_out_of_range", "Phương án trả lời không hợp lệ.")
+    answer = db.session.scalar(
+        db.select(Answer).where(Answer.attempt_id == attempt.id,
+                                Answer.attempt_question_id == item.id)
+    )
+    if answer is None:
+        answer = Answer(attempt_id=attempt.id, attempt_question_id=item.id, chosen_index=None)
+        db.session.add(answer)
+    if choice is not None or flagged is None:
+        answer.chosen_index = None if choice is None else item.choice_order[choice]
+    if flagged is not None:
+        answer.flagged = flagged
+    answer.saved_at = now
+    db.session.flush()
+    return attempt
+
+
+def submit_attempt(participant: Participant, attempt_id: int, now: datetime,
+                   prediction: int | None = None) -> Attempt:
+    """Finish and grade; submitting twice is harmless (the first result stands)."""
+    attempt = lock_attempt(participant, attempt_id)
+    if attempt.submitted_at is not None:
+        return attempt
+    rnd = attempt.round
+    if now > attempt.deadline_at:
+        # Time is up (the countdown reached zero, or a late request): the saved answers count.
+        finish(attempt, now)
+        return attempt
+    if rnd.prediction_kind:
+        if prediction is None:
+            raise ServiceError("prediction_required", "Vui lòng trả lời câu hỏi dự đoán.",
+                               field="prediction")
+        if not 0 <= prediction <= MAX_PREDICTION:
+            raise ServiceError("prediction_invalid", "Giá trị dự đoán không hợp lệ.",
+                               field="prediction")
+        attempt.prediction = prediction
+    finish(attempt, now, reason="submitted")
+    return attempt
+
+
+def finish(attempt: Attempt, now: datetime, reason: str = "timeout") -> None:
+    """Grade with the answers saved so far; a timed-out attempt ends at its deadline."""
+    items = attempt.items
+    answers = {
+        a.attempt_question_id: a
+        for a in db.session.scalars(db.select(Answer).where(Answer.attempt_id == attempt.id))
+    }
+    chosen = [answers[i.id].chosen_index if i.id in answers else None for i in items]
+    marks = scoring.grade([i.version.correct_index for i in items], chosen)
+    for item, mark in zip(items, marks, strict=True):
+        if item.id in answers:
+            answers[item.id].is_correct = mark
+    end = now if reason == "submitted" else attempt.deadline_at
+    attempt.submitted_at = end
+    attempt.finish_reason = reason
+    attempt.score = scoring.score(marks)
+    attempt.time_used_ms = timing.time_used_ms(attempt.started_at, end, attempt.deadline_at)
+    db.session.flush()
+
+
+def finish_if_overdue(attempt: Attempt, now: datetime) -> bool:
+    """The lazy part of the server-kept deadline: finish an attempt found past its window."""
+    if attempt.submitted_at is None and timing.is_overdue(
+        attempt.deadline_at, attempt.round.grace_seconds, now
+    ):
+        finish(attempt, now)
+        return True
+    return False
+
+
+def finish_overdue(now: datetime, limit: int = 1000) -> int:
+    """Finish every unfinished attempt past its window (the `flask attempts` sweep)."""
+    rows = db.session.scalars(
+        db.select(Attempt)
+        .where(Attempt.submitted_at.is_(None), Attempt.deadline_at < now)
+        .order_by(Attempt.deadline_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    return sum(finish_if_overdue(attempt, now) for attempt in rows)

@@ -1,0 +1,88 @@
+"""Participants: register, sign in, sign out, see their entries."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
+
+from ..auth import current_participant, participant_required
+from ..clock import now
+from ..extensions import db
+from ..forms import ParticipantLoginForm, RegistrationForm
+from ..services import attempt_views, participants, registry_queries
+from ..services.errors import ServiceError
+from .helpers import safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+def _registration_form() -> RegistrationForm:
+    form = RegistrationForm()
+    form.ward_id.choices = [(0, "— Chọn phường —")] + [
+        (w.id, w.name) for w in registry_queries.wards()
+    ]
+    form.organisation_id.choices = [(0, "— Không thuộc cơ quan, đơn vị nào —")] + [
+        (o.id, o.name) for o in registry_queries.organisations()
+    ]
+    if request.method == "GET":
+        ward = registry_queries.ward_by_code(request.args.get("phuong"))
+        org = registry_queries.organisation_by_code(request.args.get("don-vi"))
+        if org is not None:
+            form.organisation_id.data = org.id
+            form.group.data = "civil_servant"
+            ward = ward or org.ward
+        if ward is not None:
+            form.ward_id.data = ward.id
+    return form
+
+
+@bp.route("/dang-ky", methods=["GET", "POST"])
+def register():
+    form = _registration_form()
+    if form.validate_on_submit():
+        data = participants.Registration(
+            full_name=form.full_name.data, phone=form.phone.data, password=form.password.data,
+            birth_year=form.birth_year.data, ward_id=form.ward_id.data, group=form.group.data,
+            organisation_id=form.organisation_id.data or None, cccd=form.cccd.data,
+            consent=form.consent.data,
+        )
+        try:
+            participant = participants.register(data, now=now())
+        except ServiceError as exc:
+            db.session.rollback()
+            field = getattr(form, exc.field or "", None)
+            if field is not None:
+                field.errors.append(exc.message)
+            else:
+                form.phone.errors.append(exc.message)
+        else:
+            db.session.commit()
+            login_user(participant)
+            flash("Đăng ký thành công. Chúc bạn thi tốt!", "success")
+            return redirect(url_for("quiz.rounds_list"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+def login():
+    form = ParticipantLoginForm()
+    if form.validate_on_submit():
+        participant = participants.authenticate(form.phone.data, form.password.data)
+        if participant is not None:
+            login_user(participant, remember=True)
+            return redirect(safe_next(request.args.get("next"), "quiz.rounds_list"))
+        flash("Số điện thoại hoặc mật khẩu không đúng.", "error")
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/dang-xuat")
+def logout():
+    logout_user()
+    flash("Bạn đã đăng xuất.", "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.get("/cua-toi")
+@participant_required
+def my_entries():
+    participant = current_participant()
+    entries = attempt_views.my_entries(participant.id)
+    return render_template("accounts/mine.html", participant=participant, entries=entries)

@@ -1,0 +1,29 @@
+"""Small helpers shared by the HTML views."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+
+from flask import request, url_for
+
+
+def safe_next(target: str | None, default_endpoint: str) -> str:
+    """Only same-site relative paths: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and "\\" not in target:
+            return target
+    return url_for(default_endpoint)
+
+
+def client_ip() -> str | None:
+    return request.remote_addr
+
+
+def device_hash() -> str:
+    """A coarse device fingerprint for integrity review (never shown publicly)."""
+    raw = "|".join(
+        [request.headers.get("User-Agent", ""), request.headers.get("Accept-Language", "")]
+    )
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()

@@ -1,0 +1,152 @@
+"""Taking a round through plain pages (the script in static/js/attempt.js enhances them)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from ..auth import current_participant, participant_required
+from ..clock import now
+from ..domain import round_rules, timing
+from ..extensions import db
+from ..forms import EmptyForm, PredictionForm
+from ..services import attempt_views, attempts, rounds
+from ..services.errors import NotFound, ServiceError
+from .helpers import client_ip, device_hash
+
+bp = Blueprint("quiz", __name__)
+
+
+@bp.get("/dot-thi")
+def rounds_list():
+    return render_template("quiz/rounds.html", rounds=rounds.public_rounds(), now=now())
+
+
+def _round_or_404(round_id: int):
+    try:
+        return rounds.get_public_round(round_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/dot-thi/<int:round_id>")
+def round_page(round_id: int):
+    rnd = _round_or_404(round_id)
+    moment = now()
+    state = timing.round_state(rnd.status, rnd.opens_at, rnd.closes_at, moment)
+    return render_template(
+        "quiz/round.html", round=rnd, state=state.value, form=EmptyForm(),
+        rules=round_rules.rules_text(rounds.settings_of(rnd)),
+    )
+
+
+@bp.post("/dot-thi/<int:round_id>/bat-dau")
+@participant_required
+def start(round_id: int):
+    rnd = _round_or_404(round_id)
+    try:
+        started = attempts.start_attempt(current_participant(), rnd, now(),
+                                         client_ip=client_ip(), device_hash=device_hash())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("quiz.round_page", round_id=round_id))
+    db.session.commit()
+    if started.resumed:
+        flash("Bạn đang có một lượt thi chưa nộp: tiếp tục lượt thi này.", "info")
+    return redirect(url_for("quiz.attempt_page", attempt_id=started.attempt.id))
+
+
+def _load(attempt_id: int):
+    """The participant's attempt (404 otherwise), finished first if its time ran out."""
+    try:
+        attempt = attempts.get_attempt(current_participant(), attempt_id)
+    except NotFound:
+        abort(404)
+    if attempts.finish_if_overdue(attempt, now()):
+        db.session.commit()
+    return attempt
+
+
+@bp.get("/luot-thi/<int:attempt_id>")
+@participant_required
+def attempt_page(attempt_id: int):
+    attempt = _load(attempt_id)
+    if attempt.submitted_at is not None:
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    state = attempt_views.attempt_state(attempt, now())
+    count = len(state["questions"])
+    position = min(max(request.args.get("cau", 1, type=int), 1), count)
+    return render_template("quiz/attempt.html", state=state, position=position,
+                           question=state["questions"][position - 1], form=EmptyForm())
+
+
+def _next_position(position: int, count: int) -> str | int:
+    go = request.form.get("go", "next")
+    if go == "review":
+        return "review"
+    if go == "prev":
+        return max(1, position - 1)
+    if go.isdigit():
+        return min(max(int(go), 1), count)
+    return min(position + 1, count) if position < count else "review"
+
+
+@bp.post("/luot-thi/<int:attempt_id>/cau/<int:position>")
+@participant_required
+def save(attempt_id: int, position: int):
+    raw = request.form.get("choice", "")
+    choice = int(raw) if raw.isdigit() else None
+    flagged = request.form.get("flagged") == "1"
+    try:
+        attempt = attempts.save_answer(current_participant(), attempt_id, position, choice, now(),
+                                       flagged=flagged)
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id))
+    db.session.commit()
+    target = _next_position(position, len(attempt.items))
+    if target == "review":
+        return redirect(url_for("quiz.review", attempt_id=attempt_id))
+    return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id, cau=target))
+
+
+@bp.get("/luot-thi/<int:attempt_id>/nop")
+@participant_required
+def review(attempt_id: int):
+    attempt = _load(attempt_id)
+    if attempt.submitted_at is not None:
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    state = attempt_views.attempt_state(attempt, now())
+    return render_template("quiz/review.html", state=state, form=PredictionForm(),
+                           prediction_label=round_rules.PREDICTION_LABELS.get(
+                               attempt.round.prediction_kind or "", ""))
+
+
+@bp.post("/luot-thi/<int:attempt_id>/nop")
+@participant_required
+def submit(attempt_id: int):
+    form = PredictionForm()
+    if not form.validate():
+        flash("Giá trị dự đoán phải là số nguyên không âm.", "error")
+        return redirect(url_for("quiz.review", attempt_id=attempt_id))
+    try:
+        attempts.submit_attempt(current_participant(), attempt_id, now(),
+                                prediction=form.prediction.data)
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("quiz.review", attempt_id=attempt_id))
+    db.session.commit()
+    return redirect(url_for("quiz.result", attempt_id=attempt_id))
+
+
+@bp.get("/luot-thi/<int:attempt_id>/ket-qua")
+@participant_required
+def result(attempt_id: int):
+    attempt = _load(attempt_id)
+    if attempt.submitted_at is None:
+        return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id))
+    return render_template("quiz/result.html", result=attempt_views.attempt_result(attempt, now()))
