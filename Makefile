@@ -19,6 +19,8 @@ setup: $(STAMP)
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask registry load $(REGISTRY)
+	$(BIN)/flask bank import question_bank
+	$(BIN)/flask demo contest
 	$(BIN)/flask demo staff
 
 run: setup

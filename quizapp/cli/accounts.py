@@ -57,6 +57,22 @@ def staff_create(username: str, role: str, full_name: str) -> None:
     click.echo(f"Đã tạo tài khoản {staff.username} ({staff.role}).")
 
 
+@demo_cli.command("contest")
+def demo_contest() -> None:
+    """Create the demo contest with a round open now (once), so a newcomer can take it."""
+    from .contest import ensure_demo_contest
+
+    try:
+        rnd = ensure_demo_contest()
+    except ServiceError as exc:
+        fail([f"Lỗi: {exc.message} (hãy nhập ngân hàng câu hỏi trước)"])
+    db.session.commit()
+    if rnd is None:
+        click.echo("Cuộc thi mẫu đã có sẵn.")
+    else:
+        click.echo(f"Đã tạo cuộc thi mẫu với đợt thi #{rnd.id} đang mở.")
+
+
 @demo_cli.command("staff")
 def demo_staff() -> None:
     """Create the demo organiser `demo` once, printing its password the one time it is made."""

@@ -12,11 +12,12 @@ NEAR_DUPLICATE_WORDS = 0.7
 
 # Nouns that name an option of the question itself.
 _OPTION = r"(?:đáp án|phương án|câu trả lời|lựa chọn)"
+_OPTION_SHORT = r"(?:đáp án|phương án|câu trả lời|lựa chọn|ý|câu)"
 _OPTION_WIDE = r"(?:đáp án|phương án|câu trả lời|lựa chọn|ý|câu|trường hợp)"
 _NUMBER = r"(?:hai|ba|bốn|năm|sáu|2|3|4|5|6)"
 # Without a noun after it, "cả năm" is "the whole year", so the bare form stops at four.
 _FEW = r"(?:hai|ba|bốn|2|3|4|5|6)"
-_LETTER = r"(?:(?:đáp án|phương án|câu trả lời|lựa chọn|ý|câu)\s+)?\(?[a-f]\)?"
+_LETTER = rf"(?:{_OPTION_SHORT}\s+)?\(?[a-f]\)?"
 _VERDICT = r"(?:\s+(?:đều\s+|là\s+)?(?:đúng|sai|phù hợp|chính xác))?"
 # "trên" as in "nêu trên" (above), not as in "cấp trên" (the superior level).
 _ABOVE = r"(?:\s+(?:nêu|kể|nói|ở))?(?<!cấp)\s+trên(?:\s+đây)?"
@@ -48,8 +49,8 @@ _PATTERNS = tuple(
         rf"^(?:tất cả|cả\s+{_FEW}|các|những)(?:\s+(?:các|những))?(?:\s+\w+){{1,3}}?{_ABOVE}"
         rf"{_VERDICT}{_END}",
         # "Không có đáp án nào đúng", "Không phương án nào", "Không có câu trả lời đúng".
-        rf"^không\s+(?:có\s+)?{_OPTION_WIDE}\s+nào\b",
-        rf"^không\s+(?:có\s+)?{_OPTION_WIDE}{_VERDICT}{_END}",
+        rf"^không\s+(?:có\s+)?{_OPTION_SHORT}\s+nào\b",
+        rf"^không\s+(?:có\s+)?{_OPTION_SHORT}{_VERDICT}{_END}",
         # English, for banks written or pasted in English.
         r"\b(?:all|none|both|neither)\s+of\s+(?:the\s+)?(?:above|these|them|the options)\b",
         r"^(?:both\s+)?[a-f]\s+(?:and|or)\s+[a-f](?:\s+are\s+(?:correct|right))?\s*[.!]?$",

@@ -93,11 +93,16 @@ def _tag_message(tag: str) -> str:
     return f"thẻ YAML không được phép: {shown}"
 
 
+def _number(n: int) -> str:
+    """1.234.567: the Vietnamese thousands separator."""
+    return f"{n:,}".replace(",", ".")
+
+
 def _decode(data: bytes | str, max_bytes: int) -> tuple[str | None, YamlProblem | None]:
-    if len(data) > max_bytes:
-        size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
-        if size > max_bytes:
-            return None, YamlProblem(1, f"tệp quá lớn ({size:,} byte, tối đa {max_bytes:,} byte)")
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8"))
+    if size > max_bytes:
+        message = f"tệp quá lớn ({_number(size)} byte, tối đa {_number(max_bytes)} byte)"
+        return None, YamlProblem(1, message)
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -109,6 +114,7 @@ def _decode(data: bytes | str, max_bytes: int) -> tuple[str | None, YamlProblem 
 
 # PyYAML's messages, in the words an organiser editing a file understands.
 _TRANSLATIONS = (
+    ("'\\t'", "không dùng ký tự tab để thụt lề"),
     (
         "mapping values are not allowed",
         "dấu «:» không được phép ở đây (văn bản có «: » cần đặt trong dấu ngoặc kép)",
@@ -118,7 +124,6 @@ _TRANSLATIONS = (
         "that cannot start any token",
         "có ký tự không thể mở đầu một giá trị (hãy đặt văn bản trong dấu ngoặc kép)",
     ),
-    ("tab", "không dùng ký tự tab để thụt lề"),
     ("expected a single document", "tệp chỉ được chứa một tài liệu YAML (bỏ dấu «---» thừa)"),
     ("duplicate anchor", "tên neo (anchor) bị trùng"),
     ("unknown escape character", "ký tự thoát không hợp lệ trong chuỗi đặt trong ngoặc kép"),
@@ -130,9 +135,9 @@ _TRANSLATIONS = (
 )
 
 
-def _translate(problem: str) -> str:
+def _translate(problem: str, context: str) -> str:
     for needle, words in _TRANSLATIONS:
-        if needle in problem:
+        if needle in problem or needle in context:
             return words
     return f"cú pháp không hợp lệ ({problem})" if problem else "cú pháp không hợp lệ"
 
@@ -141,7 +146,7 @@ def _error_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
     if isinstance(exc, _Refused):
         return YamlProblem(exc.line, exc.message)
     if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
-        detail = _translate(exc.problem or exc.context or "")
+        detail = _translate(exc.problem or "", exc.context or "")
         return YamlProblem(exc.problem_mark.line + 1, f"lỗi cú pháp YAML: {detail}")
     if isinstance(exc, yaml.reader.ReaderError):
         at = text[: exc.position].count("\n") + 1

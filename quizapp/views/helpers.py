@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from urllib.parse import urlsplit
 
-from flask import request, url_for
+from flask import request, send_file, url_for
 
 
 def safe_next(target: str | None, default_endpoint: str) -> str:
@@ -27,3 +28,14 @@ def device_hash() -> str:
         [request.headers.get("User-Agent", ""), request.headers.get("Accept-Language", "")]
     )
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str):
+    """A workbook download that is never cached by a shared proxy."""
+    response = send_file(io.BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True,
+                         download_name=filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

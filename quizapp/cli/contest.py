@@ -1,0 +1,151 @@
+"""flask contest / round / attempts commands, and the demo contest of `make run`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+from flask.cli import AppGroup
+
+from ..domain.drawing import Quota
+from ..domain.formatting import format_datetime, parse_local
+from ..domain.round_rules import PREDICTION_LABELS, RoundSettings
+from ..extensions import db
+from ..models import Contest, Round, utcnow
+from ..services import attempts, rounds
+from ..services.errors import ServiceError
+from .common import fail
+
+contest_cli = AppGroup("contest", help="Cuộc thi.")
+round_cli = AppGroup("round", help="Đợt thi.")
+attempts_cli = AppGroup("attempts", help="Lượt thi.")
+COMMANDS = [contest_cli, round_cli, attempts_cli]
+
+
+class LocalTime(click.ParamType):
+    name = "dd/mm/yyyy HH:MM"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return parse_local(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _quota(text: str) -> Quota:
+    """TOPIC:DIFFICULTY:COUNT, with * for any topic or difficulty."""
+    parts = text.split(":")
+    if len(parts) != 3 or not parts[2].isdigit():
+        raise click.BadParameter(f"«{text}»: cần dạng CHỦ_ĐỀ:MỨC_ĐỘ:SỐ_CÂU (dùng * cho bất kỳ)")
+    topic, difficulty, count = parts
+    return Quota(int(count), None if topic == "*" else topic,
+                 None if difficulty == "*" else difficulty)
+
+
+@contest_cli.command("create")
+@click.argument("slug")
+@click.argument("title")
+def contest_create(slug: str, title: str) -> None:
+    """Create a contest with a short SLUG and a TITLE."""
+    contest = rounds.create_contest(None, slug, title)
+    db.session.commit()
+    click.echo(f"Đã tạo cuộc thi #{contest.id} «{contest.title}».")
+
+
+@round_cli.command("create")
+@click.option("--contest", "slug", required=True, help="Mã (slug) của cuộc thi.")
+@click.option("--title", required=True)
+@click.option("--opens", type=LocalTime(), required=True)
+@click.option("--closes", type=LocalTime(), required=True)
+@click.option("--questions", type=int, default=20, show_default=True)
+@click.option("--time-limit", type=int, default=900, show_default=True, help="Giây.")
+@click.option("--attempts", "max_attempts", type=int, default=2, show_default=True,
+              help="0 = không giới hạn.")
+@click.option("--quota", "quotas", multiple=True, help="CHỦ_ĐỀ:MỨC_ĐỘ:SỐ_CÂU, lặp lại được.")
+@click.option("--prediction", type=click.Choice(list(PREDICTION_LABELS)), default=None)
+@click.option("--grace", type=int, default=30, show_default=True, help="Giây.")
+def round_create(slug: str, title: str, opens, closes, questions: int, time_limit: int,
+                 max_attempts: int, quotas: tuple[str, ...], prediction: str | None,
+                 grace: int) -> None:
+    """Create a round (in draft) in a contest."""
+    contest = db.session.scalar(db.select(Contest).where(Contest.slug == slug))
+    if contest is None:
+        fail([f"Không có cuộc thi «{slug}»."])
+    settings = RoundSettings(
+        title=title, opens_at=opens, closes_at=closes, question_count=questions,
+        time_limit_seconds=time_limit, max_attempts=max_attempts or None,
+        quotas=tuple(_quota(q) for q in quotas), prediction_kind=prediction, grace_seconds=grace,
+    )
+    try:
+        rnd = rounds.create_round(None, contest, settings, now=utcnow())
+    except ServiceError as exc:
+        fail([f"Lỗi: {exc.message}"])
+    db.session.commit()
+    click.echo(f"Đã tạo đợt thi #{rnd.id} «{rnd.title}» (nháp).")
+
+
+def _round(round_id: int) -> Round:
+    try:
+        return rounds.get_round(round_id)
+    except ServiceError as exc:
+        fail([exc.message])
+
+
+@round_cli.command("open")
+@click.argument("round_id", type=int)
+def round_open(round_id: int) -> None:
+    """Open a draft round (checks that the bank can satisfy its quotas)."""
+    try:
+        rounds.open_round(None, _round(round_id), now=utcnow())
+    except ServiceError as exc:
+        fail([f"Lỗi: {exc.message}"])
+    db.session.commit()
+    click.echo(f"Đã mở đợt thi #{round_id}.")
+
+
+@round_cli.command("close")
+@click.argument("round_id", type=int)
+@click.option("--reason", default="", help="Lý do (ghi nhật ký), nhất là khi đóng sớm.")
+def round_close(round_id: int, reason: str) -> None:
+    """Close an open round now (early if before its close time)."""
+    try:
+        rounds.close_round(None, _round(round_id), now=utcnow(), reason=reason)
+    except ServiceError as exc:
+        fail([f"Lỗi: {exc.message}"])
+    db.session.commit()
+    click.echo(f"Đã đóng đợt thi #{round_id}.")
+
+
+@round_cli.command("list")
+def round_list() -> None:
+    """List rounds with their status and window."""
+    for rnd in db.session.scalars(db.select(Round).order_by(Round.id)):
+        click.echo(f"#{rnd.id:<4} {rnd.status:<9} {format_datetime(rnd.opens_at)} → "
+                   f"{format_datetime(rnd.closes_at)}  {rnd.contest.slug}  {rnd.title}")
+
+
+@attempts_cli.command("finish-overdue")
+def finish_overdue() -> None:
+    """Finish every attempt whose time ran out, grading the answers saved so far."""
+    total = 0
+    while count := attempts.finish_overdue(utcnow()):
+        db.session.commit()
+        total += count
+    db.session.commit()
+    click.echo(f"Đã kết thúc {total} lượt thi quá hạn.")
+
+
+def ensure_demo_contest() -> Round | None:
+    """A demo contest with one round open now for two weeks (created once)."""
+    if db.session.scalar(db.select(Contest).where(Contest.slug == "demo")) is not None:
+        return None
+    now = utcnow()
+    contest = rounds.create_contest(None, "demo", "Cuộc thi tìm hiểu Luật Thi đua, khen thưởng (mẫu)")
+    settings = RoundSettings(
+        title="Đợt 1 (mẫu)", opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(days=14), question_count=20, time_limit_seconds=900,
+        max_attempts=2, prediction_kind="participants",
+    )
+    rnd = rounds.create_round(None, contest, settings, now=now)
+    rounds.open_round(None, rnd, now=now)
+    return rnd

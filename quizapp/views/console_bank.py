@@ -1,0 +1,103 @@
+"""Console: the question bank — browse, preview, upload with a diff, Excel in and out."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+
+from ..auth import current_staff, staff_required
+from ..clock import now
+from ..extensions import db
+from ..forms import EmptyForm
+from ..services import bank_queries, bank_uploads
+from ..services.errors import NotFound, ServiceError
+from .helpers import xlsx_response
+
+bp = Blueprint("console_bank", __name__, url_prefix="/console/bank")
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Tệp ngân hàng câu hỏi (.yaml, .zip hoặc .xlsx)",
+                     validators=[FileRequired("Vui lòng chọn tệp.")])
+
+
+@bp.get("/")
+@staff_required()
+def index():
+    page = max(request.args.get("trang", 1, type=int), 1)
+    filters = {k: request.args.get(k) or None for k in ("topic", "difficulty", "text", "source")}
+    rows, total = bank_queries.search(**filters, page=page)
+    return render_template("console/bank/index.html", rows=rows, total=total, page=page,
+                           filters=filters, topics=bank_queries.topics(),
+                           stats=bank_queries.stats())
+
+
+@bp.get("/q/<external_id>")
+@staff_required()
+def question(external_id: str):
+    found = bank_queries.get_question(external_id)
+    if found is None:
+        abort(404)
+    q, version = found
+    return render_template("console/bank/question.html", question=q, version=version)
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@staff_required()
+def upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        file = form.file.data
+        try:
+            staged = bank_uploads.stage(current_staff(), file.filename or "tai-len", file.read(),
+                                        now())
+        except ServiceError as exc:
+            db.session.rollback()
+            form.file.errors.append(exc.message)
+        else:
+            db.session.commit()
+            return redirect(url_for("console_bank.preview", upload_id=staged.id))
+    return render_template("console/bank/upload.html", form=form)
+
+
+@bp.get("/upload/<int:upload_id>")
+@staff_required()
+def preview(upload_id: int):
+    try:
+        upload = bank_uploads.get_upload(current_staff(), upload_id)
+    except NotFound:
+        abort(404)
+    return render_template("console/bank/preview.html", review=bank_uploads.review(upload),
+                           form=EmptyForm())
+
+
+@bp.post("/upload/<int:upload_id>/confirm")
+@staff_required()
+def confirm(upload_id: int):
+    try:
+        plan = bank_uploads.confirm(current_staff(), upload_id, now())
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("console_bank.preview", upload_id=upload_id))
+    db.session.commit()
+    flash(f"Đã nhập ngân hàng câu hỏi: {plan.summary()}.", "success")
+    return redirect(url_for("console_bank.index"))
+
+
+@bp.get("/template.xlsx")
+@staff_required()
+def template():
+    from ..bank_xlsx import template_xlsx
+
+    return xlsx_response(template_xlsx(bank_queries.topic_specs()), "mau-ngan-hang-cau-hoi.xlsx")
+
+
+@bp.get("/export.xlsx")
+@staff_required()
+def export():
+    from ..bank_xlsx import bank_to_xlsx
+
+    questions, topics = bank_queries.current_specs()
+    return xlsx_response(bank_to_xlsx(questions, topics), "ngan-hang-cau-hoi.xlsx")
