@@ -45,7 +45,8 @@ class RegistrationForm(FlaskForm):
     )
     ward_id = SelectField("Phường nơi cư trú hoặc làm việc", coerce=int)
     group = SelectField(
-        "Đối tượng", choices=[("", "— Chọn —"), *GROUP_LABELS.items()],
+        "Đối tượng",
+        choices=[("", "— Chọn —"), *GROUP_LABELS.items()],
         validators=[DataRequired("Vui lòng chọn đối tượng.")],
     )
     organisation_id = SelectField("Cơ quan, đơn vị (không bắt buộc)", coerce=int)

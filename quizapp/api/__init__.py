@@ -37,14 +37,21 @@ def handle_service_error(error: ServiceError) -> Response:
 @bp.errorhandler(HTTPException)
 def handle_http_error(error: HTTPException) -> Response:
     status = error.code or 500
-    title, message = MESSAGES.get(status, MESSAGES[500])
+    _, message = MESSAGES.get(status, MESSAGES[500])
     return error_response(status, title_code(status), message)
 
 
 def title_code(status: int) -> str:
-    return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-            405: "method_not_allowed", 409: "conflict", 413: "too_large",
-            429: "rate_limited"}.get(status, "server_error")
+    return {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        429: "rate_limited",
+    }.get(status, "server_error")
 
 
 def json_body() -> dict[str, Any]:
@@ -55,8 +62,13 @@ def json_body() -> dict[str, Any]:
     return data
 
 
-def field(data: dict[str, Any], name: str, kind: type | tuple[type, ...], required: bool = True,
-          default: Any = None) -> Any:
+def field(
+    data: dict[str, Any],
+    name: str,
+    kind: type | tuple[type, ...],
+    required: bool = True,
+    default: Any = None,
+) -> Any:
     """One typed field of a JSON body (bool is never accepted as an int)."""
     value = data.get(name, default)
     if value is None:

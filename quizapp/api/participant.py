@@ -29,9 +29,12 @@ def _require_me():
 def register():
     data = json_body()
     registration = participants.Registration(
-        full_name=field(data, "full_name", str), phone=field(data, "phone", str),
-        password=field(data, "password", str), birth_year=field(data, "birth_year", int),
-        ward_id=field(data, "ward_id", int), group=field(data, "group", str),
+        full_name=field(data, "full_name", str),
+        phone=field(data, "phone", str),
+        password=field(data, "password", str),
+        birth_year=field(data, "birth_year", int),
+        ward_id=field(data, "ward_id", int),
+        group=field(data, "group", str),
         organisation_id=field(data, "organisation_id", int, required=False),
         cccd=field(data, "cccd", str, required=False),
         consent=field(data, "consent", bool),
@@ -61,18 +64,23 @@ def logout():
 @bp.get("/me")
 def me():
     participant = _require_me()
-    return jsonify({"id": participant.id, "full_name": participant.full_name,
-                    "ward": participant.ward.name,
-                    "organisation": participant.organisation.name if participant.organisation
-                    else None})
+    return jsonify(
+        {
+            "id": participant.id,
+            "full_name": participant.full_name,
+            "ward": participant.ward.name,
+            "organisation": participant.organisation.name if participant.organisation else None,
+        }
+    )
 
 
 @bp.post("/rounds/<int:round_id>/attempts")
 def start_attempt(round_id: int):
     participant = _require_me()
     rnd = rounds.get_public_round(round_id)
-    started = attempts.start_attempt(participant, rnd, now(), client_ip=client_ip(),
-                                     device_hash=device_hash())
+    started = attempts.start_attempt(
+        participant, rnd, now(), client_ip=client_ip(), device_hash=device_hash()
+    )
     db.session.commit()
     body = attempt_views.attempt_state(started.attempt, now()) | {"resumed": started.resumed}
     return jsonify(body), 200 if started.resumed else 201
@@ -98,13 +106,20 @@ def save_answer(attempt_id: int, position: int):
     choice = field(data, "choice", int, required=False)
     flagged = field(data, "flagged", bool, required=False)
     moment = now()
-    attempt = attempts.save_answer(_require_me(), attempt_id, position, choice, moment,
-                                   flagged=flagged)
+    attempt = attempts.save_answer(
+        _require_me(), attempt_id, position, choice, moment, flagged=flagged
+    )
     db.session.commit()
     state = attempt_views.attempt_state(attempt, moment)
-    return jsonify({"saved": True, "position": position,
-                    "remaining_seconds": state["remaining_seconds"],
-                    "deadline": state["deadline"], "answered": state["answered"]})
+    return jsonify(
+        {
+            "saved": True,
+            "position": position,
+            "remaining_seconds": state["remaining_seconds"],
+            "deadline": state["deadline"],
+            "answered": state["answered"],
+        }
+    )
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
@@ -127,10 +142,25 @@ def result(attempt_id: int):
 @bp.get("/me/attempts")
 def my_attempts():
     entries = attempt_views.my_entries(_require_me().id)
-    return jsonify({"rounds": [
-        {"round_id": e.round.id, "title": e.round.title, "counted_attempt": e.best_id,
-         "attempts": [{"id": a.id, "number": a.number, "score": a.score,
-                       "time_used_ms": a.time_used_ms, "finished": a.submitted_at is not None}
-                      for a in e.attempts]}
-        for e in entries
-    ]})
+    return jsonify(
+        {
+            "rounds": [
+                {
+                    "round_id": e.round.id,
+                    "title": e.round.title,
+                    "counted_attempt": e.best_id,
+                    "attempts": [
+                        {
+                            "id": a.id,
+                            "number": a.number,
+                            "score": a.score,
+                            "time_used_ms": a.time_used_ms,
+                            "finished": a.submitted_at is not None,
+                        }
+                        for a in e.attempts
+                    ],
+                }
+                for e in entries
+            ]
+        }
+    )

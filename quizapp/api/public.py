@@ -22,13 +22,17 @@ def csrf_token():
 
 @bp.get("/registry")
 def registry():
-    return jsonify({
-        "wards": [{"id": w.id, "code": w.code, "name": w.name} for w in registry_queries.wards()],
-        "organisations": [
-            {"id": o.id, "code": o.code, "name": o.name, "kind": o.kind, "ward_id": o.ward_id}
-            for o in registry_queries.organisations()
-        ],
-    })
+    return jsonify(
+        {
+            "wards": [
+                {"id": w.id, "code": w.code, "name": w.name} for w in registry_queries.wards()
+            ],
+            "organisations": [
+                {"id": o.id, "code": o.code, "name": o.name, "kind": o.kind, "ward_id": o.ward_id}
+                for o in registry_queries.organisations()
+            ],
+        }
+    )
 
 
 def round_json(rnd: Round, with_rules: bool = False) -> dict[str, Any]:

@@ -38,8 +38,9 @@ def _quota(text: str) -> Quota:
     if len(parts) != 3 or not parts[2].isdigit():
         raise click.BadParameter(f"«{text}»: cần dạng CHỦ_ĐỀ:MỨC_ĐỘ:SỐ_CÂU (dùng * cho bất kỳ)")
     topic, difficulty, count = parts
-    return Quota(int(count), None if topic == "*" else topic,
-                 None if difficulty == "*" else difficulty)
+    return Quota(
+        int(count), None if topic == "*" else topic, None if difficulty == "*" else difficulty
+    )
 
 
 @contest_cli.command("create")
@@ -59,22 +60,38 @@ def contest_create(slug: str, title: str) -> None:
 @click.option("--closes", type=LocalTime(), required=True)
 @click.option("--questions", type=int, default=20, show_default=True)
 @click.option("--time-limit", type=int, default=900, show_default=True, help="Giây.")
-@click.option("--attempts", "max_attempts", type=int, default=2, show_default=True,
-              help="0 = không giới hạn.")
+@click.option(
+    "--attempts", "max_attempts", type=int, default=2, show_default=True, help="0 = không giới hạn."
+)
 @click.option("--quota", "quotas", multiple=True, help="CHỦ_ĐỀ:MỨC_ĐỘ:SỐ_CÂU, lặp lại được.")
 @click.option("--prediction", type=click.Choice(list(PREDICTION_LABELS)), default=None)
 @click.option("--grace", type=int, default=30, show_default=True, help="Giây.")
-def round_create(slug: str, title: str, opens, closes, questions: int, time_limit: int,
-                 max_attempts: int, quotas: tuple[str, ...], prediction: str | None,
-                 grace: int) -> None:
+def round_create(
+    slug: str,
+    title: str,
+    opens,
+    closes,
+    questions: int,
+    time_limit: int,
+    max_attempts: int,
+    quotas: tuple[str, ...],
+    prediction: str | None,
+    grace: int,
+) -> None:
     """Create a round (in draft) in a contest."""
     contest = db.session.scalar(db.select(Contest).where(Contest.slug == slug))
     if contest is None:
         fail([f"Không có cuộc thi «{slug}»."])
     settings = RoundSettings(
-        title=title, opens_at=opens, closes_at=closes, question_count=questions,
-        time_limit_seconds=time_limit, max_attempts=max_attempts or None,
-        quotas=tuple(_quota(q) for q in quotas), prediction_kind=prediction, grace_seconds=grace,
+        title=title,
+        opens_at=opens,
+        closes_at=closes,
+        question_count=questions,
+        time_limit_seconds=time_limit,
+        max_attempts=max_attempts or None,
+        quotas=tuple(_quota(q) for q in quotas),
+        prediction_kind=prediction,
+        grace_seconds=grace,
     )
     try:
         rnd = rounds.create_round(None, contest, settings, now=utcnow())
@@ -120,8 +137,10 @@ def round_close(round_id: int, reason: str) -> None:
 def round_list() -> None:
     """List rounds with their status and window."""
     for rnd in db.session.scalars(db.select(Round).order_by(Round.id)):
-        click.echo(f"#{rnd.id:<4} {rnd.status:<9} {format_datetime(rnd.opens_at)} → "
-                   f"{format_datetime(rnd.closes_at)}  {rnd.contest.slug}  {rnd.title}")
+        click.echo(
+            f"#{rnd.id:<4} {rnd.status:<9} {format_datetime(rnd.opens_at)} → "
+            f"{format_datetime(rnd.closes_at)}  {rnd.contest.slug}  {rnd.title}"
+        )
 
 
 @attempts_cli.command("finish-overdue")
@@ -140,11 +159,17 @@ def ensure_demo_contest() -> Round | None:
     if db.session.scalar(db.select(Contest).where(Contest.slug == "demo")) is not None:
         return None
     now = utcnow()
-    contest = rounds.create_contest(None, "demo", "Cuộc thi tìm hiểu Luật Thi đua, khen thưởng (mẫu)")
+    contest = rounds.create_contest(
+        None, "demo", "Cuộc thi tìm hiểu Luật Thi đua, khen thưởng (mẫu)"
+    )
     settings = RoundSettings(
-        title="Đợt 1 (mẫu)", opens_at=now - timedelta(minutes=1),
-        closes_at=now + timedelta(days=14), question_count=20, time_limit_seconds=900,
-        max_attempts=2, prediction_kind="participants",
+        title="Đợt 1 (mẫu)",
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(days=14),
+        question_count=20,
+        time_limit_seconds=900,
+        max_attempts=2,
+        prediction_kind="participants",
     )
     rnd = rounds.create_round(None, contest, settings, now=now)
     rounds.open_round(None, rnd, now=now)

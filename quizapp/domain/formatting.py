@@ -39,8 +39,13 @@ def format_number(value: float | int | None, decimals: int = 0) -> str:
 def parse_local(text: str, tz: ZoneInfo = VN_TZ) -> datetime:
     """dd/mm/yyyy HH:MM (or ISO yyyy-mm-ddTHH:MM) in Vietnam's time, as an aware instant."""
     value = text.strip()
-    for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
-                    "%Y-%m-%dT%H:%M:%S"):
+    for pattern in (
+        "%d/%m/%Y %H:%M",
+        "%d/%m/%Y %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+    ):
         try:
             return datetime.strptime(value, pattern).replace(tzinfo=tz)
         except ValueError:

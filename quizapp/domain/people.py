@@ -33,7 +33,8 @@ def normalise_phone(raw: str) -> str:
         digits = "0" + digits[2:]
     if not _MOBILE.fullmatch(digits):
         raise InvalidValue(
-            "Số điện thoại di động không hợp lệ (10 chữ số, ví dụ 0912 345 678 hoặc +84 912 345 678)."
+            "Số điện thoại di động không hợp lệ "
+            "(10 chữ số, ví dụ 0912 345 678 hoặc +84 912 345 678)."
         )
     return digits
 

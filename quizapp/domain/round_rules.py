@@ -134,8 +134,10 @@ def rules_text(s: RoundSettings) -> list[str]:
         "đúng lượt thi đang làm.",
     ]
     if s.shuffle_questions or s.shuffle_choices:
-        lines.append("Câu hỏi được chọn ngẫu nhiên từ ngân hàng; thứ tự câu hỏi và phương án "
-                     "được đảo cho từng lượt thi.")
+        lines.append(
+            "Câu hỏi được chọn ngẫu nhiên từ ngân hàng; thứ tự câu hỏi và phương án "
+            "được đảo cho từng lượt thi."
+        )
     order = "số câu đúng (nhiều hơn xếp trên), rồi thời gian làm bài (ít hơn xếp trên)"
     if s.prediction_kind:
         lines.append(f"Câu hỏi dự đoán: {PREDICTION_LABELS[s.prediction_kind]}.")

@@ -32,13 +32,15 @@ def attempt_state(attempt: Attempt, now: datetime) -> dict[str, Any]:
     for item in attempt.items:
         answer = answers.get(item.id)
         choices = item.version.choices
-        questions.append({
-            "position": item.position,
-            "text": item.version.text,
-            "choices": [choices[i] for i in item.choice_order],
-            "answer": _shown(item, answer),
-            "flagged": bool(answer and answer.flagged),
-        })
+        questions.append(
+            {
+                "position": item.position,
+                "text": item.version.text,
+                "choices": [choices[i] for i in item.choice_order],
+                "answer": _shown(item, answer),
+                "flagged": bool(answer and answer.flagged),
+            }
+        )
     rnd = attempt.round
     return {
         "id": attempt.id,
@@ -73,15 +75,17 @@ def attempt_result(attempt: Attempt, now: datetime) -> dict[str, Any]:
         answers = _answers(attempt)
         for item in attempt.items:
             version = item.version
-            result["review"].append({
-                "position": item.position,
-                "text": version.text,
-                "choices": [version.choices[i] for i in item.choice_order],
-                "answer": _shown(item, answers.get(item.id)),
-                "correct": item.choice_order.index(version.correct_index),
-                "explanation": version.explanation,
-                "source": version.source,
-            })
+            result["review"].append(
+                {
+                    "position": item.position,
+                    "text": version.text,
+                    "choices": [version.choices[i] for i in item.choice_order],
+                    "answer": _shown(item, answers.get(item.id)),
+                    "correct": item.choice_order.index(version.correct_index),
+                    "explanation": version.explanation,
+                    "source": version.source,
+                }
+            )
     return result
 
 
@@ -95,18 +99,24 @@ class RoundEntry:
 def my_entries(participant_id: int) -> list[RoundEntry]:
     """The participant's attempts grouped by round (newest first), with the one that counts."""
     attempts = db.session.scalars(
-        db.select(Attempt).where(Attempt.participant_id == participant_id)
+        db.select(Attempt)
+        .where(Attempt.participant_id == participant_id)
         .order_by(Attempt.round_id.desc(), Attempt.number)
     ).all()
     entries: dict[int, RoundEntry] = {}
     for attempt in attempts:
         entries.setdefault(attempt.round_id, RoundEntry(attempt.round, [], None)).attempts.append(
-            attempt)
+            attempt
+        )
     for entry in entries.values():
-        best = scoring.best_attempt([
-            scoring.AttemptResult(a.id, a.score or 0, a.time_used_ms or 0,
-                                  int(a.submitted_at.timestamp() * 1000))
-            for a in entry.attempts if a.submitted_at is not None and a.excluded_at is None
-        ])
+        best = scoring.best_attempt(
+            [
+                scoring.AttemptResult(
+                    a.id, a.score or 0, a.time_used_ms or 0, int(a.submitted_at.timestamp() * 1000)
+                )
+                for a in entry.attempts
+                if a.submitted_at is not None and a.excluded_at is None
+            ]
+        )
         entry.best_id = best.attempt_id if best else None
     return list(entries.values())

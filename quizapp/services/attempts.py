@@ -28,8 +28,11 @@ class Started:
 def _unfinished(participant: Participant, rnd: Round) -> Attempt | None:
     return db.session.scalar(
         db.select(Attempt)
-        .where(Attempt.participant_id == participant.id, Attempt.round_id == rnd.id,
-               Attempt.submitted_at.is_(None))
+        .where(
+            Attempt.participant_id == participant.id,
+            Attempt.round_id == rnd.id,
+            Attempt.submitted_at.is_(None),
+        )
         .order_by(Attempt.number.desc())
         .execution_options(populate_existing=True)
     )
@@ -43,8 +46,14 @@ def _check_open(rnd: Round, now: datetime) -> None:
         raise Conflict("round_closed", "Đợt thi đã kết thúc.")
 
 
-def start_attempt(participant: Participant, rnd: Round, now: datetime, seed: str | None = None,
-                  client_ip: str | None = None, device_hash: str | None = None) -> Started:
+def start_attempt(
+    participant: Participant,
+    rnd: Round,
+    now: datetime,
+    seed: str | None = None,
+    client_ip: str | None = None,
+    device_hash: str | None = None,
+) -> Started:
     """Resume the unfinished attempt, or start a new one within the round's attempt limit.
 
     The limit holds in the database: attempt numbers are unique per participant and round, so
@@ -56,10 +65,14 @@ def start_attempt(participant: Participant, rnd: Round, now: datetime, seed: str
         if not timing.is_overdue(current.deadline_at, rnd.grace_seconds, now):
             return Started(current, resumed=True)
         finish(current, now)
-    used = db.session.scalar(
-        db.select(db.func.max(Attempt.number)).where(
-            Attempt.participant_id == participant.id, Attempt.round_id == rnd.id)
-    ) or 0
+    used = (
+        db.session.scalar(
+            db.select(db.func.max(Attempt.number)).where(
+                Attempt.participant_id == participant.id, Attempt.round_id == rnd.id
+            )
+        )
+        or 0
+    )
     if rnd.max_attempts is not None and used >= rnd.max_attempts:
         raise Conflict("attempt_limit", f"Bạn đã dùng hết {rnd.max_attempts} lượt thi của đợt này.")
     attempt = _new_attempt(participant, rnd, used + 1, now, seed or secrets.token_hex(16))
@@ -76,21 +89,33 @@ def start_attempt(participant: Participant, rnd: Round, now: datetime, seed: str
     return Started(attempt, resumed=False)
 
 
-def _new_attempt(participant: Participant, rnd: Round, number: int, now: datetime,
-                 seed: str) -> Attempt:
+def _new_attempt(
+    participant: Participant, rnd: Round, number: int, now: datetime, seed: str
+) -> Attempt:
     s = settings_of(rnd)
     try:
-        drawn = draw(candidates(), s.quotas, s.question_count, random.Random(seed),
-                     s.shuffle_questions, s.shuffle_choices)
+        drawn = draw(
+            candidates(),
+            s.quotas,
+            s.question_count,
+            random.Random(seed),
+            s.shuffle_questions,
+            s.shuffle_choices,
+        )
     except DrawError as exc:
         raise Conflict("bank_too_small", "Ngân hàng câu hỏi chưa đủ cho đợt thi này.") from exc
     attempt = Attempt(
-        round_id=rnd.id, participant_id=participant.id, number=number, seed=seed,
+        round_id=rnd.id,
+        participant_id=participant.id,
+        number=number,
+        seed=seed,
         started_at=now,
         deadline_at=timing.attempt_deadline(now, rnd.time_limit_seconds, rnd.closes_at),
     )
     attempt.items = [
-        AttemptQuestion(position=i, question_version_id=d.version_id, choice_order=list(d.choice_order))
+        AttemptQuestion(
+            position=i, question_version_id=d.version_id, choice_order=list(d.choice_order)
+        )
         for i, d in enumerate(drawn, start=1)
     ]
     return attempt
@@ -128,8 +153,14 @@ def _check_accepting(attempt: Attempt, now: datetime) -> None:
         raise Conflict("deadline_passed", "Đã hết giờ làm bài; các câu đã lưu trước đó được tính.")
 
 
-def save_answer(participant: Participant, attempt_id: int, position: int, choice: int | None,
-                now: datetime, flagged: bool | None = None) -> Attempt:
+def save_answer(
+    participant: Participant,
+    attempt_id: int,
+    position: int,
+    choice: int | None,
+    now: datetime,
+    flagged: bool | None = None,
+) -> Attempt:
     """Save (or clear) the choice shown at `choice` for the question at `position`.
 
     The attempt row is locked, so a save and a submit of the same attempt never interleave:
@@ -138,16 +169,18 @@ def save_answer(participant: Participant, attempt_id: int, position: int, choice
     attempt = lock_attempt(participant, attempt_id)
     _check_accepting(attempt, now)
     item = db.session.scalar(
-        db.select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id,
-                                         AttemptQuestion.position == position)
+        db.select(AttemptQuestion).where(
+            AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position == position
+        )
     )
     if item is None:
         raise NotFound("question_not_in_attempt", "Câu hỏi không thuộc lượt thi này.")
     if choice is not None and not 0 <= choice < len(item.choice_order):
         raise ServiceError("choice_out_of_range", "Phương án trả lời không hợp lệ.")
     answer = db.session.scalar(
-        db.select(Answer).where(Answer.attempt_id == attempt.id,
-                                Answer.attempt_question_id == item.id)
+        db.select(Answer).where(
+            Answer.attempt_id == attempt.id, Answer.attempt_question_id == item.id
+        )
     )
     if answer is None:
         answer = Answer(attempt_id=attempt.id, attempt_question_id=item.id, chosen_index=None)
@@ -161,8 +194,9 @@ def save_answer(participant: Participant, attempt_id: int, position: int, choice
     return attempt
 
 
-def submit_attempt(participant: Participant, attempt_id: int, now: datetime,
-                   prediction: int | None = None) -> Attempt:
+def submit_attempt(
+    participant: Participant, attempt_id: int, now: datetime, prediction: int | None = None
+) -> Attempt:
     """Finish and grade; submitting twice is harmless (the first result stands)."""
     attempt = lock_attempt(participant, attempt_id)
     if attempt.submitted_at is not None:
@@ -174,11 +208,13 @@ def submit_attempt(participant: Participant, attempt_id: int, now: datetime,
         return attempt
     if rnd.prediction_kind:
         if prediction is None:
-            raise ServiceError("prediction_required", "Vui lòng trả lời câu hỏi dự đoán.",
-                               field="prediction")
+            raise ServiceError(
+                "prediction_required", "Vui lòng trả lời câu hỏi dự đoán.", field="prediction"
+            )
         if not 0 <= prediction <= MAX_PREDICTION:
-            raise ServiceError("prediction_invalid", "Giá trị dự đoán không hợp lệ.",
-                               field="prediction")
+            raise ServiceError(
+                "prediction_invalid", "Giá trị dự đoán không hợp lệ.", field="prediction"
+            )
         attempt.prediction = prediction
     finish(attempt, now, reason="submitted")
     return attempt

@@ -31,8 +31,9 @@ class Review:
 def _kind(filename: str) -> str:
     lower = filename.lower()
     if not lower.endswith(ALLOWED):
-        raise ServiceError("bad_file_type",
-                           "Chỉ nhận tệp .yaml, .zip (cả thư mục ngân hàng) hoặc .xlsx.")
+        raise ServiceError(
+            "bad_file_type", "Chỉ nhận tệp .yaml, .zip (cả thư mục ngân hàng) hoặc .xlsx."
+        )
     return "xlsx" if lower.endswith(".xlsx") else "zip" if lower.endswith(".zip") else "yaml"
 
 
@@ -40,9 +41,14 @@ def stage(staff: StaffUser, filename: str, content: bytes, now: datetime) -> Pen
     """Keep the uploaded file until the organiser confirms (or abandons) it."""
     if not content:
         raise ServiceError("empty_file", "Tệp tải lên rỗng.")
-    upload = PendingUpload(staff_id=staff.id, kind=_kind(filename), filename=filename[-255:],
-                           content=content, sha256=hashlib.sha256(content).hexdigest(),
-                           created_at=now)
+    upload = PendingUpload(
+        staff_id=staff.id,
+        kind=_kind(filename),
+        filename=filename[-255:],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        created_at=now,
+    )
     db.session.add(upload)
     db.session.flush()
     return upload
@@ -60,16 +66,21 @@ def _report(upload: PendingUpload) -> tuple[BankReport, list[str], list[str]]:
     if upload.kind == "yaml" and "topics.yaml" not in source.files:
         source.files["topics.yaml"] = _topics_yaml()
     report = load_bank(source.files) if not source.errors else BankReport(errors=source.errors)
-    return (report, [source.show(p) for p in report.errors],
-            [source.show(p) for p in report.warnings])
+    return (
+        report,
+        [source.show(p) for p in report.errors],
+        [source.show(p) for p in report.warnings],
+    )
 
 
 def _topics_yaml() -> bytes:
     """The topics already in the database, as a topics.yaml (a single file is checked on them)."""
     import yaml
 
-    topics = [{"id": t.id, "name": t.name, **({"chapter": t.chapter} if t.chapter else {})}
-              for t in bank_queries.topics()]
+    topics = [
+        {"id": t.id, "name": t.name, **({"chapter": t.chapter} if t.chapter else {})}
+        for t in bank_queries.topics()
+    ]
     return yaml.safe_dump({"topics": topics}, allow_unicode=True).encode("utf-8")
 
 
@@ -98,8 +109,12 @@ def confirm(staff: StaffUser, upload_id: int, now: datetime) -> bank_service.Imp
     checked = review(upload)
     if checked.plan is None:
         raise ServiceError("bank_invalid", "Tệp có lỗi, không thể nhập.")
-    plan = bank_service.apply_import(checked.report, staff, now,
-                                     retire_missing=not checked.partial,
-                                     origin=f"tải lên: {upload.filename}")
+    plan = bank_service.apply_import(
+        checked.report,
+        staff,
+        now,
+        retire_missing=not checked.partial,
+        origin=f"tải lên: {upload.filename}",
+    )
     db.session.delete(upload)
     return plan

@@ -18,7 +18,6 @@ MIN_PASSWORD_LENGTH = 8
 MIN_AGE = 0
 
 
-
 @dataclass(frozen=True)
 class Registration:
     """What a person types in to register (raw; the service normalises and checks it)."""

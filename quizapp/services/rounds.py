@@ -51,7 +51,9 @@ def _refuse(problems: list[str]) -> None:
         raise ServiceError("invalid_settings", " ".join(problems))
 
 
-def create_contest(actor: StaffUser | None, slug: str, title: str, description: str = "") -> Contest:
+def create_contest(
+    actor: StaffUser | None, slug: str, title: str, description: str = ""
+) -> Contest:
     contest = Contest(slug=slug.strip(), title=title.strip(), description=description)
     db.session.add(contest)
     db.session.flush()
@@ -59,11 +61,17 @@ def create_contest(actor: StaffUser | None, slug: str, title: str, description: 
     return contest
 
 
-def create_round(actor: StaffUser | None, contest: Contest, s: RoundSettings, now: datetime) -> Round:
+def create_round(
+    actor: StaffUser | None, contest: Contest, s: RoundSettings, now: datetime
+) -> Round:
     """A new round in draft; settings are checked as a whole."""
     _refuse(round_rules.settings_problems(s))
-    number = 1 + (db.session.scalar(
-        db.select(db.func.max(Round.number)).where(Round.contest_id == contest.id)) or 0)
+    number = 1 + (
+        db.session.scalar(
+            db.select(db.func.max(Round.number)).where(Round.contest_id == contest.id)
+        )
+        or 0
+    )
     rnd = Round(contest=contest, number=number, status="draft", created_at=now, updated_at=now)
     _apply(rnd, s)
     db.session.add(rnd)
@@ -72,8 +80,9 @@ def create_round(actor: StaffUser | None, contest: Contest, s: RoundSettings, no
     return rnd
 
 
-def update_round(actor: StaffUser | None, rnd: Round, s: RoundSettings, now: datetime,
-                 reason: str = "") -> Round:
+def update_round(
+    actor: StaffUser | None, rnd: Round, s: RoundSettings, now: datetime, reason: str = ""
+) -> Round:
     """Change settings; once opened, only the title, grace window and close may change."""
     old = settings_of(rnd)
     _refuse(round_rules.settings_problems(s))
@@ -83,28 +92,41 @@ def update_round(actor: StaffUser | None, rnd: Round, s: RoundSettings, now: dat
             _refuse(["Không thể đặt thời điểm đóng vào quá khứ; hãy dùng “Đóng đợt thi”."])
     _apply(rnd, s)
     rnd.updated_at = now
-    audit.record(actor, "round.update", rnd, reason=reason,
-                 changed=round_rules.changed_fields(old, s))
+    audit.record(
+        actor, "round.update", rnd, reason=reason, changed=round_rules.changed_fields(old, s)
+    )
     return rnd
 
 
 def _loggable(s: RoundSettings) -> dict[str, object]:
-    return {"title": s.title, "opens_at": s.opens_at.isoformat(),
-            "closes_at": s.closes_at.isoformat(), "question_count": s.question_count,
-            "time_limit_seconds": s.time_limit_seconds, "max_attempts": s.max_attempts}
+    return {
+        "title": s.title,
+        "opens_at": s.opens_at.isoformat(),
+        "closes_at": s.closes_at.isoformat(),
+        "question_count": s.question_count,
+        "time_limit_seconds": s.time_limit_seconds,
+        "max_attempts": s.max_attempts,
+    }
 
 
 def candidates() -> list[Candidate]:
     """Question versions a round may draw: current, not retired, not public practice."""
     rows = db.session.execute(
-        db.select(QuestionVersion.id, QuestionVersion.topic_id, QuestionVersion.difficulty,
-                  QuestionVersion.choices, QuestionVersion.shuffle)
+        db.select(
+            QuestionVersion.id,
+            QuestionVersion.topic_id,
+            QuestionVersion.difficulty,
+            QuestionVersion.choices,
+            QuestionVersion.shuffle,
+        )
         .join(Question, Question.current_version_id == QuestionVersion.id)
         .where(Question.retired_at.is_(None), Question.practice.is_(False))
         .order_by(QuestionVersion.id)
     ).all()
-    return [Candidate(vid, topic, diff, len(choices), shuffle)
-            for vid, topic, diff, choices, shuffle in rows]
+    return [
+        Candidate(vid, topic, diff, len(choices), shuffle)
+        for vid, topic, diff, choices, shuffle in rows
+    ]
 
 
 def open_round(actor: StaffUser | None, rnd: Round, now: datetime) -> Round:
@@ -138,16 +160,25 @@ def close_round(actor: StaffUser | None, rnd: Round, now: datetime, reason: str 
 
 def prediction_actual(rnd: Round) -> int:
     """The true value the prediction question asked for, counted from finished attempts."""
-    finished = db.select(Attempt).where(Attempt.round_id == rnd.id,
-                                        Attempt.submitted_at.is_not(None),
-                                        Attempt.excluded_at.is_(None)).subquery()
+    finished = (
+        db.select(Attempt)
+        .where(
+            Attempt.round_id == rnd.id,
+            Attempt.submitted_at.is_not(None),
+            Attempt.excluded_at.is_(None),
+        )
+        .subquery()
+    )
     if rnd.prediction_kind == "participants":
         query = db.select(db.func.count(db.distinct(finished.c.participant_id)))
     elif rnd.prediction_kind == "entries":
         query = db.select(db.func.count()).select_from(finished)
     else:
-        query = db.select(db.func.count()).select_from(finished).where(
-            finished.c.score == rnd.question_count)
+        query = (
+            db.select(db.func.count())
+            .select_from(finished)
+            .where(finished.c.score == rnd.question_count)
+        )
     return db.session.scalar(query) or 0
 
 
@@ -160,9 +191,11 @@ def get_round(round_id: int) -> Round:
 
 def public_rounds() -> list[Round]:
     """Rounds people can see: everything but drafts, newest first."""
-    return list(db.session.scalars(
-        db.select(Round).where(Round.status != "draft").order_by(Round.opens_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            db.select(Round).where(Round.status != "draft").order_by(Round.opens_at.desc())
+        )
+    )
 
 
 def get_public_round(round_id: int) -> Round:

@@ -39,9 +39,14 @@ def register():
     form = _registration_form()
     if form.validate_on_submit():
         data = participants.Registration(
-            full_name=form.full_name.data, phone=form.phone.data, password=form.password.data,
-            birth_year=form.birth_year.data, ward_id=form.ward_id.data, group=form.group.data,
-            organisation_id=form.organisation_id.data or None, cccd=form.cccd.data,
+            full_name=form.full_name.data,
+            phone=form.phone.data,
+            password=form.password.data,
+            birth_year=form.birth_year.data,
+            ward_id=form.ward_id.data,
+            group=form.group.data,
+            organisation_id=form.organisation_id.data or None,
+            cccd=form.cccd.data,
             consent=form.consent.data,
         )
         try:

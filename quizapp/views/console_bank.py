@@ -16,8 +16,10 @@ bp = Blueprint("console_bank", __name__, url_prefix="/console/bank")
 
 
 class UploadForm(FlaskForm):
-    file = FileField("Tệp ngân hàng câu hỏi (.yaml, .zip hoặc .xlsx)",
-                     validators=[FileRequired("Vui lòng chọn tệp.")])
+    file = FileField(
+        "Tệp ngân hàng câu hỏi (.yaml, .zip hoặc .xlsx)",
+        validators=[FileRequired("Vui lòng chọn tệp.")],
+    )
 
 
 @bp.get("/")
@@ -26,9 +28,15 @@ def index():
     page = max(request.args.get("trang", 1, type=int), 1)
     filters = {k: request.args.get(k) or None for k in ("topic", "difficulty", "text", "source")}
     rows, total = bank_queries.search(**filters, page=page)
-    return render_template("console/bank/index.html", rows=rows, total=total, page=page,
-                           filters=filters, topics=bank_queries.topics(),
-                           stats=bank_queries.stats())
+    return render_template(
+        "console/bank/index.html",
+        rows=rows,
+        total=total,
+        page=page,
+        filters=filters,
+        topics=bank_queries.topics(),
+        stats=bank_queries.stats(),
+    )
 
 
 @bp.get("/q/<external_id>")
@@ -48,8 +56,9 @@ def upload():
     if form.validate_on_submit():
         file = form.file.data
         try:
-            staged = bank_uploads.stage(current_staff(), file.filename or "tai-len", file.read(),
-                                        now())
+            staged = bank_uploads.stage(
+                current_staff(), file.filename or "tai-len", file.read(), now()
+            )
         except ServiceError as exc:
             db.session.rollback()
             form.file.errors.append(exc.message)
@@ -66,8 +75,9 @@ def preview(upload_id: int):
         upload = bank_uploads.get_upload(current_staff(), upload_id)
     except NotFound:
         abort(404)
-    return render_template("console/bank/preview.html", review=bank_uploads.review(upload),
-                           form=EmptyForm())
+    return render_template(
+        "console/bank/preview.html", review=bank_uploads.review(upload), form=EmptyForm()
+    )
 
 
 @bp.post("/upload/<int:upload_id>/confirm")

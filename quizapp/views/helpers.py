@@ -35,7 +35,8 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 def xlsx_response(content: bytes, filename: str):
     """A workbook download that is never cached by a shared proxy."""
-    response = send_file(io.BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True,
-                         download_name=filename)
+    response = send_file(
+        io.BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=filename
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response

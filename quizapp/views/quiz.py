@@ -32,7 +32,10 @@ def round_page(round_id: int):
     moment = now()
     state = timing.round_state(rnd.status, rnd.opens_at, rnd.closes_at, moment)
     return render_template(
-        "quiz/round.html", round=rnd, state=state.value, form=EmptyForm(),
+        "quiz/round.html",
+        round=rnd,
+        state=state.value,
+        form=EmptyForm(),
         rules=round_rules.rules_text(rounds.settings_of(rnd)),
     )
 
@@ -42,8 +45,9 @@ def round_page(round_id: int):
 def start(round_id: int):
     rnd = _round_or_404(round_id)
     try:
-        started = attempts.start_attempt(current_participant(), rnd, now(),
-                                         client_ip=client_ip(), device_hash=device_hash())
+        started = attempts.start_attempt(
+            current_participant(), rnd, now(), client_ip=client_ip(), device_hash=device_hash()
+        )
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -74,8 +78,13 @@ def attempt_page(attempt_id: int):
     state = attempt_views.attempt_state(attempt, now())
     count = len(state["questions"])
     position = min(max(request.args.get("cau", 1, type=int), 1), count)
-    return render_template("quiz/attempt.html", state=state, position=position,
-                           question=state["questions"][position - 1], form=EmptyForm())
+    return render_template(
+        "quiz/attempt.html",
+        state=state,
+        position=position,
+        question=state["questions"][position - 1],
+        form=EmptyForm(),
+    )
 
 
 def _next_position(position: int, count: int) -> str | int:
@@ -96,8 +105,9 @@ def save(attempt_id: int, position: int):
     choice = int(raw) if raw.isdigit() else None
     flagged = request.form.get("flagged") == "1"
     try:
-        attempt = attempts.save_answer(current_participant(), attempt_id, position, choice, now(),
-                                       flagged=flagged)
+        attempt = attempts.save_answer(
+            current_participant(), attempt_id, position, choice, now(), flagged=flagged
+        )
     except NotFound:
         abort(404)
     except ServiceError as exc:
@@ -118,9 +128,12 @@ def review(attempt_id: int):
     if attempt.submitted_at is not None:
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
     state = attempt_views.attempt_state(attempt, now())
-    return render_template("quiz/review.html", state=state, form=PredictionForm(),
-                           prediction_label=round_rules.PREDICTION_LABELS.get(
-                               attempt.round.prediction_kind or "", ""))
+    return render_template(
+        "quiz/review.html",
+        state=state,
+        form=PredictionForm(),
+        prediction_label=round_rules.PREDICTION_LABELS.get(attempt.round.prediction_kind or "", ""),
+    )
 
 
 @bp.post("/luot-thi/<int:attempt_id>/nop")
@@ -131,8 +144,9 @@ def submit(attempt_id: int):
         flash("Giá trị dự đoán phải là số nguyên không âm.", "error")
         return redirect(url_for("quiz.review", attempt_id=attempt_id))
     try:
-        attempts.submit_attempt(current_participant(), attempt_id, now(),
-                                prediction=form.prediction.data)
+        attempts.submit_attempt(
+            current_participant(), attempt_id, now(), prediction=form.prediction.data
+        )
     except NotFound:
         abort(404)
     except ServiceError as exc:

@@ -3,9 +3,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 
+from ..clock import now
 from ..extensions import db
 from ..forms import StaffLoginForm
-from ..clock import now
 from ..services.staff import authenticate_staff
 from .helpers import safe_next
 
