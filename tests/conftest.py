@@ -234,3 +234,71 @@ def login_staff(client: FlaskClient, make_staff: Callable[..., StaffLogin]):
         return login
 
     return sign_in
+
+
+SHIPPED_BANK = Path(__file__).resolve().parent.parent / "question_bank"
+SHIPPED_REGISTRY = Path(__file__).resolve().parent.parent / "registry" / "go-vap-2025.yaml"
+
+
+def bank_report(n: int = 30, topics: tuple[str, ...] = ("chung", "rieng"), shuffle: bool = True):
+    """A valid in-memory bank of `n` questions spread over topics and difficulties."""
+    from quizapp.domain.bank_types import BankReport, QuestionSpec, TopicSpec
+
+    specs = [
+        QuestionSpec(
+            id=f"Q-{i:04d}", text=f"Câu hỏi thử số {i}?",
+            choices=(f"Đúng {i}", f"Sai một {i}", f"Sai hai {i}", f"Sai ba {i}"),
+            answer=i % 4, topic=topics[i % len(topics)],
+            difficulty=("easy", "medium", "hard")[i % 3], source=f"Điều {i}",
+            explanation=f"Giải thích {i}.", shuffle=shuffle, where=f"thu.yaml:{i}",
+        )
+        for i in range(1, n + 1)
+    ]
+    return BankReport(questions=specs, topics=[TopicSpec(t, f"Chủ đề {t}") for t in topics])
+
+
+@pytest.fixture
+def make_bank(app: Flask) -> Callable[..., None]:
+    def build(n: int = 30, **kwargs: Any) -> None:
+        from quizapp.services.bank import apply_import
+
+        with app.app_context():
+            apply_import(bank_report(n, **kwargs), actor=None, now=FIXED_NOW)
+            db.session.commit()
+
+    return build
+
+
+@pytest.fixture
+def make_round(app: Flask, make_bank: Callable[..., None]) -> Callable[..., Any]:
+    """An open round (bank included) whose window contains FIXED_NOW unless told otherwise."""
+
+    def build(bank_size: int = 30, status: str = "open", **settings: Any) -> Any:
+        from datetime import timedelta
+
+        from quizapp.domain.round_rules import RoundSettings
+        from quizapp.models import Contest, Round
+        from quizapp.services import rounds
+
+        make_bank(bank_size)
+        values = {
+            "title": "Đợt thử", "opens_at": FIXED_NOW - timedelta(hours=1),
+            "closes_at": FIXED_NOW + timedelta(days=1), "question_count": 5,
+            "time_limit_seconds": 600, "max_attempts": 2,
+        } | settings
+        with app.app_context():
+            contest = db.session.scalar(db.select(Contest).where(Contest.slug == "thu"))
+            contest = contest or rounds.create_contest(None, "thu", "Cuộc thi thử")
+            rnd = rounds.create_round(None, contest, RoundSettings(**values), now=FIXED_NOW)
+            if status == "open":
+                rounds.open_round(None, rnd, now=values["opens_at"])
+            db.session.commit()
+            return persist_round(rnd)
+
+    return build
+
+
+def persist_round(rnd: Any) -> Any:
+    db.session.refresh(rnd)
+    db.session.expunge(rnd)
+    return rnd
