@@ -11,6 +11,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .domain.people import GROUP_LABELS
@@ -46,7 +47,8 @@ class RegistrationForm(FlaskForm):
     ward_id = SelectField("Phường nơi cư trú hoặc làm việc", coerce=int)
     group = SelectField(
         "Đối tượng",
-        choices=[("", "— Chọn —"), *GROUP_LABELS.items()],
+        choices=[SelectChoice("", "— Chọn —")]
+        + [SelectChoice(key, label) for key, label in GROUP_LABELS.items()],
         validators=[DataRequired("Vui lòng chọn đối tượng.")],
     )
     organisation_id = SelectField("Cơ quan, đơn vị (không bắt buộc)", coerce=int)

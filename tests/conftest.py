@@ -246,11 +246,16 @@ def bank_report(n: int = 30, topics: tuple[str, ...] = ("chung", "rieng"), shuff
 
     specs = [
         QuestionSpec(
-            id=f"Q-{i:04d}", text=f"Câu hỏi thử số {i}?",
+            id=f"Q-{i:04d}",
+            text=f"Câu hỏi thử số {i}?",
             choices=(f"Đúng {i}", f"Sai một {i}", f"Sai hai {i}", f"Sai ba {i}"),
-            answer=i % 4, topic=topics[i % len(topics)],
-            difficulty=("easy", "medium", "hard")[i % 3], source=f"Điều {i}",
-            explanation=f"Giải thích {i}.", shuffle=shuffle, where=f"thu.yaml:{i}",
+            answer=i % 4,
+            topic=topics[i % len(topics)],
+            difficulty=("easy", "medium", "hard")[i % 3],
+            source=f"Điều {i}",
+            explanation=f"Giải thích {i}.",
+            shuffle=shuffle,
+            where=f"thu.yaml:{i}",
         )
         for i in range(1, n + 1)
     ]
@@ -277,14 +282,17 @@ def make_round(app: Flask, make_bank: Callable[..., None]) -> Callable[..., Any]
         from datetime import timedelta
 
         from quizapp.domain.round_rules import RoundSettings
-        from quizapp.models import Contest, Round
+        from quizapp.models import Contest
         from quizapp.services import rounds
 
         make_bank(bank_size)
         values = {
-            "title": "Đợt thử", "opens_at": FIXED_NOW - timedelta(hours=1),
-            "closes_at": FIXED_NOW + timedelta(days=1), "question_count": 5,
-            "time_limit_seconds": 600, "max_attempts": 2,
+            "title": "Đợt thử",
+            "opens_at": FIXED_NOW - timedelta(hours=1),
+            "closes_at": FIXED_NOW + timedelta(days=1),
+            "question_count": 5,
+            "time_limit_seconds": 600,
+            "max_attempts": 2,
         } | settings
         with app.app_context():
             contest = db.session.scalar(db.select(Contest).where(Contest.slug == "thu"))
@@ -302,3 +310,60 @@ def persist_round(rnd: Any) -> Any:
     db.session.refresh(rnd)
     db.session.expunge(rnd)
     return rnd
+
+
+class FakeClock:
+    """A clock the app reads through config["CLOCK"]; tests move it instead of sleeping."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(app: Flask) -> FakeClock:
+    fake = FakeClock(FIXED_NOW)
+    app.config["CLOCK"] = fake
+    return fake
+
+
+class ApiClient:
+    """JSON calls with the CSRF header a real client would send."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.token = client.get("/api/v1/csrf").get_json()["csrf_token"]
+
+    def call(self, method: str, url: str, json: Any = None, **kwargs: Any):
+        headers = {"X-CSRFToken": self.token}
+        return self.client.open(url, method=method, json=json, headers=headers, **kwargs)
+
+    def get(self, url: str):
+        return self.client.get(url)
+
+
+@pytest.fixture
+def api(client: FlaskClient) -> ApiClient:
+    return ApiClient(client)
+
+
+@pytest.fixture
+def login_participant(client: FlaskClient, make_participant: Callable[..., Participant]):
+    """A participant signed in through the API login (cookie session)."""
+
+    def sign_in(**values: Any) -> Participant:
+        person = make_participant(**values)
+        response = ApiClient(client).call(
+            "POST", "/api/v1/login", {"phone": person.phone, "password": TEST_PASSWORD}
+        )
+        assert response.status_code == 200, response.get_json()
+        return person
+
+    return sign_in

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from ..auth import current_participant, participant_required
 from ..clock import now
@@ -16,11 +17,11 @@ bp = Blueprint("accounts", __name__)
 
 def _registration_form() -> RegistrationForm:
     form = RegistrationForm()
-    form.ward_id.choices = [(0, "— Chọn phường —")] + [
-        (w.id, w.name) for w in registry_queries.wards()
+    form.ward_id.choices = [SelectChoice(0, "— Chọn phường —")] + [
+        SelectChoice(w.id, w.name) for w in registry_queries.wards()
     ]
-    form.organisation_id.choices = [(0, "— Không thuộc cơ quan, đơn vị nào —")] + [
-        (o.id, o.name) for o in registry_queries.organisations()
+    form.organisation_id.choices = [SelectChoice(0, "— Không thuộc cơ quan, đơn vị nào —")] + [
+        SelectChoice(o.id, o.name) for o in registry_queries.organisations()
     ]
     if request.method == "GET":
         ward = registry_queries.ward_by_code(request.args.get("phuong"))

@@ -26,8 +26,11 @@ def _zip(replace: tuple[bytes, bytes] | None = None) -> io.BytesIO:
 
 def _upload(client: FlaskClient, payload: io.BytesIO, name: str):
     token = csrf_from(client, "/console/bank/upload")
-    return client.post("/console/bank/upload", data={"csrf_token": token, "file": (payload, name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/console/bank/upload",
+        data={"csrf_token": token, "file": (payload, name)},
+        content_type="multipart/form-data",
+    )
 
 
 def _question_count(app: Flask) -> int:
@@ -35,8 +38,9 @@ def _question_count(app: Flask) -> int:
         return db.session.scalar(db.select(db.func.count(Question.id)))
 
 
-def test_upload_with_a_mistake_then_the_fixed_bank(app: Flask, client: FlaskClient,
-                                                   login_staff) -> None:
+def test_upload_with_a_mistake_then_the_fixed_bank(
+    app: Flask, client: FlaskClient, login_staff
+) -> None:
     login_staff("organiser")
     response = _upload(client, _zip((b"answer: B", b"answer: H")), "nganhang.zip")
     assert response.status_code == 302
@@ -56,11 +60,13 @@ def test_upload_with_a_mistake_then_the_fixed_bank(app: Flask, client: FlaskClie
     assert done.status_code == 302
     assert _question_count(app) >= 250
     assert "Đã nhập ngân hàng câu hỏi" in client.get(done.headers["Location"]).get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
-def test_exported_workbook_uploads_back_with_no_change(app: Flask, client: FlaskClient,
-                                                      login_staff, runner) -> None:
+def test_exported_workbook_uploads_back_with_no_change(
+    app: Flask, client: FlaskClient, login_staff, runner
+) -> None:
     runner.invoke(args=["bank", "import", str(SHIPPED_BANK)])
     login_staff("organiser")
     with client.get("/console/bank/export.xlsx") as exported:
@@ -89,14 +95,18 @@ def test_another_organiser_cannot_see_my_upload(app: Flask, login_staff, make_st
     first = app.test_client()
     login = make_staff("organiser")
     token = csrf_from(first, "/staff/login")
-    first.post("/staff/login", data={"csrf_token": token, "username": login.user.username,
-                                     "password": login.password})
+    first.post(
+        "/staff/login",
+        data={"csrf_token": token, "username": login.user.username, "password": login.password},
+    )
     url = _upload(first, _zip(), "a.zip").headers["Location"]
     second = app.test_client()
     other = make_staff("organiser")
     token = csrf_from(second, "/staff/login")
-    second.post("/staff/login", data={"csrf_token": token, "username": other.user.username,
-                                      "password": other.password})
+    second.post(
+        "/staff/login",
+        data={"csrf_token": token, "username": other.user.username, "password": other.password},
+    )
     assert second.get(url).status_code == 404
 
 

@@ -26,8 +26,16 @@ def test_shipped_bank_is_valid_and_meets_the_minimums() -> None:
     questions = report.questions
     assert len(questions) >= 250
     chapters = {t.id: t.chapter for t in report.topics}
-    assert {chapters[q.topic] for q in questions} >= {"I", "II", "III", "IV", "V", "VI", "VII",
-                                                       "VIII"}
+    assert {chapters[q.topic] for q in questions} >= {
+        "I",
+        "II",
+        "III",
+        "IV",
+        "V",
+        "VI",
+        "VII",
+        "VIII",
+    }
     letters = Counter(q.answer_letter for q in questions)
     assert max(letters.values()) / len(questions) <= 0.30
     assert all(q.source.strip() and q.explanation.strip() for q in questions)
@@ -39,7 +47,8 @@ def _counts(app: Flask) -> tuple[int, int, int]:
             db.session.scalar(db.select(db.func.count(Question.id))),
             db.session.scalar(db.select(db.func.count(QuestionVersion.id))),
             db.session.scalar(
-                db.select(db.func.count(Question.id)).where(Question.retired_at.is_not(None))),
+                db.select(db.func.count(Question.id)).where(Question.retired_at.is_not(None))
+            ),
         )
 
 
@@ -61,8 +70,7 @@ def test_reimport_changes_nothing(app: Flask) -> None:
 def test_changed_question_gets_a_new_version_and_old_versions_stay(app: Flask) -> None:
     _import(app, bank_report(3))
     report = bank_report(3)
-    report.questions[0] = dataclasses.replace(report.questions[0], answer=2,
-                                              text="Câu hỏi đã sửa?")
+    report.questions[0] = dataclasses.replace(report.questions[0], answer=2, text="Câu hỏi đã sửa?")
     plan = _import(app, report)
     assert [q.id for q in plan.changed] == ["Q-0001"]
     assert _counts(app) == (3, 4, 0)
@@ -112,13 +120,17 @@ def test_cli_validate_reports_every_problem_with_file_and_line(
     shutil.copytree(SHIPPED_BANK, bank, ignore=shutil.ignore_patterns("*.md"))
     target = bank / "01-hieu-luc.yaml"
     text = target.read_text(encoding="utf-8")
-    text = text.replace("answer: B", "answer: Q", 1).replace("difficulty: easy",
-                                                              "difficulty: trivial", 1)
+    text = text.replace("answer: B", "answer: Q", 1).replace(
+        "difficulty: easy", "difficulty: trivial", 1
+    )
     target.write_text(text, encoding="utf-8")
     result = runner.invoke(args=["bank", "validate", str(bank)])
     assert result.exit_code == 1
-    errors = [line for line in result.output.splitlines() if "01-hieu-luc.yaml:" in line
-              and not line.startswith("cảnh báo")]
+    errors = [
+        line
+        for line in result.output.splitlines()
+        if "01-hieu-luc.yaml:" in line and not line.startswith("cảnh báo")
+    ]
     assert len(errors) == 2
     for line in errors:
         path, line_no, qid, _ = line.split(":", 3)
@@ -138,8 +150,9 @@ def test_cli_import_then_stats(app: Flask, runner: FlaskCliRunner) -> None:
     assert "Tổng số câu hỏi đang dùng" in stats.output and "Đáp án đúng" in stats.output
 
 
-def test_cli_export_writes_a_reimportable_workbook(app: Flask, runner: FlaskCliRunner,
-                                                   tmp_path: Path) -> None:
+def test_cli_export_writes_a_reimportable_workbook(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
     from quizapp.bank_xlsx import records_from_xlsx
     from quizapp.domain.bank import validate
 
@@ -152,4 +165,5 @@ def test_cli_export_writes_a_reimportable_workbook(app: Flask, runner: FlaskCliR
     again = validate(records, report.topics)
     assert problems == [] and again.errors == []
     assert {q.id: q.content_hash() for q in again.questions} == {
-        q.id: q.content_hash() for q in report.questions}
+        q.id: q.content_hash() for q in report.questions
+    }

@@ -34,8 +34,14 @@ def test_shipped_registry_loads_and_reloading_changes_nothing(
     with app.app_context():
         names = set(db.session.scalars(db.select(Ward.name)))
         assert all(o.is_sample for o in db.session.scalars(db.select(Organisation)))
-    assert {"Phường Hạnh Thông", "Phường An Nhơn", "Phường Gò Vấp", "Phường Thông Tây Hội",
-            "Phường An Hội Tây", "Phường An Hội Đông"} == names
+    assert {
+        "Phường Hạnh Thông",
+        "Phường An Nhơn",
+        "Phường Gò Vấp",
+        "Phường Thông Tây Hội",
+        "Phường An Hội Tây",
+        "Phường An Hội Đông",
+    } == names
 
 
 def test_sixteen_wards_of_2023(app: Flask, runner: FlaskCliRunner) -> None:
@@ -44,13 +50,17 @@ def test_sixteen_wards_of_2023(app: Flask, runner: FlaskCliRunner) -> None:
     assert _counts(app)[0] == 16
 
 
-def test_changed_name_is_updated_in_place(app: Flask, runner: FlaskCliRunner,
-                                          tmp_path: Path) -> None:
+def test_changed_name_is_updated_in_place(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
     runner.invoke(args=["registry", "load", str(SHIPPED_REGISTRY)])
     edited = tmp_path / "edited.yaml"
     edited.write_text(
         SHIPPED_REGISTRY.read_text(encoding="utf-8").replace(
-            "Phường Gò Vấp", "Phường Gò Vấp (đã sửa)", 1), encoding="utf-8")
+            "Phường Gò Vấp", "Phường Gò Vấp (đã sửa)", 1
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["registry", "load", str(edited)])
     assert "1 cập nhật" in result.output
     assert _counts(app)[0] == 6
@@ -81,5 +91,7 @@ def test_broken_file_reports_every_problem_with_lines_and_writes_nothing(
     lines = result.output.splitlines()
     for line_number in (5, 7, 12, 13):
         assert any(line.startswith(f"{broken}:{line_number}: ") for line in lines), (
-            line_number, result.output)
+            line_number,
+            result.output,
+        )
     assert _counts(app) == (0, 0)

@@ -20,11 +20,14 @@ def test_create_with_password_from_environment(
         assert staff.password_hash.startswith("scrypt:")
 
 
-def test_create_with_prompted_password(app: Flask, runner: FlaskCliRunner,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_create_with_prompted_password(
+    app: Flask, runner: FlaskCliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("QUIZAPP_STAFF_PASSWORD", raising=False)
-    result = runner.invoke(args=["staff", "create", "b", "--role", "organiser"],
-                           input="mat-khau-nhap-tay\nmat-khau-nhap-tay\n")
+    result = runner.invoke(
+        args=["staff", "create", "b", "--role", "organiser"],
+        input="mat-khau-nhap-tay\nmat-khau-nhap-tay\n",
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -35,16 +38,23 @@ def test_create_with_prompted_password(app: Flask, runner: FlaskCliRunner,
         (["staff", "create", "c", "--role", "boss"], "mot-mat-khau-dai", "Invalid value"),
     ],
 )
-def test_refusals(app: Flask, runner: FlaskCliRunner, monkeypatch: pytest.MonkeyPatch,
-                  args: list[str], password: str, message: str) -> None:
+def test_refusals(
+    app: Flask,
+    runner: FlaskCliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    password: str,
+    message: str,
+) -> None:
     monkeypatch.setenv("QUIZAPP_STAFF_PASSWORD", password)
     result = runner.invoke(args=args)
     assert result.exit_code != 0
     assert message in result.output
 
 
-def test_duplicate_username_refused(app: Flask, runner: FlaskCliRunner,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_duplicate_username_refused(
+    app: Flask, runner: FlaskCliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("QUIZAPP_STAFF_PASSWORD", "mot-mat-khau-dai")
     runner.invoke(args=["staff", "create", "d", "--role", "organiser"])
     result = runner.invoke(args=["staff", "create", "D", "--role", "admin"])
