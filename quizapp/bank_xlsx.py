@@ -25,6 +25,7 @@ from quizapp.domain.bank import (
     TopicSpec,
 )
 from quizapp.domain.bank_checks import fold
+from quizapp.domain.safezip import declared_entries
 
 SHEET = "Câu hỏi"
 TOPIC_SHEET = "Chủ đề"
@@ -43,8 +44,11 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 HEADERS = tuple(header for header, _, _ in COLUMNS)
 MAX_XLSX_BYTES = 10_000_000
-MAX_UNPACKED_BYTES = 100_000_000
+MAX_UNPACKED_BYTES = 30_000_000
+MAX_PARTS = 1000
 MAX_ROWS = 10_000
+# Columns read per row: the header may have extra columns, but not thousands of them.
+MAX_COLUMNS = 50
 TEMPLATE_ROWS = 1000
 # Formula, DDE and control prefixes: such text is stored as a string, never as a formula.
 RISKY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -173,6 +177,9 @@ def _check_package(data: bytes) -> str | None:
     """Why the file cannot be opened safely, or None; inflated sizes are bounded up front."""
     if len(data) > MAX_XLSX_BYTES:
         return f"tệp Excel quá lớn ({len(data):,} byte, tối đa {MAX_XLSX_BYTES:,} byte)"
+    count = declared_entries(data)
+    if count is not None and count > MAX_PARTS:
+        return f"tệp Excel có quá nhiều thành phần ({count})"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             # zipfile never inflates an entry past its declared size, so the sum is a bound.
@@ -252,7 +259,9 @@ def _is_blank(values: Sequence[object]) -> bool:
 
 
 def _read_sheet(ws: Worksheet) -> tuple[list[RawQuestion], list[Problem]]:
-    rows: Iterator[tuple[int, Sequence[object]]] = enumerate(ws.iter_rows(values_only=True), 1)
+    rows: Iterator[tuple[int, Sequence[object]]] = enumerate(
+        ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1
+    )
     first = next(rows, None)
     if first is None or _is_blank(first[1]):
         return [], [_problem(1, f"trang «{SHEET}» không có dòng tiêu đề")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from yaml.nodes import Node
@@ -95,6 +96,9 @@ class _Parse:
             return None
         if len(text) > MAX_NAME_LENGTH:
             self.add(value, f"«{key}» dài quá {MAX_NAME_LENGTH} ký tự")
+            return None
+        if any(unicodedata.category(ch) == "Cc" for ch in text):
+            self.add(value, f"«{key}» chứa ký tự điều khiển không hợp lệ")
             return None
         return text
 

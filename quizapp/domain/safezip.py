@@ -10,6 +10,8 @@ from pathlib import PurePosixPath
 MAX_ENTRIES = 200
 MAX_TOTAL_BYTES = 20_000_000
 _CHUNK = 64 * 1024
+# The end-of-central-directory record is 22 bytes plus a comment of at most 65,535 bytes.
+_EOCD_SEARCH = 22 + 65_535
 # Files that archivers add beside the real content (macOS resource forks, Finder and Explorer data).
 _JUNK_DIRS = frozenset(("__MACOSX",))
 _JUNK_FILES = frozenset((".DS_Store", "Thumbs.db", "desktop.ini"))
@@ -26,6 +28,15 @@ _READ_ERRORS = (
 
 class ZipRefused(Exception):
     """The archive is refused as a whole; the message is in Vietnamese."""
+
+
+def declared_entries(data: bytes) -> int | None:
+    """The entry count in the end-of-central-directory record, read before zipfile parses
+    the directory (a directory of millions of tiny entries is itself a memory bomb)."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - _EOCD_SEARCH))
+    if at < 0 or at + 12 > len(data):
+        return None
+    return int.from_bytes(data[at + 10 : at + 12], "little")
 
 
 def _safe_name(raw: str) -> str:
@@ -91,6 +102,11 @@ def read_zip(
     data: bytes, *, max_entries: int = MAX_ENTRIES, max_total: int = MAX_TOTAL_BYTES
 ) -> tuple[dict[str, bytes], list[str]]:
     """Files of the archive by relative path, or no files and the reasons it was refused."""
+    if len(data) > max_total:
+        return {}, [f"tệp zip quá lớn (tối đa {max_total // 1_000_000} MB)"]
+    count = declared_entries(data)
+    if count is not None and count > max_entries:
+        return {}, [f"tệp zip có quá nhiều mục ({count}, tối đa {max_entries})"]
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return _read_all(archive, max_entries, max_total), []
