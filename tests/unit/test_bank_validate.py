@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import time
+import tracemalloc
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,7 @@ from quizapp.domain.bank import (
     bank_stats,
     load_bank,
     parse_topics,
+    read_zip,
     records_from_yaml,
     validate,
 )
@@ -555,3 +559,98 @@ def test_random_questions_end_in_problems_not_exceptions(fields: dict[str, objec
     records, problems = records_from_yaml(text.encode(), "x.yaml")
     report = validate(records, TOPICS)
     assert bool(report.questions) != bool(report.errors + problems) or not records
+
+
+# --- uploaded zips --------------------------------------------------------------------------
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_zip_of_the_bank_folder_loads_with_the_folder_stripped() -> None:
+    entries = {f"question_bank/{name}": data for name, data in _bank_files().items()}
+    entries["__MACOSX/question_bank/._topics.yaml"] = b"\x00\x05\x16\x07"
+    entries["question_bank/.DS_Store"] = b"\x00\x00"
+    files, problems = read_zip(_zip(entries))
+    assert problems == []
+    assert files == _bank_files()
+    assert load_bank(files).errors == []
+
+
+def test_zip_without_a_folder_is_read_as_it_is() -> None:
+    files, problems = read_zip(_zip(_bank_files()))
+    assert problems == [] and files == _bank_files()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../evil.yaml", "bank/../../evil.yaml", "/etc/passwd", "C:/x.yaml", "..\\evil.yaml", "a/../b"],
+)
+def test_zip_with_an_unsafe_path_is_refused_whole(name: str) -> None:
+    files, problems = read_zip(_zip({"topics.yaml": b"topics: []", name: b"x"}))
+    assert files == {}
+    assert [p.message for p in problems] == [f"đường dẫn không an toàn trong tệp zip: «{name}»"]
+    assert str(problems[0]).startswith("tệp zip: -: ")
+
+
+def test_zip_with_too_many_entries_is_refused() -> None:
+    files, problems = read_zip(_zip({f"{i}.yaml": b"" for i in range(201)}))
+    assert files == {}
+    assert [p.message for p in problems] == ["tệp zip có quá nhiều mục (201, tối đa 200)"]
+
+
+def test_oversized_zip_upload_is_refused_before_opening() -> None:
+    files, problems = read_zip(b"PK" + bytes(20_000_000))
+    assert files == {}
+    assert [p.message for p in problems] == ["tệp zip quá lớn (tối đa 20 MB)"]
+
+
+@pytest.mark.parametrize("data", [b"", b"not a zip", b"PK\x03\x04" + b"\x00" * 40])
+def test_damaged_zip_is_a_problem(data: bytes) -> None:
+    files, problems = read_zip(data)
+    assert files == {}
+    assert problems[0].message.startswith("tệp zip bị hỏng")
+
+
+def _zeros_zip(sizes: list[int]) -> bytes:
+    """Highly compressible entries written in chunks, so the test itself stays small."""
+    out = io.BytesIO()
+    chunk = bytes(1_000_000)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i, size in enumerate(sizes):
+            with archive.open(f"bank/{i}.yaml", "w", force_zip64=True) as entry:
+                for _ in range(size // len(chunk)):
+                    entry.write(chunk)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("sizes", [[100_000_000], [15_000_000, 15_000_000]])
+def test_zip_bomb_is_refused_without_exhausting_memory(sizes: list[int]) -> None:
+    bomb = _zeros_zip(sizes)
+    assert len(bomb) < 200_000
+    tracemalloc.start()
+    try:
+        files, problems = read_zip(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert files == {}
+    assert [p.message for p in problems] == ["tệp zip khi giải nén quá lớn"]
+    assert peak < 2 * 20_000_000 + 5_000_000
+
+
+def test_zip_whose_header_understates_the_size_is_refused() -> None:
+    data = bytearray(_zip({"topics.yaml": bytes(1_000_000)}))
+    # Patch the uncompressed size in the local header (offset 22) and central directory (24).
+    local = data.index(b"PK\x03\x04")
+    central = data.index(b"PK\x01\x02")
+    data[local + 22 : local + 26] = (10).to_bytes(4, "little")
+    data[central + 24 : central + 28] = (10).to_bytes(4, "little")
+    files, problems = read_zip(bytes(data))
+    assert files == {}
+    assert problems[0].message.startswith("tệp zip bị hỏng")

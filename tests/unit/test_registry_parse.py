@@ -133,6 +133,8 @@ def test_every_problem_of_a_file_is_reported_at_once_with_its_line() -> None:
         ),
         ("  - code: p-1\n    name: Phường Một\n", "  - p-1\n", "r.yaml:3: mỗi mục của «wards»"),
         ("title: Thử", "title: Thử\ntitle: Lại", "r.yaml:2: khóa «title» bị lặp lại"),
+        ("name: Phường Một", 'name: "Phường\\aMột"', "r.yaml:4: «name» chứa ký tự điều khiển"),
+        ("name: Phường Một", "name: " + "x" * 201, "r.yaml:4: «name» dài quá 200 ký tự"),
         ("wards:", "wards: []\nold_wards:", "r.yaml:3: khóa không hợp lệ «old_wards»"),
     ],
 )
