@@ -1,6 +1,6 @@
 """Typed ORM models; invariants are database constraints."""
 
-from .attempt import Answer, Attempt, AttemptQuestion
+from .attempt import Answer, Attempt, AttemptQuestion, Exclusion
 from .bank import DIFFICULTIES, Question, QuestionVersion, Topic
 from .contest import PREDICTION_KINDS, ROUND_STATUSES, Contest, Round, RoundQuota
 from .people import PARTICIPANT_GROUPS, STAFF_ROLES, Participant, StaffUser
@@ -19,6 +19,7 @@ __all__ = [
     "AttemptQuestion",
     "AuditLog",
     "Contest",
+    "Exclusion",
     "Organisation",
     "Participant",
     "PendingUpload",

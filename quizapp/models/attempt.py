@@ -85,3 +85,17 @@ class Answer(db.Model):
     flagged: Mapped[bool] = mapped_column(default=False)
     is_correct: Mapped[bool | None]
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Exclusion(db.Model):
+    """An organiser's decision to leave a participant's entry out of a round's ranking."""
+
+    __tablename__ = "exclusions"
+    __table_args__ = (UniqueConstraint("round_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    excluded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    excluded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,200 @@
+"""Participants as an Excel workbook: the import template and reading its rows as text."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+# The guard, the package checks and the cell-to-text rules are the bank workbook's: one copy.
+from .bank_xlsx import _check_package, _header, _is_blank, _text, safe_cell
+from .domain.bank_checks import fold
+from .domain.people import GROUP_LABELS
+
+SHEET = "Người dự thi"
+LIST_SHEET = "Danh mục"
+YES, NO = "Có", "Không"
+# (header, field, column width); text in parentheses is a hint, ignored when reading headers.
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("Họ và tên", "full_name", 28),
+    ("Số điện thoại", "phone", 16),
+    ("Năm sinh", "birth_year", 10),
+    ("Mã phường", "ward_code", 18),
+    ("Mã cơ quan, đơn vị", "org_code", 22),
+    ("Đối tượng", "group", 30),
+    ("CCCD", "cccd", 16),
+    (f"Đã đồng ý xử lý dữ liệu ({YES}/{NO})", "consent", 16),
+    ("Mật khẩu ban đầu (để trống: tạo tự động)", "password", 22),
+)
+HEADERS = tuple(header for header, _, _ in COLUMNS)
+REQUIRED = ("full_name", "phone", "birth_year", "ward_code", "group", "consent")
+# Typed as text in the template, so Excel keeps leading zeros and long digit strings.
+TEXT_FIELDS = ("phone", "ward_code", "org_code", "cccd", "password")
+MAX_ROWS = 5_000
+MAX_COLUMNS = 50
+TEMPLATE_ROWS = 1_000
+
+_HINT = re.compile(r"\([^)]*\)")
+_FIELDS = {fold(_HINT.sub("", header)): field for header, field, _ in COLUMNS}
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One non-empty row: its number in the sheet and each field as trimmed text ("" if empty)."""
+
+    row: int
+    values: dict[str, str]
+
+
+def problem(row: int, message: str) -> str:
+    """A problem located the way Excel names a row: «Người dự thi!<row>: <message>»."""
+    return f"{SHEET}!{row}: {message}"
+
+
+# --- the template ---------------------------------------------------------------------------
+
+
+def _column(field: str) -> str:
+    return get_column_letter(next(i for i, (_, f, _) in enumerate(COLUMNS, 1) if f == field))
+
+
+def _list_sheet(
+    wb: Workbook, wards: Sequence[tuple[str, str]], orgs: Sequence[tuple[str, str, str]]
+) -> dict[str, str]:
+    """Ward codes (A:B), organisation codes (D:F) and groups (H); the ranges for drop-downs."""
+    ws = wb.create_sheet(LIST_SHEET)
+    headers = ("Mã phường", "Tên phường", "", "Mã cơ quan, đơn vị", "Tên cơ quan, đơn vị")
+    _header(ws, (*headers, "Thuộc phường", "", "Đối tượng"), (18, 32, 3, 22, 48, 18, 3, 30))
+    blocks = ((1, wards), (4, orgs), (8, [(label,) for label in GROUP_LABELS.values()]))
+    for first_col, rows in blocks:
+        for row, values in enumerate(rows, start=2):
+            for offset, value in enumerate(values):
+                safe_cell(ws.cell(row=row, column=first_col + offset), value)
+    sheet = f"'{LIST_SHEET}'!"
+    return {
+        "ward_code": f"{sheet}$A$2:$A${max(len(wards) + 1, 2)}",
+        "org_code": f"{sheet}$D$2:$D${max(len(orgs) + 1, 2)}",
+        "group": f"{sheet}$H$2:$H${len(GROUP_LABELS) + 1}",
+        "consent": f'"{YES},{NO}"',
+    }
+
+
+def _people_sheet(ws: Worksheet, lists: dict[str, str]) -> None:
+    ws.title = SHEET
+    _header(ws, HEADERS, [width for _, _, width in COLUMNS])
+    for field in TEXT_FIELDS:
+        column = _column(field)
+        for row in range(2, TEMPLATE_ROWS + 2):
+            ws[f"{column}{row}"].number_format = "@"
+    for field, formula in lists.items():
+        # Codes may be typed by hand too (the list is a help), so a mismatch only warns.
+        validation = DataValidation(
+            type="list", formula1=formula, allow_blank=True, errorStyle="warning"
+        )
+        column = _column(field)
+        validation.add(f"{column}2:{column}{TEMPLATE_ROWS + 1}")
+        ws.add_data_validation(validation)
+
+
+def template_xlsx(
+    wards: Sequence[tuple[str, str]], organisations: Sequence[tuple[str, str, str]]
+) -> bytes:
+    """An empty «Người dự thi» sheet with drop-downs, and the lists of codes beside it.
+
+    wards are (code, name); organisations are (code, name, ward code).
+    """
+    wb = Workbook()
+    lists = _list_sheet(wb, wards, organisations)
+    _people_sheet(wb.active, lists)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _whole_number(value: object) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return None
+
+
+def _cell_text(field: str, value: object) -> str:
+    """A cell as text; numbers typed into the phone or CCCD column get their leading 0 back."""
+    digits = _whole_number(value)
+    if digits is not None and (field, len(digits)) in (("phone", 9), ("cccd", 11)):
+        return "0" + digits
+    text = _text(value)
+    return "" if text is None else str(text).strip()
+
+
+def _columns(header: Sequence[object]) -> tuple[dict[str, int], list[str]]:
+    """Field → column index from the header row; every required column must be there."""
+    columns: dict[str, int] = {}
+    for index, value in enumerate(header):
+        field = _FIELDS.get(fold(_HINT.sub("", str(value)))) if value is not None else None
+        if field is not None:
+            columns.setdefault(field, index)
+    labels = {field: _HINT.sub("", header).strip() for header, field, _ in COLUMNS}
+    missing = [labels[f] for f in REQUIRED if f not in columns]
+    return columns, [problem(1, f"thiếu cột «{label}» ở dòng tiêu đề") for label in missing]
+
+
+def _values(values: Sequence[object], columns: dict[str, int]) -> dict[str, str]:
+    return {
+        field: _cell_text(field, values[i] if i < len(values) else None)
+        for field, i in columns.items()
+    } | {field: "" for _, field, _ in COLUMNS if field not in columns}
+
+
+def _read_sheet(ws: Worksheet) -> tuple[list[SheetRow], list[str]]:
+    rows: Iterator[tuple[int, Sequence[object]]] = enumerate(
+        ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1
+    )
+    first = next(rows, None)
+    if first is None or _is_blank(first[1]):
+        return [], [problem(1, f"trang «{SHEET}» không có dòng tiêu đề")]
+    columns, problems = _columns(first[1])
+    if problems:
+        return [], problems
+    found: list[SheetRow] = []
+    for row, values in rows:
+        if row > MAX_ROWS + 1:
+            return [], [problem(row, f"quá nhiều dòng (tối đa {MAX_ROWS:,} người mỗi tệp)")]
+        if not _is_blank(values):
+            found.append(SheetRow(row, _values(values, columns)))
+    if not found:
+        return [], [problem(2, "chưa có người nào trong danh sách")]
+    return found, []
+
+
+def rows_from_xlsx(data: bytes) -> tuple[list[SheetRow], list[str]]:
+    """The non-empty rows of the «Người dự thi» sheet, or the problems that stop reading it."""
+    refused = _check_package(data)
+    if refused is not None:
+        return [], [problem(1, refused)]
+    wb = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            if SHEET not in wb.sheetnames:
+                return [], [problem(1, f"không có trang «{SHEET}» trong tệp Excel")]
+            return _read_sheet(wb[SHEET])
+    # As for the bank: a damaged or hostile workbook may fail anywhere inside openpyxl.
+    except Exception as exc:
+        return [], [problem(1, f"không đọc được tệp Excel ({type(exc).__name__})")]
+    finally:
+        if wb is not None:
+            wb.close()

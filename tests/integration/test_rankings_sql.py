@@ -1,0 +1,109 @@
+"""The SQL ranking agrees with the plain-Python reference of the same policy, on random data."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+
+from quizapp.domain import ranking
+from quizapp.extensions import db
+from quizapp.models import Attempt, Exclusion, Participant, Round, Ward
+from quizapp.security import hash_password
+from quizapp.services import rankings
+from tests.conftest import FIXED_NOW
+
+PASSWORD_HASH = hash_password("khong-dung")
+
+
+def seed_attempts(round_id: int, rng: random.Random, people: int = 60) -> None:
+    """Random finished attempts with many deliberate ties (scores 0-5, coarse times)."""
+    ward = Ward(code=f"w{rng.random()}", name="Phường ngẫu nhiên")
+    db.session.add(ward)
+    db.session.flush()
+    for n in range(people):
+        person = Participant(
+            full_name=f"Người {n}",
+            phone=f"08{rng.randrange(10**8):08d}",
+            birth_year=1990,
+            ward_id=ward.id,
+            grp="resident",
+            password_hash=PASSWORD_HASH,
+            consent_at=FIXED_NOW,
+        )
+        db.session.add(person)
+        db.session.flush()
+        for number in range(1, rng.randint(1, 3) + 1):
+            start = FIXED_NOW + timedelta(seconds=rng.randrange(4) * 60)
+            finished = rng.random() > 0.1
+            db.session.add(
+                Attempt(
+                    round_id=round_id,
+                    participant_id=person.id,
+                    number=number,
+                    seed="x",
+                    started_at=start,
+                    deadline_at=start + timedelta(minutes=10),
+                    submitted_at=start + timedelta(seconds=rng.randrange(3) * 10)
+                    if finished
+                    else None,
+                    score=rng.randrange(6) if finished else None,
+                    time_used_ms=rng.randrange(3) * 10_000 if finished else None,
+                    prediction=rng.choice([None, 40, 45, 50, 55]),
+                )
+            )
+    db.session.flush()
+
+
+POLICIES = [
+    "score,time,prediction,submitted",
+    "score,time,attempts,submitted",
+    "prediction,time,submitted",
+    "score,prediction,time,submitted",
+]
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("policy", POLICIES)
+def test_sql_matches_python_reference(app: Flask, make_round, seed: int, policy: str) -> None:
+    rnd = make_round(prediction_kind="participants")
+    rng = random.Random(f"{seed}-{policy}")
+    with app.app_context():
+        r = db.session.get(Round, rnd.id)
+        r.ranking_policy = policy
+        r.prediction_actual = 47
+        seed_attempts(r.id, rng)
+        excluded = db.session.scalars(db.select(Participant.id).limit(2)).all()
+        db.session.add_all(
+            Exclusion(round_id=r.id, participant_id=pid, reason="thử") for pid in excluded
+        )
+        db.session.commit()
+
+        sql = [(row.participant_id, row.attempt_id, row.rank) for row in rankings.round_ranking(r)]
+        entries = rankings.reference_entries(r)
+        policy_keys = rankings.policy_of(r)
+        expected = [
+            (x.entry.participant_id, x.entry.attempt_id, x.rank)
+            for x in ranking.rank(ranking.best_attempts(entries, policy_keys), policy_keys)
+        ]
+        assert sql == expected
+        assert not {pid for pid, _, _ in sql} & set(excluded)
+        assert len(sql) > 20
+
+
+def test_participant_rank_and_the_row_above(app: Flask, make_round) -> None:
+    rnd = make_round(prediction_kind="participants")
+    with app.app_context():
+        r = db.session.get(Round, rnd.id)
+        r.prediction_actual = 47
+        seed_attempts(r.id, random.Random(7))
+        db.session.commit()
+        rows = rankings.round_ranking(r)
+        third = rows[2]
+        mine, above = rankings.participant_rank(r, third.participant_id)
+        assert mine == third and above == rows[1]
+        first, none_above = rankings.participant_rank(r, rows[0].participant_id)
+        assert first == rows[0] and none_above is None
+        assert rankings.participant_rank(r, 999_999) == (None, None)
+        page = rankings.round_ranking(r, limit=5, offset=5)
+        assert page == rows[5:10]
