@@ -44,7 +44,30 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from . import api
-    from .views import accounts, console, console_bank, console_rounds, main, quiz, staff_auth
+    from .views import (
+        accounts,
+        console,
+        console_bank,
+        console_people,
+        console_practice,
+        console_rounds,
+        main,
+        practice,
+        quiz,
+        staff_auth,
+    )
 
-    for module in (main, staff_auth, console, console_bank, console_rounds, accounts, quiz, api):
+    for module in (
+        main,
+        staff_auth,
+        console,
+        console_bank,
+        console_rounds,
+        console_practice,
+        console_people,
+        accounts,
+        quiz,
+        practice,
+        api,
+    ):
         app.register_blueprint(module.bp)

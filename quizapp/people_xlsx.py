@@ -1,9 +1,10 @@
-"""Participants as an Excel workbook: the import template and reading its rows as text."""
+"""Participants as an Excel workbook: the import template, reading rows, checking each row."""
 
 from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 # The guard, the package checks and the cell-to-text rules are the bank workbook's: one copy.
 from .bank_xlsx import _check_package, _header, _is_blank, _text, safe_cell
+from .domain import people
 from .domain.bank_checks import fold
 from .domain.people import GROUP_LABELS
 
@@ -39,6 +41,7 @@ REQUIRED = ("full_name", "phone", "birth_year", "ward_code", "group", "consent")
 # Typed as text in the template, so Excel keeps leading zeros and long digit strings.
 TEXT_FIELDS = ("phone", "ward_code", "org_code", "cccd", "password")
 MAX_ROWS = 5_000
+MAX_PASSWORD_LENGTH = 200
 MAX_COLUMNS = 50
 TEMPLATE_ROWS = 1_000
 
@@ -198,3 +201,171 @@ def rows_from_xlsx(data: bytes) -> tuple[list[SheetRow], list[str]]:
     finally:
         if wb is not None:
             wb.close()
+
+
+# --- checking rows --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Known:
+    """What rows are checked against: registry codes, and numbers already registered."""
+
+    wards: dict[str, tuple[int, str]]  # code → (id, name)
+    organisations: dict[str, tuple[int, str, str]]  # code → (id, name, ward code)
+    phones: frozenset[str]
+    cccds: frozenset[str]
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """A valid row: who the import creates (password None: one is generated)."""
+
+    row: int
+    full_name: str
+    phone: str
+    birth_year: int
+    ward_id: int
+    ward_name: str
+    organisation_id: int | None
+    organisation_name: str | None
+    group: str
+    cccd: str | None
+    password: str | None
+
+
+def plain(text: str) -> str:
+    """Lower case without diacritics ("Nguyễn Đức" → "nguyen duc"), for text typed without marks."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return fold("".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def numbers(rows: Sequence[SheetRow]) -> tuple[set[str], set[str]]:
+    """The well-formed phones and CCCDs of the rows (to ask the database which are taken)."""
+    phones: set[str] = set()
+    cccds: set[str] = set()
+    for r in rows:
+        for found, check, name in (
+            (phones, people.normalise_phone, "phone"),
+            (cccds, people.normalise_cccd, "cccd"),
+        ):
+            try:
+                value = check(r.values[name])
+            except people.InvalidValue:
+                continue
+            if value:
+                found.add(value)
+    return phones, cccds
+
+
+def _group(label: str) -> str | None:
+    wanted = plain(label)
+    return next((key for key, text in GROUP_LABELS.items() if plain(text) == wanted), None)
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"\d{4}", text):
+        raise people.InvalidValue("Năm sinh phải là số có 4 chữ số (ví dụ 1985).")
+    return int(text)
+
+
+def _personal(
+    values: dict[str, str], current_year: int, min_age: int
+) -> tuple[dict[str, object], list[str]]:
+    """Name, phone, CCCD and birth year by the rules of registration; one message per field."""
+    checks = {
+        "full_name": lambda: people.normalise_name(values["full_name"]),
+        "phone": lambda: people.normalise_phone(values["phone"]),
+        "cccd": lambda: people.normalise_cccd(values["cccd"]),
+        "birth_year": lambda: people.check_birth_year(
+            _year(values["birth_year"]), current_year, min_age
+        ),
+    }
+    found: dict[str, object] = {}
+    messages: list[str] = []
+    for name, check in checks.items():
+        try:
+            found[name] = check()
+        except people.InvalidValue as exc:
+            messages.append(str(exc))
+    return found, messages
+
+
+def _registry(values: dict[str, str], known: Known) -> tuple[dict[str, object], list[str]]:
+    """Ward and organisation by code; an empty ward code means the organisation's ward."""
+    messages: list[str] = []
+    org_code, ward_code = values["org_code"].lower(), values["ward_code"].lower()
+    org = known.organisations.get(org_code) if org_code else None
+    if org_code and org is None:
+        messages.append(f"Mã cơ quan, đơn vị «{values['org_code']}» không có trong danh mục.")
+    ward_code = ward_code or (org[2] if org else "")
+    ward = known.wards.get(ward_code) if ward_code else None
+    if ward is None:
+        messages.append(
+            f"Mã phường «{values['ward_code']}» không có trong danh mục."
+            if ward_code
+            else "Thiếu mã phường."
+        )
+    found = {
+        "ward_id": ward[0] if ward else 0,
+        "ward_name": ward[1] if ward else "",
+        "organisation_id": org[0] if org else None,
+        "organisation_name": org[1] if org else None,
+    }
+    return found, messages
+
+
+def _choices(values: dict[str, str], min_password: int) -> tuple[dict[str, object], list[str]]:
+    """Group, consent (must be «Có») and the optional initial password."""
+    messages: list[str] = []
+    group = _group(values["group"])
+    if group is None:
+        labels = "; ".join(f"«{label}»" for label in GROUP_LABELS.values())
+        messages.append(f"Đối tượng phải là một trong: {labels}.")
+    if plain(values["consent"]) != plain(YES):
+        messages.append(f"Chưa đồng ý xử lý dữ liệu cá nhân (cột này phải ghi «{YES}»).")
+    password = values["password"] or None
+    if password is not None and not min_password <= len(password) <= MAX_PASSWORD_LENGTH:
+        messages.append(f"Mật khẩu ban đầu phải có ít nhất {min_password} ký tự.")
+    return {"group": group, "password": password}, messages
+
+
+def _duplicates(
+    found: dict[str, object], row: int, known: Known, seen: dict[str, dict[str, int]]
+) -> list[str]:
+    """A phone or CCCD already registered, or already used by an earlier row of the file."""
+    messages: list[str] = []
+    checks = (("phone", known.phones, "Số điện thoại"), ("cccd", known.cccds, "Số CCCD"))
+    for name, taken, label in checks:
+        value = found.get(name)
+        if not isinstance(value, str):
+            continue
+        if value in taken:
+            messages.append(f"{label} {value} đã được đăng ký cho một người dự thi khác.")
+        elif value in seen[name]:
+            messages.append(f"{label} {value} trùng với dòng {seen[name][value]} trong tệp.")
+        else:
+            seen[name][value] = row
+    return messages
+
+
+def check_rows(
+    rows: Sequence[SheetRow], known: Known, current_year: int, min_age: int, min_password: int
+) -> tuple[list[NewPerson], list[str]]:
+    """The people to create, and every problem of every row as «Người dự thi!<row>: …».
+
+    The rules are those of registration; a phone or CCCD is refused when registered already
+    or when an earlier row of the file has it.
+    """
+    found: list[NewPerson] = []
+    problems: list[str] = []
+    seen: dict[str, dict[str, int]] = {"phone": {}, "cccd": {}}
+    for r in rows:
+        personal, messages = _personal(r.values, current_year, min_age)
+        registry, more = _registry(r.values, known)
+        choices, most = _choices(r.values, min_password)
+        messages += more + most + _duplicates(personal, r.row, known, seen)
+        if messages:
+            problems += [problem(r.row, message) for message in messages]
+        else:
+            found.append(NewPerson(row=r.row, **personal, **registry, **choices))  # type: ignore[arg-type]
+    return found, problems

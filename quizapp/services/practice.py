@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -204,7 +204,6 @@ class PracticeRun:
     pos: int = 0  # the current question (0-based)
     results: str = ""  # "1" right, "0" wrong, one per answered question
     last: int | None = None  # the displayed choice given to the current question
-    topic_name: str = field(default="")
 
     @property
     def total(self) -> int:
@@ -333,7 +332,7 @@ def current_question(run: PracticeRun) -> PracticeQuestion:
     )
 
 
-def answer(run: PracticeRun, choice: int | None) -> tuple[PracticeRun, PracticeQuestion]:
+def answer(run: PracticeRun, choice: int | None) -> PracticeRun:
     """Record the visitor's choice (a display index) for the current question, once."""
     question = current_question(run)
     if run.answered:
@@ -342,7 +341,7 @@ def answer(run: PracticeRun, choice: int | None) -> tuple[PracticeRun, PracticeQ
         raise ServiceError("no_choice", "Vui lòng chọn một phương án.", field="choice")
     run.results += "1" if choice == question.correct else "0"
     run.last = choice
-    return run, question
+    return run
 
 
 def next_question(run: PracticeRun) -> PracticeRun:

@@ -20,9 +20,14 @@ def policy_of(rnd: Round) -> tuple[str, ...]:
     return policy
 
 
-def _finished(rnd: Round) -> Subquery:
-    """Finished, non-excluded attempts with every value a ranking key reads."""
+def _finished(rnd: Round, as_of: datetime | None = None) -> Subquery:
+    """Finished, non-excluded attempts with every value a ranking key reads.
+
+    With `as_of` (a frozen public board) nothing submitted or excluded later is seen.
+    """
     excluded = db.select(Exclusion.participant_id).where(Exclusion.round_id == rnd.id)
+    if as_of is not None:
+        excluded = excluded.where(Exclusion.excluded_at <= as_of)
     actual = rnd.prediction_actual
     error: ColumnElement[Any] = (
         func.coalesce(func.abs(Attempt.prediction - actual), ranking.MISSING)
@@ -59,10 +64,10 @@ def _order(source: Subquery, policy: tuple[str, ...]) -> list[ColumnElement[Any]
     return [column[k].asc() if ranking.KEYS[k][1] else column[k].desc() for k in policy]
 
 
-def best_entries(rnd: Round) -> Subquery:
+def best_entries(rnd: Round, as_of: datetime | None = None) -> Subquery:
     """One row per participant: their best attempt under the round's policy, with its rank."""
     policy = policy_of(rnd)
-    finished = _finished(rnd)
+    finished = _finished(rnd, as_of)
     per_attempt = tuple(k for k in policy if k != "attempts")
     numbered = db.select(
         finished,
@@ -110,11 +115,12 @@ class RankRow:
 
 
 def _ms(moment: datetime) -> int:
+    """Microseconds since the epoch: the resolution both databases store."""
     return int(moment.timestamp() * 1_000_000)
 
 
-def _ranking_query(rnd: Round) -> Select[Any]:
-    best = best_entries(rnd)
+def _ranking_query(rnd: Round, as_of: datetime | None = None) -> Select[Any]:
+    best = best_entries(rnd, as_of)
     order = [*_order(best, policy_of(rnd)), best.c.participant_id]
     return (
         db.select(
@@ -145,17 +151,19 @@ def _row(values: Any) -> RankRow:
     return row
 
 
-def round_ranking(rnd: Round, limit: int | None = None, offset: int = 0) -> list[RankRow]:
+def round_ranking(rnd: Round, limit: int | None = None, offset: int = 0,
+                  as_of: datetime | None = None) -> list[RankRow]:
     """The round's ranking, best first (a page of it when `limit` is given)."""
-    query = _ranking_query(rnd).offset(offset)
+    query = _ranking_query(rnd, as_of).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [_row(r) for r in db.session.execute(query)]
 
 
-def participant_rank(rnd: Round, participant_id: int) -> tuple[RankRow | None, RankRow | None]:
+def participant_rank(rnd: Round, participant_id: int, as_of: datetime | None = None
+                     ) -> tuple[RankRow | None, RankRow | None]:
     """The participant's own row and the row just above it (to explain the difference)."""
-    ranked = _ranking_query(rnd).subquery("ranked")
+    ranked = _ranking_query(rnd, as_of).subquery("ranked")
     mine = db.session.execute(
         db.select(ranked).where(ranked.c.participant_id == participant_id)
     ).first()

@@ -1,0 +1,102 @@
+"""Console: the practice set — mark or unmark whole topics or single questions as practice."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..auth import current_staff, staff_required
+from ..clock import now
+from ..extensions import db
+from ..forms import EmptyForm
+from ..services import practice
+from ..services.errors import NotFound, ServiceError
+
+bp = Blueprint("console_practice", __name__, url_prefix="/console/practice")
+
+ACTIONS = {"mark": True, "unmark": False}
+
+
+class PracticeIdsForm(FlaskForm):
+    ids = TextAreaField(
+        "Mã câu hỏi (cách nhau bởi dấu phẩy, dấu cách hoặc xuống dòng)",
+        validators=[DataRequired("Vui lòng nhập ít nhất một mã câu hỏi."), Length(max=20_000)],
+    )
+    reason = StringField("Lý do (ghi nhật ký)", validators=[Length(max=500)])
+
+
+def _action() -> bool:
+    action = request.form.get("action", "")
+    if action not in ACTIONS:
+        abort(400)
+    return ACTIONS[action]
+
+
+def _done(changed: list[str], marking: bool) -> None:
+    if not changed:
+        flash("Không có câu nào thay đổi.", "info")
+        return
+    verb = "Đã đánh dấu luyện tập" if marking else "Đã bỏ đánh dấu luyện tập"
+    flash(
+        f"{verb} {len(changed)} câu: {', '.join(changed[:20])}"
+        + ("…" if len(changed) > 20 else "."),
+        "success",
+    )
+
+
+def _page(ids_form: PracticeIdsForm):
+    return render_template(
+        "console/practice/index.html",
+        topics=practice.topic_counts(),
+        questions=practice.practice_questions(),
+        ids_form=ids_form,
+        topic_form=EmptyForm(),
+    )
+
+
+@bp.get("/")
+@staff_required()
+def index():
+    return _page(PracticeIdsForm(formdata=None))
+
+
+@bp.post("/topic/<topic_id>")
+@staff_required()
+def topic(topic_id: str):
+    marking = _action()
+    try:
+        changed = practice.set_topic_practice(current_staff(), topic_id, marking, now())
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        _done(changed, marking)
+    return redirect(url_for("console_practice.index"))
+
+
+@bp.post("/questions")
+@staff_required()
+def questions():
+    form = PracticeIdsForm()
+    marking = _action()
+    if not form.validate_on_submit():
+        return _page(form)
+    try:
+        changed = practice.set_questions_practice(
+            current_staff(),
+            practice.parse_ids(form.ids.data),
+            marking,
+            now(),
+            reason=form.reason.data or "",
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        form.ids.errors.append(exc.message)
+        return _page(form)
+    db.session.commit()
+    _done(changed, marking)
+    return redirect(url_for("console_practice.index"))
