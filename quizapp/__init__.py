@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from . import auth, cli, security, templating
     from .database import configure_sqlite
-    from .extensions import csrf, db, migrate
+    from .extensions import cache, csrf, db, migrate
     from .views import errors
 
     db.init_app(app)
@@ -36,6 +36,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     auth.init_app(app)
     csrf.init_app(app)
+    cache.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
@@ -53,6 +54,7 @@ def _register_blueprints(app: Flask) -> None:
         console_rounds,
         main,
         practice,
+        public,
         quiz,
         staff_auth,
     )
@@ -68,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts,
         quiz,
         practice,
+        public,
         api,
     ):
         app.register_blueprint(module.bp)

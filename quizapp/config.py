@@ -33,6 +33,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Shared cache for public pages; set QUIZAPP_CACHE_TYPE=RedisCache and
+        # QUIZAPP_CACHE_REDIS_URL when several app servers run.
+        "CACHE_TYPE": "SimpleCache",
+        "CACHE_DEFAULT_TIMEOUT": 30,
+        "BOARD_CACHE_SECONDS": 30,
+        "BOARD_TOP": 20,
     }
 
 

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .bank_xlsx import _check_package, _header, _is_blank, _text, safe_cell
 from .domain import people
 from .domain.bank_checks import fold
+from .domain.formatting import format_number
 from .domain.people import GROUP_LABELS
 
 SHEET = "Người dự thi"
@@ -174,7 +175,9 @@ def _read_sheet(ws: Worksheet) -> tuple[list[SheetRow], list[str]]:
     found: list[SheetRow] = []
     for row, values in rows:
         if row > MAX_ROWS + 1:
-            return [], [problem(row, f"quá nhiều dòng (tối đa {MAX_ROWS:,} người mỗi tệp)")]
+            return [], [
+                problem(row, f"quá nhiều dòng (tối đa {format_number(MAX_ROWS)} người mỗi tệp)")
+            ]
         if not _is_blank(values):
             found.append(SheetRow(row, _values(values, columns)))
     if not found:

@@ -69,6 +69,13 @@ def document() -> dict[str, Any]:
             "parameters": ROUND,
             "get": _op("Một đợt thi và thể lệ", errors=("404",)),
         },
+        "/rounds/{round_id}/leaderboard": {
+            "parameters": ROUND,
+            "get": _op(
+                "Bảng xếp hạng công khai (che thông tin cá nhân) và số người tham gia",
+                errors=("404",),
+            ),
+        },
         "/register": {"post": _op("Đăng ký người dự thi", "201", REGISTER, ("409",), True)},
         "/login": {
             "post": _op(

@@ -10,7 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from ..clock import now
 from ..domain import round_rules, timing
 from ..models import Round
-from ..services import registry_queries, rounds
+from ..services import board, registry_queries, rounds
 from . import bp
 
 
@@ -62,3 +62,16 @@ def rounds_list():
 @bp.get("/rounds/<int:round_id>")
 def round_detail(round_id: int):
     return jsonify(round_json(rounds.get_public_round(round_id), with_rules=True))
+
+
+@bp.get("/rounds/<int:round_id>/leaderboard")
+def leaderboard(round_id: int):
+    """The public board (masked, cached, frozen when the organiser froze it)."""
+    data = board.public_board(rounds.get_public_round(round_id), now())
+    return jsonify(
+        {
+            **data,
+            "frozen_at": data["frozen_at"].isoformat() if data["frozen_at"] else None,
+            "updated_at": data["updated_at"].isoformat(),
+        }
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, literal
+from sqlalchemy import ColumnElement, Select, Subquery, func, literal, true
 
 from ..domain import ranking
 from ..extensions import db
@@ -48,6 +48,7 @@ def _finished(rnd: Round, as_of: datetime | None = None) -> Subquery:
             Attempt.round_id == rnd.id,
             Attempt.submitted_at.is_not(None),
             Attempt.participant_id.not_in(excluded),
+            Attempt.submitted_at <= as_of if as_of is not None else true(),
         )
         .subquery("finished")
     )
@@ -151,8 +152,9 @@ def _row(values: Any) -> RankRow:
     return row
 
 
-def round_ranking(rnd: Round, limit: int | None = None, offset: int = 0,
-                  as_of: datetime | None = None) -> list[RankRow]:
+def round_ranking(
+    rnd: Round, limit: int | None = None, offset: int = 0, as_of: datetime | None = None
+) -> list[RankRow]:
     """The round's ranking, best first (a page of it when `limit` is given)."""
     query = _ranking_query(rnd, as_of).offset(offset)
     if limit is not None:
@@ -160,8 +162,9 @@ def round_ranking(rnd: Round, limit: int | None = None, offset: int = 0,
     return [_row(r) for r in db.session.execute(query)]
 
 
-def participant_rank(rnd: Round, participant_id: int, as_of: datetime | None = None
-                     ) -> tuple[RankRow | None, RankRow | None]:
+def participant_rank(
+    rnd: Round, participant_id: int, as_of: datetime | None = None
+) -> tuple[RankRow | None, RankRow | None]:
     """The participant's own row and the row just above it (to explain the difference)."""
     ranked = _ranking_query(rnd, as_of).subquery("ranked")
     mine = db.session.execute(

@@ -12,7 +12,7 @@ from ..domain.round_rules import PrizeTier, RoundSettings, rules_text
 from ..extensions import db
 from ..forms_console import ReasonForm, RoundForm
 from ..models import Contest
-from ..services import round_queries, rounds
+from ..services import board, round_queries, rounds
 from ..services.errors import NotFound, ServiceError
 
 bp = Blueprint("console_rounds", __name__, url_prefix="/console/rounds")
@@ -197,3 +197,24 @@ def _transition(round_id: int, change, message: str):
         db.session.commit()
         flash(message, "success")
     return redirect(url_for("console_rounds.edit", round_id=round_id))
+
+
+@bp.post("/<int:round_id>/freeze")
+@staff_required()
+def freeze(round_id: int):
+    return _transition(
+        round_id,
+        lambda rnd: board.freeze(current_staff(), rnd, now()),
+        "Đã đóng băng bảng xếp hạng công khai.",
+    )
+
+
+@bp.post("/<int:round_id>/unfreeze")
+@staff_required()
+def unfreeze(round_id: int):
+    reason = ReasonForm().reason.data or ""
+    return _transition(
+        round_id,
+        lambda rnd: board.unfreeze(current_staff(), rnd, reason),
+        "Bảng xếp hạng công khai đã cập nhật trở lại.",
+    )

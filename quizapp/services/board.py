@@ -1,0 +1,89 @@
+"""The public leaderboard and turnout: masked, cached briefly, frozen when the organiser says."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from ..domain.people import mask_phone
+from ..extensions import cache, db
+from ..models import Organisation, Round, StaffUser, Ward
+from . import audit, collective, rankings
+from .errors import Conflict
+
+
+def _names(model: type) -> dict[int, str]:
+    return dict(db.session.execute(db.select(model.id, model.name)).tuples().all())
+
+
+def _compute(rnd: Round, as_of: datetime | None, now: datetime) -> dict[str, Any]:
+    wards, orgs = _names(Ward), _names(Organisation)
+    top = rankings.round_ranking(rnd, limit=current_app.config["BOARD_TOP"], as_of=as_of)
+    by_ward = collective.ranked(rnd, "ward", "participants", as_of)
+    by_org = [
+        g for g in collective.ranked(rnd, "organisation", "participants", as_of) if g.participants
+    ][:30]
+    return {
+        "round_id": rnd.id,
+        "frozen_at": as_of,
+        "updated_at": as_of or now,
+        "participants": sum(g.participants for g in by_ward),
+        "entries": sum(g.entries for g in by_ward),
+        "top": [
+            {
+                "rank": r.rank,
+                "name": r.full_name,
+                "phone": mask_phone(r.phone),
+                "ward": wards.get(r.ward_id, ""),
+                "organisation": orgs.get(r.organisation_id) if r.organisation_id else None,
+                "score": r.score,
+                "time_used_ms": r.time_used_ms,
+            }
+            for r in top
+        ],
+        "wards": [
+            {"code": g.key, "name": g.name, "participants": g.participants, "entries": g.entries}
+            for g in by_ward
+        ],
+        "organisations": [
+            {
+                "code": g.key,
+                "name": g.name,
+                "participants": g.participants,
+                "headcount": g.headcount,
+                "rate": g.rate,
+            }
+            for g in by_org
+        ],
+    }
+
+
+def public_board(rnd: Round, now: datetime) -> dict[str, Any]:
+    """What anyone may see of a round now; the same data for every visitor (no user data).
+
+    A frozen board is computed as of the freeze, under its own cache key, so nothing newer can
+    leak through a cached copy.
+    """
+    as_of = rnd.board_frozen_at
+    key = f"board:{rnd.id}:{as_of.isoformat() if as_of else 'live'}"
+    data = cache.get(key)
+    if data is None:
+        data = _compute(rnd, as_of, now)
+        cache.set(key, data, timeout=current_app.config["BOARD_CACHE_SECONDS"])
+    return data
+
+
+def freeze(actor: StaffUser, rnd: Round, now: datetime) -> None:
+    if rnd.board_frozen_at is not None:
+        raise Conflict("already_frozen", "Bảng xếp hạng công khai đã được đóng băng.")
+    rnd.board_frozen_at = now
+    audit.record(actor, "board.freeze", rnd)
+
+
+def unfreeze(actor: StaffUser, rnd: Round, reason: str) -> None:
+    if rnd.board_frozen_at is None:
+        raise Conflict("not_frozen", "Bảng xếp hạng công khai đang không đóng băng.")
+    rnd.board_frozen_at = None
+    audit.record(actor, "board.unfreeze", rnd, reason=reason)

@@ -1,0 +1,93 @@
+"""Public results: the live leaderboard and turnout, one's own rank, and share pages."""
+
+from __future__ import annotations
+
+import base64
+
+import segno
+from flask import Blueprint, abort, redirect, render_template, url_for
+
+from ..auth import current_participant, participant_required
+from ..clock import now
+from ..domain import ranking
+from ..services import board, collective, rankings, registry_queries, rounds
+from ..services.errors import NotFound
+
+bp = Blueprint("public", __name__)
+
+
+def _round(round_id: int):
+    try:
+        return rounds.get_public_round(round_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/dot-thi/<int:round_id>/bang-xep-hang")
+def leaderboard(round_id: int):
+    rnd = _round(round_id)
+    return render_template("public/board.html", round=rnd, board=board.public_board(rnd, now()))
+
+
+@bp.get("/dot-thi/<int:round_id>/thu-hang")
+@participant_required
+def my_rank(round_id: int):
+    rnd = _round(round_id)
+    mine, above = rankings.participant_rank(
+        rnd, current_participant().id, as_of=rnd.board_frozen_at
+    )
+    reason = None
+    if mine is not None and above is not None:
+        key = ranking.separating_key(above.entry(), mine.entry(), rankings.policy_of(rnd))
+        reason = ranking.KEYS[key][0] if key else None
+    return render_template("public/my_rank.html", round=rnd, mine=mine, above=above, reason=reason)
+
+
+def _qr_data_uri(target: str) -> str:
+    svg = segno.make(target, error="m").svg_inline(scale=6, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _current_round():
+    public = rounds.public_rounds()
+    open_now = [r for r in public if r.status == "open"]
+    return (open_now or public or [None])[0]
+
+
+def _share(kind: str, code: str, template: str):
+    unit = (
+        registry_queries.ward_by_code(code)
+        if kind == "phuong"
+        else registry_queries.organisation_by_code(code)
+    )
+    if unit is None:
+        abort(404)
+    link = url_for(
+        "public.short_link", kind="p" if kind == "phuong" else "d", code=code, _external=True
+    )
+    rnd = _current_round()
+    turnout = None
+    if rnd is not None:
+        by = "ward" if kind == "phuong" else "organisation"
+        found = [g for g in collective.groups(rnd, by, as_of=rnd.board_frozen_at) if g.key == code]
+        turnout = found[0] if found else None
+    return render_template(
+        template, unit=unit, kind=kind, link=link, qr=_qr_data_uri(link), round=rnd, turnout=turnout
+    )
+
+
+@bp.get("/chia-se/<any(phuong, 'don-vi'):kind>/<code>")
+def share(kind: str, code: str):
+    return _share(kind, code, "public/share.html")
+
+
+@bp.get("/chia-se/<any(phuong, 'don-vi'):kind>/<code>/ap-phich")
+def poster(kind: str, code: str):
+    return _share(kind, code, "public/poster.html")
+
+
+@bp.get("/<any(p, d):kind>/<code>")
+def short_link(kind: str, code: str):
+    """Short links for posters and chat: open registration with the unit preselected."""
+    key = "phuong" if kind == "p" else "don-vi"
+    return redirect(url_for("accounts.register", **{key: code}))
