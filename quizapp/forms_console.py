@@ -65,3 +65,9 @@ class PasswordResetForm(FlaskForm):
         "Mật khẩu mới (ít nhất 8 ký tự)", validators=[DataRequired("Vui lòng nhập mật khẩu mới.")]
     )
     reason = StringField("Lý do", validators=[DataRequired("Vui lòng ghi lý do."), Length(max=500)])
+
+
+class PublishForm(FlaskForm):
+    change_note = TextAreaField(
+        "Nội dung đính chính (bắt buộc khi công bố lại)", validators=[Length(max=2000)]
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -17,9 +18,10 @@ from ..services.errors import ServiceError
 from .common import fail
 
 contest_cli = AppGroup("contest", help="Cuộc thi.")
+publication_cli = AppGroup("publication", help="Kết quả đã công bố.")
 round_cli = AppGroup("round", help="Đợt thi.")
 attempts_cli = AppGroup("attempts", help="Lượt thi.")
-COMMANDS = [contest_cli, round_cli, attempts_cli]
+COMMANDS = [contest_cli, round_cli, attempts_cli, publication_cli]
 
 
 class LocalTime(click.ParamType):
@@ -152,6 +154,19 @@ def finish_overdue() -> None:
         total += count
     db.session.commit()
     click.echo(f"Đã kết thúc {total} lượt thi quá hạn.")
+
+
+@publication_cli.command("verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("digest")
+def publication_verify(path: Path, digest: str) -> None:
+    """Check a downloaded ranking data FILE against a published SHA-256 DIGEST."""
+    from ..domain.publication import digest as sha256
+
+    actual = sha256(path.read_bytes())
+    if actual != digest.strip().lower():
+        fail([f"{path}: KHÔNG khớp. Mã của tệp: {actual}"])
+    click.echo(f"{path}: khớp với mã đã công bố ({actual}).")
 
 
 def ensure_demo_contest() -> Round | None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 
 import segno
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 
 from ..auth import current_participant, participant_required
 from ..clock import now
 from ..domain import ranking
 from ..services import board, collective, rankings, registry_queries, rounds
+from ..services import publication as publications
 from ..services.errors import NotFound
 
 bp = Blueprint("public", __name__)
@@ -91,3 +92,35 @@ def short_link(kind: str, code: str):
     """Short links for posters and chat: open registration with the unit preselected."""
     key = "phuong" if kind == "p" else "don-vi"
     return redirect(url_for("accounts.register", **{key: code}))
+
+
+@bp.get("/ket-qua/cong-bo/<int:publication_id>")
+def publication(publication_id: int):
+    """A published list of winners with its digest; corrections link to what they replace."""
+    try:
+        found = publications.get(publication_id)
+    except NotFound:
+        abort(404)
+    later = [p for p in publications.history(found.round_id) if p.sequence > found.sequence]
+    return render_template(
+        "public/publication.html",
+        publication=found,
+        round=rounds.get_round(found.round_id),
+        later=later,
+    )
+
+
+@bp.get("/ket-qua/cong-bo/<int:publication_id>/xep-hang.json")
+def publication_data(publication_id: int):
+    """The exact bytes whose SHA-256 is the published digest (no personal data)."""
+    try:
+        found = publications.get(publication_id)
+    except NotFound:
+        abort(404)
+    response = current_app.response_class(
+        found.payload["ranking"].encode("utf-8"), mimetype="application/json"
+    )
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=xep-hang-cong-bo-{found.id}.json"
+    )
+    return response

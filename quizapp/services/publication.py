@@ -1,0 +1,117 @@
+"""Publishing winners: an immutable snapshot with the rules and a digest of the full ranking."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..domain import publication as pub
+from ..domain.people import mask_phone
+from ..domain.ranking import KEYS
+from ..domain.round_rules import rules_text
+from ..extensions import db
+from ..models import Publication, Round, StaffUser
+from . import audit
+from .errors import Conflict, NotFound, ServiceError
+from .rankings import policy_of
+from .results import Results, gather, ranking_records
+from .rounds import settings_of
+
+
+def latest(rnd: Round) -> Publication | None:
+    return db.session.scalar(
+        db.select(Publication)
+        .where(Publication.round_id == rnd.id)
+        .order_by(Publication.sequence.desc())
+    )
+
+
+def _winners(results: Results) -> list[dict[str, Any]]:
+    rows = {r.participant_id: r for r in results.ranking}
+    winners = []
+    for award in results.draft.awards:
+        person, row = results.people[award.participant_id], rows[award.participant_id]
+        winners.append(
+            {
+                "tier": award.tier,
+                "rank": award.rank,
+                "participant": award.participant_id,
+                "name": person.full_name,
+                "phone": mask_phone(person.phone),
+                "ward": person.ward,
+                "organisation": person.organisation,
+                "score": row.score,
+                "time_ms": row.time_used_ms,
+            }
+        )
+    return winners
+
+
+def publish(actor: StaffUser, rnd: Round, now: datetime, change_note: str = "") -> Publication:
+    """Freeze the winners; a later call publishes a correction that must say what changed."""
+    if rnd.status not in ("closed", "review", "published"):
+        raise Conflict("not_closed", "Chỉ công bố kết quả đợt thi đã đóng.")
+    previous = latest(rnd)
+    if previous is not None and not change_note.strip():
+        raise ServiceError(
+            "note_required",
+            "Công bố đính chính phải nêu rõ thay đổi và lý do.",
+            field="change_note",
+        )
+    results = gather(rnd)
+    data = pub.canonical(ranking_records(results.ranking))
+    publication = Publication(
+        contest_id=rnd.contest_id,
+        round_id=rnd.id,
+        sequence=(previous.sequence + 1) if previous else 1,
+        published_by_id=actor.id,
+        published_at=now,
+        rules={
+            "policy": [KEYS[k][0] for k in policy_of(rnd)],
+            "text": rules_text(settings_of(rnd)),
+            "prediction_actual": rnd.prediction_actual,
+            "notes": results.draft.notes,
+        },
+        payload={
+            "winners": _winners(results),
+            "ranking": data.decode("utf-8"),
+            "participants": len(results.ranking),
+        },
+        digest=pub.digest(data),
+        supersedes_id=previous.id if previous else None,
+        change_note=change_note.strip(),
+    )
+    db.session.add(publication)
+    rnd.status = "published"
+    rnd.board_frozen_at = None
+    db.session.flush()
+    audit.record(
+        actor,
+        "round.publish",
+        rnd,
+        reason=change_note,
+        publication=publication.id,
+        digest=publication.digest,
+    )
+    return publication
+
+
+def get(publication_id: int) -> Publication:
+    found = db.session.get(Publication, publication_id)
+    if found is None:
+        raise NotFound("publication_not_found", "Không tìm thấy bản công bố.")
+    return found
+
+
+def history(round_id: int) -> list[Publication]:
+    return list(
+        db.session.scalars(
+            db.select(Publication)
+            .where(Publication.round_id == round_id)
+            .order_by(Publication.sequence)
+        )
+    )
+
+
+def verify(data: bytes, expected: str) -> bool:
+    return pub.digest(data) == expected.strip().lower()

@@ -1,0 +1,96 @@
+"""A round's results gathered once: ranking, prize draft, collective tables, people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..domain.collective import Group
+from ..domain.prizes import Award, Candidate, Draft, allocate
+from ..extensions import db
+from ..models import Organisation, Participant, Round, Ward
+from . import collective, rankings
+from .rounds import settings_of
+
+
+@dataclass(frozen=True)
+class Person:
+    full_name: str
+    phone: str
+    cccd: str | None
+    birth_year: int
+    group: str
+    ward: str
+    organisation: str | None
+
+
+@dataclass
+class Results:
+    round: Round
+    ranking: list[rankings.RankRow]
+    draft: Draft
+    wards: list[Group]
+    organisations: list[Group]
+    people: dict[int, Person] = field(default_factory=dict)
+
+    def award_of(self, participant_id: int) -> Award | None:
+        return self._awards.get(participant_id)
+
+    def __post_init__(self) -> None:
+        self._awards = {a.participant_id: a for a in self.draft.awards}
+
+
+def prize_draft(rnd: Round, rows: list[rankings.RankRow]) -> Draft:
+    candidates = [Candidate(r.participant_id, r.rank, not r.is_organiser_staff) for r in rows]
+    return allocate(candidates, settings_of(rnd).prizes)
+
+
+def _people(ids: list[int]) -> dict[int, Person]:
+    found: dict[int, Person] = {}
+    for start in range(0, len(ids), 5000):
+        rows = db.session.execute(
+            db.select(
+                Participant.id,
+                Participant.full_name,
+                Participant.phone,
+                Participant.cccd,
+                Participant.birth_year,
+                Participant.grp,
+                Ward.name,
+                Organisation.name,
+            )
+            .join(Ward, Ward.id == Participant.ward_id)
+            .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
+            .where(Participant.id.in_(ids[start : start + 5000]))
+        ).all()
+        found.update({row[0]: Person(*row[1:]) for row in rows})
+    return found
+
+
+def gather(rnd: Round, metric: str = "participants") -> Results:
+    """Everything an export, the review page or a publication needs, read in a few queries."""
+    rows = rankings.round_ranking(rnd)
+    return Results(
+        round=rnd,
+        ranking=rows,
+        draft=prize_draft(rnd, rows),
+        wards=collective.ranked(rnd, "ward", metric),
+        organisations=collective.ranked(rnd, "organisation", metric),
+        people=_people([r.participant_id for r in rows]),
+    )
+
+
+def ranking_records(rows: list[rankings.RankRow]) -> list[list[Any]]:
+    """The ranking as plain values (no personal data): what the publication digest covers."""
+    return [
+        [
+            r.rank,
+            r.participant_id,
+            r.attempt_id,
+            r.score,
+            r.time_used_ms,
+            r.prediction_error,
+            r.submitted_at.isoformat(),
+        ]
+        for r in rows
+    ]

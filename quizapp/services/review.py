@@ -1,0 +1,104 @@
+"""Organiser review after the close: integrity flags, exclusions with reasons, status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from ..domain.integrity import AttemptFacts, PersonFacts, flags
+from ..extensions import db
+from ..models import Attempt, Exclusion, Participant, Round, StaffUser
+from . import audit
+from .errors import Conflict, NotFound, ServiceError
+
+
+def integrity_flags(rnd: Round) -> dict[int, list[str]]:
+    """Reasons to look twice at entries of the round (finished attempts, all accounts)."""
+    rows = db.session.execute(
+        db.select(
+            Attempt.participant_id,
+            Attempt.score,
+            Attempt.time_used_ms,
+            Attempt.device_hash,
+            Attempt.client_ip,
+        ).where(Attempt.round_id == rnd.id, Attempt.submitted_at.is_not(None))
+    ).all()
+    attempts = [
+        AttemptFacts(pid, score or 0, rnd.question_count, used or 0, device, ip)
+        for pid, score, used, device, ip in rows
+    ]
+    ids = {a.participant_id for a in attempts}
+    people = (
+        [
+            PersonFacts(pid, name, year, ward)
+            for pid, name, year, ward in db.session.execute(
+                db.select(
+                    Participant.id,
+                    Participant.full_name,
+                    Participant.birth_year,
+                    Participant.ward_id,
+                ).where(Participant.id.in_(ids))
+            )
+        ]
+        if ids
+        else []
+    )
+    return flags(attempts, people)
+
+
+def exclusions(rnd: Round) -> dict[int, Exclusion]:
+    return {
+        e.participant_id: e
+        for e in db.session.scalars(db.select(Exclusion).where(Exclusion.round_id == rnd.id))
+    }
+
+
+def _check_reviewable(rnd: Round) -> None:
+    if rnd.status in ("published", "archived"):
+        raise Conflict("published", "Kết quả đã công bố: hãy công bố đính chính thay vì sửa.")
+
+
+def exclude(
+    actor: StaffUser, rnd: Round, participant_id: int, reason: str, now: datetime
+) -> Exclusion:
+    """Leave a participant's entry out of the round's ranking, with a reason (audit-logged)."""
+    _check_reviewable(rnd)
+    if not reason.strip():
+        raise ServiceError("reason_required", "Vui lòng ghi lý do loại bài thi.", field="reason")
+    if db.session.get(Participant, participant_id) is None:
+        raise NotFound("not_found", "Không tìm thấy người dự thi.")
+    exclusion = Exclusion(
+        round_id=rnd.id,
+        participant_id=participant_id,
+        reason=reason.strip(),
+        excluded_by_id=actor.id,
+        excluded_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(exclusion)
+    except IntegrityError as exc:
+        raise Conflict("already_excluded", "Bài thi này đã bị loại trước đó.") from exc
+    audit.record(actor, "entry.exclude", rnd, reason=reason.strip(), participant=participant_id)
+    return exclusion
+
+
+def include(actor: StaffUser, rnd: Round, participant_id: int, reason: str) -> None:
+    """Undo an exclusion (audit-logged with the reason)."""
+    _check_reviewable(rnd)
+    exclusion = exclusions(rnd).get(participant_id)
+    if exclusion is None:
+        raise NotFound("not_excluded", "Bài thi này không bị loại.")
+    db.session.delete(exclusion)
+    audit.record(actor, "entry.include", rnd, reason=reason, participant=participant_id)
+
+
+def start_review(actor: StaffUser, rnd: Round) -> None:
+    """Closed → under review: the public board is frozen while complaints are settled."""
+    if rnd.status != "closed":
+        raise Conflict("not_closed", "Chỉ xét duyệt được đợt thi đã đóng.")
+    rnd.status = "review"
+    if rnd.board_frozen_at is None:
+        rnd.board_frozen_at = rnd.closes_at
+    audit.record(actor, "round.review", rnd)

@@ -1,0 +1,104 @@
+"""Console: review a closed round (ranking, flags, exclusions, prize draft) and publish it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from ..auth import current_staff, staff_required
+from ..clock import now
+from ..domain.round_rules import rules_text
+from ..extensions import db
+from ..forms_console import PublishForm, ReasonForm
+from ..services import publication, results, review, rounds
+from ..services.errors import NotFound, ServiceError
+
+bp = Blueprint("console_review", __name__, url_prefix="/console/rounds/<int:round_id>/review")
+
+PAGE = 100
+
+
+def _round(round_id: int):
+    try:
+        return rounds.get_round(round_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/")
+@staff_required()
+def index(round_id: int):
+    rnd = _round(round_id)
+    data = results.gather(rnd)
+    flags = review.integrity_flags(rnd)
+    only_flagged = request.args.get("co-canh-bao") == "1"
+    rows = [r for r in data.ranking if r.participant_id in flags] if only_flagged else data.ranking
+    return render_template(
+        "console/review/index.html",
+        round=rnd,
+        data=data,
+        rows=rows[:PAGE],
+        total=len(rows),
+        flags=flags,
+        exclusions=review.exclusions(rnd),
+        form=ReasonForm(),
+        publish_form=PublishForm(),
+        history=publication.history(rnd.id),
+        rules=rules_text(rounds.settings_of(rnd)),
+        only_flagged=only_flagged,
+    )
+
+
+def _act(round_id: int, action, message: str):
+    rnd = _round(round_id)
+    try:
+        action(rnd)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("console_review.index", round_id=round_id))
+
+
+@bp.post("/start")
+@staff_required()
+def start(round_id: int):
+    return _act(
+        round_id,
+        lambda rnd: review.start_review(current_staff(), rnd),
+        "Đợt thi chuyển sang xét duyệt; bảng công khai được đóng băng.",
+    )
+
+
+@bp.post("/exclude/<int:participant_id>")
+@staff_required()
+def exclude(round_id: int, participant_id: int):
+    reason = ReasonForm().reason.data or ""
+    return _act(
+        round_id,
+        lambda rnd: review.exclude(current_staff(), rnd, participant_id, reason, now()),
+        "Đã loại bài thi; xếp hạng đã được tính lại.",
+    )
+
+
+@bp.post("/include/<int:participant_id>")
+@staff_required()
+def include(round_id: int, participant_id: int):
+    reason = ReasonForm().reason.data or ""
+    return _act(
+        round_id,
+        lambda rnd: review.include(current_staff(), rnd, participant_id, reason),
+        "Đã khôi phục bài thi.",
+    )
+
+
+@bp.post("/publish")
+@staff_required()
+def publish(round_id: int):
+    note = PublishForm().change_note.data or ""
+    return _act(
+        round_id,
+        lambda rnd: publication.publish(current_staff(), rnd, now(), note),
+        "Đã công bố kết quả.",
+    )
