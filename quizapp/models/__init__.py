@@ -1,6 +1,6 @@
 """Typed ORM models; invariants are database constraints."""
 
-from .attempt import Answer, Attempt, AttemptQuestion, Exclusion
+from .attempt import Answer, Attempt, AttemptQuestion, Exclusion, RoundEntry
 from .bank import DIFFICULTIES, Question, QuestionVersion, Topic
 from .contest import PREDICTION_KINDS, ROUND_STATUSES, Contest, Round, RoundQuota
 from .people import PARTICIPANT_GROUPS, STAFF_ROLES, Participant, StaffUser
@@ -27,6 +27,7 @@ __all__ = [
     "Question",
     "QuestionVersion",
     "Round",
+    "RoundEntry",
     "RoundQuota",
     "StaffUser",
     "Topic",

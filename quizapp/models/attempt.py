@@ -99,3 +99,23 @@ class Exclusion(db.Model):
     reason: Mapped[str] = mapped_column(String(500))
     excluded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     excluded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RoundEntry(db.Model):
+    """A participant's counted (best) attempt in a round, kept current as attempts finish.
+
+    Rankings read this table (one row per participant) instead of sorting every attempt.
+    """
+
+    __tablename__ = "round_entries"
+    __table_args__ = (UniqueConstraint("round_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))
+    score: Mapped[int]
+    time_used_ms: Mapped[int]
+    prediction: Mapped[int | None]
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts_used: Mapped[int]

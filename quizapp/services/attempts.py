@@ -13,6 +13,7 @@ from ..domain import scoring, timing
 from ..domain.drawing import DrawError, draw
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptQuestion, Participant, Round
+from . import rankings
 from .errors import Conflict, NotFound, ServiceError
 from .rounds import candidates, settings_of
 
@@ -238,6 +239,7 @@ def finish(attempt: Attempt, now: datetime, reason: str = "timeout") -> None:
     attempt.score = scoring.score(marks)
     attempt.time_used_ms = timing.time_used_ms(attempt.started_at, end, attempt.deadline_at)
     db.session.flush()
+    rankings.record_finished(attempt)
 
 
 def finish_if_overdue(attempt: Attempt, now: datetime) -> bool:

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, literal, true
+from sqlalchemy import ColumnElement, Select, Subquery, func, insert, literal, true
 
 from ..domain import ranking
 from ..extensions import db
-from ..models import Attempt, Exclusion, Participant, Round
+from ..models import Attempt, Exclusion, Participant, Round, RoundEntry
 
 
 def policy_of(rnd: Round) -> tuple[str, ...]:
@@ -20,34 +20,40 @@ def policy_of(rnd: Round) -> tuple[str, ...]:
     return policy
 
 
-def _finished(rnd: Round, as_of: datetime | None = None) -> Subquery:
-    """Finished, non-excluded attempts with every value a ranking key reads.
-
-    With `as_of` (a frozen public board) nothing submitted or excluded later is seen.
-    """
+def _excluded(rnd: Round, as_of: datetime | None) -> Select[Any]:
     excluded = db.select(Exclusion.participant_id).where(Exclusion.round_id == rnd.id)
     if as_of is not None:
         excluded = excluded.where(Exclusion.excluded_at <= as_of)
-    actual = rnd.prediction_actual
-    error: ColumnElement[Any] = (
-        func.coalesce(func.abs(Attempt.prediction - actual), ranking.MISSING)
-        if actual is not None
-        else literal(ranking.MISSING)
-    )
+    return excluded
+
+
+def _prediction_error(rnd: Round, prediction: Any) -> ColumnElement[Any]:
+    """|prediction − actual|; MISSING (ranks last) when either is unknown."""
+    if rnd.prediction_actual is None:
+        return literal(ranking.MISSING)
+    return func.coalesce(func.abs(prediction - rnd.prediction_actual), ranking.MISSING)
+
+
+def _finished(rnd: Round, as_of: datetime | None = None, with_excluded: bool = False) -> Subquery:
+    """Finished attempts with every value a ranking key reads.
+
+    With `as_of` (a frozen public board) nothing submitted or excluded later is seen.
+    """
     return (
         db.select(
             Attempt.id.label("attempt_id"),
             Attempt.participant_id,
             Attempt.score,
             Attempt.time_used_ms,
-            error.label("prediction_error"),
+            Attempt.prediction,
+            _prediction_error(rnd, Attempt.prediction).label("prediction_error"),
             Attempt.submitted_at,
             func.count().over(partition_by=Attempt.participant_id).label("attempts_used"),
         )
         .where(
             Attempt.round_id == rnd.id,
             Attempt.submitted_at.is_not(None),
-            Attempt.participant_id.not_in(excluded),
+            true() if with_excluded else Attempt.participant_id.not_in(_excluded(rnd, as_of)),
             Attempt.submitted_at <= as_of if as_of is not None else true(),
         )
         .subquery("finished")
@@ -65,11 +71,12 @@ def _order(source: Subquery, policy: tuple[str, ...]) -> list[ColumnElement[Any]
     return [column[k].asc() if ranking.KEYS[k][1] else column[k].desc() for k in policy]
 
 
-def best_entries(rnd: Round, as_of: datetime | None = None) -> Subquery:
-    """One row per participant: their best attempt under the round's policy, with its rank."""
-    policy = policy_of(rnd)
-    finished = _finished(rnd, as_of)
-    per_attempt = tuple(k for k in policy if k != "attempts")
+def _best_from_attempts(
+    rnd: Round, as_of: datetime | None = None, with_excluded: bool = False
+) -> Subquery:
+    """Each participant's best attempt, chosen by the database from every finished attempt."""
+    finished = _finished(rnd, as_of, with_excluded)
+    per_attempt = tuple(k for k in policy_of(rnd) if k != "attempts")
     numbered = db.select(
         finished,
         func.row_number()
@@ -79,11 +86,95 @@ def best_entries(rnd: Round, as_of: datetime | None = None) -> Subquery:
         )
         .label("rn"),
     ).subquery("numbered")
+    return db.select(numbered).where(numbered.c.rn == 1).subquery("best_attempts")
+
+
+def _best_from_table(rnd: Round) -> Subquery:
+    """The same rows read from round_entries, maintained as attempts finish."""
     return (
-        db.select(numbered, func.rank().over(order_by=_order(numbered, policy)).label("rank"))
-        .where(numbered.c.rn == 1)
-        .subquery("best")
+        db.select(
+            RoundEntry.attempt_id,
+            RoundEntry.participant_id,
+            RoundEntry.score,
+            RoundEntry.time_used_ms,
+            RoundEntry.prediction,
+            _prediction_error(rnd, RoundEntry.prediction).label("prediction_error"),
+            RoundEntry.submitted_at,
+            RoundEntry.attempts_used,
+        )
+        .where(
+            RoundEntry.round_id == rnd.id, RoundEntry.participant_id.not_in(_excluded(rnd, None))
+        )
+        .subquery("entries")
     )
+
+
+def best_entries(rnd: Round, as_of: datetime | None = None) -> Subquery:
+    """One row per participant: their best attempt under the round's policy, with its rank.
+
+    Live rankings read round_entries; a frozen board (as_of) recomputes from the attempts.
+    """
+    source = _best_from_attempts(rnd, as_of) if as_of is not None else _best_from_table(rnd)
+    return db.select(
+        source, func.rank().over(order_by=_order(source, policy_of(rnd))).label("rank")
+    ).subquery("best")
+
+
+def rebuild_entries(rnd: Round) -> None:
+    """Recompute round_entries exactly from the attempts (after the close, a regrade...)."""
+    db.session.execute(db.delete(RoundEntry).where(RoundEntry.round_id == rnd.id))
+    best = _best_from_attempts(rnd, with_excluded=True)
+    columns = [
+        "attempt_id",
+        "participant_id",
+        "score",
+        "time_used_ms",
+        "prediction",
+        "submitted_at",
+        "attempts_used",
+    ]
+    db.session.execute(
+        insert(RoundEntry).from_select(
+            ["round_id", *columns],
+            db.select(literal(rnd.id), *(best.c[name] for name in columns)),
+        )
+    )
+
+
+def _live_key(rnd: Round, score: int, time_ms: int, submitted: datetime) -> tuple[Any, ...]:
+    """Per-attempt order while the round runs (the prediction's truth is known only at close)."""
+    values = {"score": -score, "time": time_ms, "submitted": submitted}
+    return tuple(values[k] for k in policy_of(rnd) if k in values)
+
+
+def record_finished(attempt: Attempt) -> None:
+    """Count a just-finished attempt in its participant's entry, keeping the better attempt."""
+    rnd = attempt.round
+    entry = db.session.scalar(
+        db.select(RoundEntry)
+        .where(RoundEntry.round_id == rnd.id, RoundEntry.participant_id == attempt.participant_id)
+        .with_for_update()
+    )
+    new_key = _live_key(rnd, attempt.score or 0, attempt.time_used_ms or 0, attempt.submitted_at)
+    if entry is None:
+        db.session.add(
+            RoundEntry(
+                round_id=rnd.id,
+                participant_id=attempt.participant_id,
+                attempt_id=attempt.id,
+                score=attempt.score or 0,
+                time_used_ms=attempt.time_used_ms or 0,
+                prediction=attempt.prediction,
+                submitted_at=attempt.submitted_at,
+                attempts_used=1,
+            )
+        )
+        return
+    entry.attempts_used += 1
+    if new_key < _live_key(rnd, entry.score, entry.time_used_ms, entry.submitted_at):
+        entry.attempt_id, entry.score = attempt.id, attempt.score or 0
+        entry.time_used_ms, entry.prediction = attempt.time_used_ms or 0, attempt.prediction
+        entry.submitted_at = attempt.submitted_at
 
 
 @dataclass(frozen=True)
@@ -120,28 +211,42 @@ def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
-def _ranking_query(rnd: Round, as_of: datetime | None = None) -> Select[Any]:
+def _positions(rnd: Round, as_of: datetime | None = None) -> Subquery:
+    """Entries with their rank and their 1-based position (rank order, then participant id)."""
     best = best_entries(rnd, as_of)
     order = [*_order(best, policy_of(rnd)), best.c.participant_id]
+    return db.select(best, func.row_number().over(order_by=order).label("position")).subquery(
+        "positioned"
+    )
+
+
+def _with_people(
+    ranked: Subquery, *where: Any, limit: int | None = None, offset: int = 0
+) -> Select[Any]:
+    """The page of ranked rows wanted, then the names for that page only."""
+    page = db.select(ranked).where(*where).order_by(ranked.c.position).offset(offset)
+    if limit is not None:
+        page = page.limit(limit)
+    rows = page.subquery("page")
     return (
         db.select(
-            func.row_number().over(order_by=order).label("position"),
-            best.c.rank,
-            best.c.participant_id,
-            best.c.attempt_id,
-            best.c.score,
-            best.c.time_used_ms,
-            best.c.prediction_error,
-            best.c.attempts_used,
-            best.c.submitted_at,
+            rows.c.position,
+            rows.c.rank,
+            rows.c.participant_id,
+            rows.c.attempt_id,
+            rows.c.score,
+            rows.c.time_used_ms,
+            rows.c.prediction_error,
+            rows.c.attempts_used,
+            rows.c.submitted_at,
             Participant.full_name,
             Participant.phone,
             Participant.ward_id,
             Participant.organisation_id,
             Participant.is_organiser_staff,
         )
-        .join(Participant, Participant.id == best.c.participant_id)
-        .order_by(*order)
+        .join(Participant, Participant.id == rows.c.participant_id)
+        .order_by(rows.c.position)
     )
 
 
@@ -156,9 +261,7 @@ def round_ranking(
     rnd: Round, limit: int | None = None, offset: int = 0, as_of: datetime | None = None
 ) -> list[RankRow]:
     """The round's ranking, best first (a page of it when `limit` is given)."""
-    query = _ranking_query(rnd, as_of).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
+    query = _with_people(_positions(rnd, as_of), limit=limit, offset=offset)
     return [_row(r) for r in db.session.execute(query)]
 
 
@@ -166,16 +269,14 @@ def participant_rank(
     rnd: Round, participant_id: int, as_of: datetime | None = None
 ) -> tuple[RankRow | None, RankRow | None]:
     """The participant's own row and the row just above it (to explain the difference)."""
-    ranked = _ranking_query(rnd, as_of).subquery("ranked")
+    ranked = _positions(rnd, as_of)
     mine = db.session.execute(
-        db.select(ranked).where(ranked.c.participant_id == participant_id)
+        _with_people(ranked, ranked.c.participant_id == participant_id)
     ).first()
     if mine is None:
         return None, None
     row = _row(mine)
-    above = db.session.execute(
-        db.select(ranked).where(ranked.c.position == row.position - 1)
-    ).first()
+    above = db.session.execute(_with_people(ranked, ranked.c.position == row.position - 1)).first()
     return row, _row(above) if above is not None else None
 
 

@@ -10,7 +10,7 @@ from ..domain.drawing import Candidate, Quota, quota_problems
 from ..domain.round_rules import PrizeTier, RoundSettings
 from ..extensions import db
 from ..models import Attempt, Contest, Question, QuestionVersion, Round, RoundQuota, StaffUser
-from . import audit
+from . import audit, rankings
 from .errors import Conflict, NotFound, ServiceError
 
 
@@ -154,6 +154,8 @@ def close_round(actor: StaffUser | None, rnd: Round, now: datetime, reason: str 
     rnd.status = "closed"
     rnd.updated_at = now
     rnd.prediction_actual = prediction_actual(rnd) if rnd.prediction_kind else None
+    # With the prediction's true value known, each participant's best attempt is exact now.
+    rankings.rebuild_entries(rnd)
     audit.record(actor, "round.close", rnd, reason=reason, early=early)
     return rnd
 

@@ -77,6 +77,7 @@ def test_sql_matches_python_reference(app: Flask, make_round, seed: int, policy:
         db.session.add_all(
             Exclusion(round_id=r.id, participant_id=pid, reason="thử") for pid in excluded
         )
+        rankings.rebuild_entries(r)
         db.session.commit()
 
         sql = [(row.participant_id, row.attempt_id, row.rank) for row in rankings.round_ranking(r)]
@@ -97,6 +98,7 @@ def test_participant_rank_and_the_row_above(app: Flask, make_round) -> None:
         r = db.session.get(Round, rnd.id)
         r.prediction_actual = 47
         seed_attempts(r.id, random.Random(7))
+        rankings.rebuild_entries(r)
         db.session.commit()
         rows = rankings.round_ranking(r)
         third = rows[2]
@@ -107,3 +109,95 @@ def test_participant_rank_and_the_row_above(app: Flask, make_round) -> None:
         assert rankings.participant_rank(r, 999_999) == (None, None)
         page = rankings.round_ranking(r, limit=5, offset=5)
         assert page == rows[5:10]
+
+
+def test_frozen_ranking_recomputed_from_attempts_matches_the_reference(
+    app: Flask, make_round
+) -> None:
+    rnd = make_round(prediction_kind="participants")
+    with app.app_context():
+        r = db.session.get(Round, rnd.id)
+        r.prediction_actual = 47
+        seed_attempts(r.id, random.Random(11))
+        db.session.commit()
+        as_of = FIXED_NOW + timedelta(minutes=3)
+        sql = [
+            (row.participant_id, row.attempt_id, row.rank)
+            for row in rankings.round_ranking(r, as_of=as_of)
+        ]
+        policy = rankings.policy_of(r)
+        entries = [
+            e
+            for e in rankings.reference_entries(r)
+            if e.submitted_ms <= int(as_of.timestamp() * 1_000_000)
+        ]
+        # attempts_used counts only what was submitted by then
+        counts = {}
+        for e in entries:
+            counts[e.participant_id] = counts.get(e.participant_id, 0) + 1
+        entries = [
+            ranking.Entry(
+                e.participant_id,
+                e.attempt_id,
+                e.score,
+                e.time_ms,
+                e.prediction_error,
+                counts[e.participant_id],
+                e.submitted_ms,
+            )
+            for e in entries
+        ]
+        expected = [
+            (x.entry.participant_id, x.entry.attempt_id, x.rank)
+            for x in ranking.rank(ranking.best_attempts(entries, policy), policy)
+        ]
+        assert sql == expected and len(sql) > 10
+
+
+def test_entries_kept_while_attempts_finish_equal_a_rebuild(
+    app: Flask, make_round, make_participant
+) -> None:
+    from quizapp.models import RoundEntry
+    from quizapp.services import attempts
+
+    rnd = make_round(question_count=5, max_attempts=None)
+    rng = random.Random(3)
+    people = [make_participant() for _ in range(12)]
+    with app.app_context():
+        r = db.session.get(Round, rnd.id)
+        for person in people:
+            p = db.session.get(Participant, person.id)
+            for n in range(rng.randint(1, 3)):
+                start = FIXED_NOW + timedelta(minutes=n * 15)
+                attempt = attempts.start_attempt(p, r, start).attempt
+                for item in attempt.items[: rng.randint(0, 5)]:
+                    attempts.save_answer(
+                        p,
+                        attempt.id,
+                        item.position,
+                        item.choice_order.index(item.version.correct_index),
+                        start,
+                    )
+                attempts.submit_attempt(
+                    p, attempt.id, start + timedelta(seconds=rng.choice([30, 60, 90]))
+                )
+        db.session.commit()
+
+        def snapshot():
+            return sorted(
+                db.session.execute(
+                    db.select(
+                        RoundEntry.participant_id,
+                        RoundEntry.attempt_id,
+                        RoundEntry.score,
+                        RoundEntry.attempts_used,
+                    )
+                )
+                .tuples()
+                .all()
+            )
+
+        kept = snapshot()
+        rankings.rebuild_entries(r)
+        db.session.commit()
+        assert snapshot() == kept and len(kept) == 12
