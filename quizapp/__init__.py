@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from . import auth, cli, security, templating
     from .database import configure_sqlite
-    from .extensions import cache, csrf, db, migrate
+    from .extensions import cache, csrf, db, limiter, migrate
     from .views import errors
 
     db.init_app(app)
@@ -37,6 +37,16 @@ def _init_extensions(app: Flask) -> None:
     auth.init_app(app)
     csrf.init_app(app)
     cache.init_app(app)
+    limiter.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=app.config["PROXY_COUNT"],  # type: ignore[method-assign]
+            x_proto=1,
+            x_host=1,
+        )
     security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
@@ -49,8 +59,10 @@ def _register_blueprints(app: Flask) -> None:
         accounts,
         console,
         console_bank,
+        console_exports,
         console_people,
         console_practice,
+        console_questions,
         console_review,
         console_rounds,
         main,
@@ -67,6 +79,8 @@ def _register_blueprints(app: Flask) -> None:
         console_bank,
         console_rounds,
         console_review,
+        console_exports,
+        console_questions,
         console_practice,
         console_people,
         accounts,

@@ -39,6 +39,14 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "CACHE_DEFAULT_TIMEOUT": 30,
         "BOARD_CACHE_SECONDS": 30,
         "BOARD_TOP": 20,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LIMIT_LOGIN": "20 per minute",
+        "LIMIT_LOGIN_PER_ACCOUNT": "10 per 10 minutes",
+        "LIMIT_REGISTER": "20 per minute;200 per hour",
+        "LIMIT_START": "10 per minute",
+        # Number of proxies in front of the app whose X-Forwarded-For may be trusted.
+        "PROXY_COUNT": 0,
     }
 
 

@@ -1,6 +1,8 @@
 """Bare extension instances, initialised by the app factory."""
 
 from flask_caching import Cache
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 cache = Cache()
+# Limits are kept in the storage named by RATELIMIT_STORAGE_URI (Redis in production, so
+# they hold across app servers); keyed by the client address (ProxyFix behind nginx).
+limiter = Limiter(get_remote_address)

@@ -48,7 +48,8 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def _app_for(url: str, **extra: Any) -> Flask:
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, **extra})
+    settings = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False}
+    return create_app({**settings, **extra})
 
 
 def _migrate(url: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import jsonify
 from flask_login import login_user, logout_user
 
+from .. import ratelimits
 from ..auth import current_participant
 from ..clock import now
 from ..extensions import db
@@ -26,6 +27,7 @@ def _require_me():
 
 
 @bp.post("/register")
+@ratelimits.register
 def register():
     data = json_body()
     registration = participants.Registration(
@@ -46,6 +48,7 @@ def register():
 
 
 @bp.post("/login")
+@ratelimits.login
 def login():
     data = json_body()
     participant = participants.authenticate(field(data, "phone", str), field(data, "password", str))
@@ -75,6 +78,7 @@ def me():
 
 
 @bp.post("/rounds/<int:round_id>/attempts")
+@ratelimits.start
 def start_attempt(round_id: int):
     participant = _require_me()
     rnd = rounds.get_public_round(round_id)

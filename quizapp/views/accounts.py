@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
+from .. import ratelimits
 from ..auth import current_participant, participant_required
 from ..clock import now
 from ..extensions import db
@@ -36,6 +37,7 @@ def _registration_form() -> RegistrationForm:
 
 
 @bp.route("/dang-ky", methods=["GET", "POST"])
+@ratelimits.register
 def register():
     form = _registration_form()
     if form.validate_on_submit():
@@ -68,6 +70,7 @@ def register():
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
+@ratelimits.login
 def login():
     form = ParticipantLoginForm()
     if form.validate_on_submit():

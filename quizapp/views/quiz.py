@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from .. import ratelimits
 from ..auth import current_participant, participant_required
 from ..clock import now
 from ..domain import round_rules, timing
@@ -41,6 +42,7 @@ def round_page(round_id: int):
 
 
 @bp.post("/dot-thi/<int:round_id>/bat-dau")
+@ratelimits.start
 @participant_required
 def start(round_id: int):
     rnd = _round_or_404(round_id)

@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 
+from .. import ratelimits
 from ..clock import now
 from ..extensions import db
 from ..forms import StaffLoginForm
@@ -13,6 +14,7 @@ bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@ratelimits.login
 def login():
     form = StaffLoginForm()
     if form.validate_on_submit():
