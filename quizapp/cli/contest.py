@@ -19,9 +19,10 @@ from .common import fail
 
 contest_cli = AppGroup("contest", help="Cuộc thi.")
 publication_cli = AppGroup("publication", help="Kết quả đã công bố.")
+privacy_cli = AppGroup("privacy", help="Bảo vệ dữ liệu cá nhân.")
 round_cli = AppGroup("round", help="Đợt thi.")
 attempts_cli = AppGroup("attempts", help="Lượt thi.")
-COMMANDS = [contest_cli, round_cli, attempts_cli, publication_cli]
+COMMANDS = [contest_cli, round_cli, attempts_cli, publication_cli, privacy_cli]
 
 
 class LocalTime(click.ParamType):
@@ -167,6 +168,29 @@ def publication_verify(path: Path, digest: str) -> None:
     if actual != digest.strip().lower():
         fail([f"{path}: KHÔNG khớp. Mã của tệp: {actual}"])
     click.echo(f"{path}: khớp với mã đã công bố ({actual}).")
+
+
+@privacy_cli.command("purge")
+@click.option(
+    "--before",
+    "before",
+    type=LocalTime(),
+    required=True,
+    help="Xóa dữ liệu của người đăng ký trước thời điểm này (dd/mm/yyyy HH:MM).",
+)
+@click.option("--yes", is_flag=True, help="Không hỏi lại.")
+def privacy_purge(before, yes: bool) -> None:
+    """Erase personal data of participants of finished, published contests."""
+    from ..services import privacy
+
+    count = len(privacy.purgeable(before))
+    if not yes:
+        click.confirm(f"Xóa dữ liệu cá nhân của {count} người dự thi?", abort=True)
+    done = privacy.purge(before, utcnow())
+    db.session.commit()
+    click.echo(
+        f"Đã xóa dữ liệu cá nhân của {done} người; kết quả đã công bố và thống kê giữ nguyên."
+    )
 
 
 def ensure_demo_contest() -> Round | None:

@@ -46,27 +46,19 @@ def _chapter_number(chapter: str | None) -> int:
     return sum(-v if v < n else v for v, n in zip(values, [*values[1:], 0], strict=True))
 
 
-def _current_questions() -> Any:
-    return (
-        db.select(QuestionVersion.topic_id, Question.id.label("qid"), Question.practice)
-        .join(Question, Question.current_version_id == QuestionVersion.id)
-        .where(Question.retired_at.is_(None))
-        .subquery()
-    )
-
-
 def topic_counts() -> list[TopicCount]:
     """Every topic with its questions in use and practice questions (counted in SQL)."""
-    current = _current_questions()
+    in_use = (Question.current_version_id == QuestionVersion.id) & Question.retired_at.is_(None)
     rows = db.session.execute(
         db.select(
             Topic.id,
             Topic.name,
             Topic.chapter,
-            db.func.count(current.c.qid),
-            db.func.count(db.case((current.c.practice, current.c.qid))),
+            db.func.count(Question.id),
+            db.func.count(db.case((Question.practice, Question.id))),
         )
-        .outerjoin(current, current.c.topic_id == Topic.id)
+        .outerjoin(QuestionVersion, QuestionVersion.topic_id == Topic.id)
+        .outerjoin(Question, in_use)
         .group_by(Topic.id, Topic.name, Topic.chapter)
     ).all()
     counts = [TopicCount(*row) for row in rows]
@@ -183,7 +175,7 @@ def rounds_broken_by(removed: set[int]) -> list[str]:
     before = rounds.candidates()
     after = [c for c in before if c.version_id not in removed]
     messages = []
-    guarded = db.select(Round).where(Round.status.in_(GUARDED_STATUSES)).order_by(Round.id)
+    guarded = db.select(Round).where(Round.status.in_(tuple(GUARDED_STATUSES))).order_by(Round.id)
     for rnd in db.session.scalars(guarded):
         s = rounds.settings_of(rnd)
         old = set(quota_problems(before, s.quotas, s.question_count))
@@ -356,6 +348,6 @@ def next_question(run: PracticeRun) -> PracticeRun:
 def topic_title(key: str) -> str:
     """What the run practises, for headings."""
     if key == RANDOM_KEY:
-        return f"{RANDOM_SIZE} câu ngẫu nhiên"
+        return "Ngẫu nhiên, mọi chủ đề"
     topic = db.session.get(Topic, key)
     return topic.name if topic is not None else key

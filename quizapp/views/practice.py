@@ -42,6 +42,7 @@ def index():
         total=sum(t.practice for t in topics),
         random_key=practice.RANDOM_KEY,
         random_size=practice.RANDOM_SIZE,
+        max_questions=practice.MAX_QUESTIONS,
         run=_run(),
     )
 

@@ -39,7 +39,10 @@ def _mark(app: Flask, ids: list[str], practice_flag: bool = True) -> None:
     ("typed", "ids"),
     [
         ("Q-0001", ["Q-0001"]),
-        ("Q-0001, Q-0002;Q-0003\nQ-0004\tQ-0005", ["Q-0001", "Q-0002", "Q-0003", "Q-0004", "Q-0005"]),
+        (
+            "Q-0001, Q-0002;Q-0003\nQ-0004\tQ-0005",
+            ["Q-0001", "Q-0002", "Q-0003", "Q-0004", "Q-0005"],
+        ),
         (" ,Q-0002  Q-0002 ,, Q-0001 ", ["Q-0002", "Q-0001"]),
         ("", []),
         (None, []),
@@ -76,9 +79,9 @@ def test_topic_counts_and_marking_a_topic(app: Flask, make_bank, make_staff) -> 
 def test_unknown_or_retired_ids_change_nothing(app: Flask, make_bank) -> None:
     make_bank(6)
     with app.app_context():
-        db.session.scalar(db.select(Question).where(Question.external_id == "Q-0002")).retired_at = (
-            FIXED_NOW
-        )
+        db.session.scalar(
+            db.select(Question).where(Question.external_id == "Q-0002")
+        ).retired_at = FIXED_NOW
         db.session.commit()
         for ids in (["Q-0001", "Q-9999"], ["Q-0002"], []):
             with pytest.raises(ServiceError) as refused:
@@ -241,9 +244,9 @@ def test_questions_that_are_not_practice_are_never_shown(app: Flask, make_bank) 
     make_bank(4)
     _mark(app, ["Q-0001", "Q-0003"])
     with app.app_context():
-        db.session.scalar(db.select(Question).where(Question.external_id == "Q-0003")).retired_at = (
-            FIXED_NOW + timedelta(hours=1)
-        )
+        db.session.scalar(
+            db.select(Question).where(Question.external_id == "Q-0003")
+        ).retired_at = FIXED_NOW + timedelta(hours=1)
         db.session.commit()
     for external_id in ("Q-0002", "Q-0003"):  # never practice; retired
         run = _run_of(app, [external_id])

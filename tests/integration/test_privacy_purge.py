@@ -1,0 +1,53 @@
+"""flask privacy purge: personal data goes, published (masked) results and counts stay."""
+
+from datetime import timedelta
+
+from quizapp.extensions import db
+from quizapp.models import Attempt, Participant, Publication, Round
+from quizapp.services import attempts, publication, rounds
+from quizapp.services.privacy import PURGED_NAME
+from tests.conftest import FIXED_NOW
+
+
+def test_purge_after_publication(app, runner, make_round, make_participant, make_staff) -> None:
+    finished = make_round(question_count=5, closes_at=FIXED_NOW + timedelta(hours=1))
+    done_person = make_participant(full_name="Đỗ Thị Xong", cccd="079090001111")
+    busy_person = make_participant(full_name="Vũ Văn Đang")
+    staff = make_staff("organiser")
+    with app.app_context():
+        r = db.session.get(Round, finished.id)
+        p = db.session.get(Participant, done_person.id)
+        a = attempts.start_attempt(p, r, FIXED_NOW).attempt
+        attempts.submit_attempt(p, a.id, FIXED_NOW + timedelta(minutes=1))
+        rounds.close_round(None, r, FIXED_NOW + timedelta(hours=2))
+        publication.publish(db.session.merge(staff.user), r, FIXED_NOW + timedelta(hours=3))
+        contest = r.contest
+        from quizapp.domain.round_rules import RoundSettings
+
+        later = rounds.create_round(
+            None,
+            contest,
+            RoundSettings(
+                "Đợt 2",
+                FIXED_NOW + timedelta(days=1),
+                FIXED_NOW + timedelta(days=30),
+                question_count=5,
+            ),
+            now=FIXED_NOW,
+        )
+        rounds.open_round(None, later, FIXED_NOW + timedelta(days=1))
+        b = db.session.get(Participant, busy_person.id)
+        attempts.start_attempt(b, later, FIXED_NOW + timedelta(days=2))
+        db.session.commit()
+    result = runner.invoke(args=["privacy", "purge", "--before", "01/12/2026 00:00", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "Đã xóa dữ liệu cá nhân của 1 người" in result.output
+    with app.app_context():
+        gone = db.session.get(Participant, done_person.id)
+        assert (gone.full_name, gone.cccd, gone.birth_year) == (PURGED_NAME, None, 1900)
+        assert gone.phone != done_person.phone and gone.purged_at is not None
+        kept = db.session.get(Participant, busy_person.id)
+        assert kept.full_name == "Vũ Văn Đang"
+        assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 2
+        published = db.session.scalar(db.select(Publication))
+        assert published.payload["winners"][0]["name"] == "Đỗ Thị Xong"  # the public record
