@@ -8,8 +8,9 @@ from quizapp.services import attempts, collective
 from tests.conftest import FIXED_NOW
 
 
-def test_wards_organisations_and_clusters(app, make_round, make_ward, make_organisation,
-                                          make_participant) -> None:
+def test_wards_organisations_and_clusters(
+    app, make_round, make_ward, make_organisation, make_participant
+) -> None:
     rnd = make_round(question_count=5)
     busy = make_ward(name="Phường Bận")
     make_ward(name="Phường Trống")
@@ -35,4 +36,5 @@ def test_wards_organisations_and_clusters(app, make_round, make_ward, make_organ
         assert orgs[office.code].rate == 0.1
         clusters = collective.groups(r, "cluster")
         assert [(c.name, c.participants, c.headcount) for c in clusters] == [
-            ("Khối trường học", 3, 14)]
+            ("Khối trường học", 3, 14)
+        ]
