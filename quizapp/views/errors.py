@@ -1,7 +1,8 @@
 """Error pages in Vietnamese; the 500 handler rolls the session back."""
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
@@ -56,7 +57,26 @@ def handle_internal_error(error: Exception):
     return render_error(500)
 
 
+def handle_database_unavailable(error: DBAPIError):
+    """The database is down, restarting, full or read-only: a clean 503, never a traceback.
+
+    The pool pre-pings, so once the database is back the next request simply works.
+    """
+    db.session.rollback()
+    current_app.logger.error("database unavailable: %s", error.orig)
+    if _wants_json():
+        from ..api import error_response
+
+        response = error_response(503, "database_unavailable", MESSAGES[503][1])
+    else:
+        response = make_response(render_error(503))
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(InterfaceError, handle_database_unavailable)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(500, handle_internal_error)
