@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -63,11 +63,12 @@ def _number_condition(text: str) -> ColumnElement[bool] | None:
     return db.or_(Participant.phone.like(pattern), Participant.cccd.like(pattern))
 
 
-def _name_matches(query: str, name: str) -> bool:
-    """Every word of the query is in the name; without diacritics, marks are ignored."""
-    if plain(query) == fold(query):
-        return all(word in plain(name) for word in plain(query).split())
-    return all(word in fold(name) for word in fold(query).split())
+def _name_filter(query: str) -> Callable[[str], bool]:
+    """Every word of the query is in the name; typed without diacritics, marks are ignored."""
+    words, form = plain(query).split(), plain
+    if plain(query) != fold(query):
+        words, form = fold(query).split(), fold
+    return lambda name: all(word in form(name) for word in words)
 
 
 def search(
@@ -93,7 +94,8 @@ def search(
         query = query.where(Participant.organisation_id == organisation_id)
     rows = db.session.execute(query).all()
     if text and number is None:
-        rows = [r for r in rows if _name_matches(text, r.full_name)]
+        matches = _name_filter(text)
+        rows = [r for r in rows if matches(r.full_name)]
     rows.sort(key=lambda r: (name_key(r.full_name), r.id))
     ids = [r.id for r in rows[(page - 1) * per_page : page * per_page]]
     found = db.session.scalars(
@@ -141,7 +143,11 @@ class ImportReview:
 
 @dataclass(frozen=True)
 class Created:
-    participant: Participant
+    """A created participant as plain values (the page is rendered after the commit)."""
+
+    id: int
+    full_name: str
+    phone: str
     password: str
 
 
@@ -234,7 +240,7 @@ def _create(staff: StaffUser, person: NewPerson, now: datetime) -> Created:
     except ServiceError as exc:
         message = f"{problem(person.row, exc.message)} Chưa nhập ai; hãy kiểm tra lại tệp."
         raise Conflict("import_conflict", message) from exc
-    return Created(participant, password)
+    return Created(participant.id, participant.full_name, participant.phone, password)
 
 
 def confirm(staff: StaffUser, upload_id: int, now: datetime) -> list[Created]:
@@ -255,7 +261,7 @@ def confirm(staff: StaffUser, upload_id: int, now: datetime) -> list[Created]:
         filename=upload.filename,
         sha256=upload.sha256,
         count=len(created),
-        participant_ids=[c.participant.id for c in created],
+        participant_ids=[c.id for c in created],
     )
     db.session.delete(upload)
     return created
