@@ -65,7 +65,9 @@ class AttemptQuestion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))
     position: Mapped[int]
-    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    question_version_id: Mapped[int] = mapped_column(
+        ForeignKey("question_versions.id"), index=True
+    )
     choice_order: Mapped[list[int]] = mapped_column(JSON)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
