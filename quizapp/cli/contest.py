@@ -193,6 +193,17 @@ def privacy_purge(before, yes: bool) -> None:
     )
 
 
+@privacy_cli.command("purge-uploads")
+@click.option("--hours", type=int, default=24, show_default=True)
+def privacy_purge_uploads(hours: int) -> None:
+    """Delete uploaded files left unconfirmed for more than HOURS (run daily)."""
+    from ..services import privacy
+
+    count = privacy.purge_uploads(utcnow() - timedelta(hours=hours))
+    db.session.commit()
+    click.echo(f"Đã xóa {count} tệp tải lên chưa xác nhận.")
+
+
 def ensure_demo_contest() -> Round | None:
     """A demo contest with one round open now for two weeks (created once)."""
     if db.session.scalar(db.select(Contest).where(Contest.slug == "demo")) is not None:

@@ -51,3 +51,17 @@ def purge(before: datetime, now: datetime) -> int:
         db.session.flush()
     audit.record(None, "privacy.purge", reason=f"trước {before.isoformat()}", count=len(ids))
     return len(ids)
+
+
+def purge_uploads(older_than: datetime) -> int:
+    """Delete staged uploads nobody confirmed (a staff list may hold initial passwords)."""
+    from ..models import PendingUpload
+
+    stale = db.session.scalars(
+        db.select(PendingUpload).where(PendingUpload.created_at < older_than)
+    ).all()
+    for upload in stale:
+        db.session.delete(upload)
+    if stale:
+        audit.record(None, "privacy.purge_uploads", count=len(stale))
+    return len(stale)

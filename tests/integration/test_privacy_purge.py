@@ -51,3 +51,26 @@ def test_purge_after_publication(app, runner, make_round, make_participant, make
         assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 2
         published = db.session.scalar(db.select(Publication))
         assert published.payload["winners"][0]["name"] == "Đỗ Thị Xong"  # the public record
+
+
+def test_unconfirmed_uploads_are_deleted_after_a_day(app, runner, make_staff) -> None:
+    from quizapp.models import PendingUpload, utcnow
+
+    staff = make_staff("organiser")
+    with app.app_context():
+        for age in (30, 1):
+            db.session.add(
+                PendingUpload(
+                    staff_id=staff.user.id,
+                    kind="people_xlsx",
+                    filename="ds.xlsx",
+                    content=b"x",
+                    sha256="0" * 64,
+                    created_at=utcnow() - timedelta(hours=age),
+                )
+            )
+        db.session.commit()
+    result = runner.invoke(args=["privacy", "purge-uploads"])
+    assert "Đã xóa 1 tệp" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(PendingUpload.id))) == 1
