@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 REGISTRY ?= registry/go-vap-2025.yaml
 
-.PHONY: run test setup lint pytest pytest-pg clean
+.PHONY: run test setup lint pytest pytest-pg clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -43,3 +43,13 @@ test: lint pytest pytest-pg
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Load benchmark (docs/performance.md): minutes, not part of `make test`.
+.venv-bench/.installed: requirements-bench.txt
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet -r requirements-bench.txt
+	touch .venv-bench/.installed
+
+bench: $(STAMP) .venv-bench/.installed
+	$(BIN)/python bench/run_load.py $(BENCH_ARGS)
+	$(BIN)/python bench/rankings_bench.py --participants 100000 --attempts 1000000

@@ -1,0 +1,302 @@
+"""`make bench`: the production configuration under load, as ratios of the same run's ceiling.
+
+For each database (a throwaway PostgreSQL cluster and a SQLite file), seed a contest, start
+gunicorn with gunicorn.conf.py, and drive it with Locust (headless, a separate process on
+loopback): the ceiling (/healthz), answer saves, the synchronised start, the deadline rush
+with leaderboard polling, and the cached leaderboard. Prints a table and writes it to
+bench-results/. Nothing in CI depends on these figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_PY = ROOT / ".venv" / "bin" / "python"
+LOCUST = Path(os.environ.get("BENCH_LOCUST", ROOT / ".venv-bench" / "bin" / "locust"))
+PASSWORD = "matkhau-bench"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+class Database:
+    def __init__(self, kind: str, workdir: Path) -> None:
+        self.kind, self.workdir, self.url = kind, workdir, ""
+
+    def __enter__(self) -> Database:
+        if self.kind == "sqlite":
+            self.url = f"sqlite:///{self.workdir / 'bench.sqlite3'}"
+        else:
+            out = subprocess.run(
+                [ROOT / "scripts/pg-throwaway", "start", self.workdir / "pg", str(free_port())],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            self.url = out.stdout.strip()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.kind == "postgresql":
+            subprocess.run(
+                [ROOT / "scripts/pg-throwaway", "stop", self.workdir / "pg"], check=False
+            )
+
+
+def app_env(url: str, port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "FLASK_APP": "wsgi.py",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESSLOG": "/dev/null",
+        "QUIZAPP_RATELIMIT_ENABLED": "false",
+        "QUIZAPP_BOARD_CACHE_SECONDS": "10",
+    }
+
+
+def locust(
+    host: str,
+    scenario: str,
+    users: int,
+    rate: float,
+    seconds: int,
+    out: Path,
+    env: dict[str, str],
+    classes: tuple[str, ...] = ("Participant",),
+) -> dict[str, dict]:
+    prefix = out / scenario
+    subprocess.run(
+        [
+            LOCUST,
+            "-f",
+            ROOT / "bench/locustfile.py",
+            "--headless",
+            "--host",
+            host,
+            "-u",
+            str(users),
+            "-r",
+            str(rate),
+            "-t",
+            f"{seconds}s",
+            "--csv",
+            prefix,
+            "--csv-full-history",
+            "--only-summary",
+            "--stop-timeout",
+            "30",
+            *classes,
+        ],
+        env={**env, "BENCH_SCENARIO": scenario},
+        check=False,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    stats = {}
+    steady = _steady_rates(Path(f"{prefix}_stats_history.csv"))
+    with open(f"{prefix}_stats.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] == "Aggregated":
+                continue
+            stats[row["Name"]] = {
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "rps": steady.get(row["Name"], float(row["Requests/s"])),
+                "p50": float(row["50%"] or 0),
+                "p95": float(row["95%"] or 0),
+                "p99": float(row["99%"] or 0),
+            }
+    return stats
+
+
+def _steady_rates(history: Path, warmup: float = 2.0) -> dict[str, float]:
+    """Requests per second of each endpoint from its first request (plus a warm-up) to its last:
+    the logins before the first save are not counted against the saves."""
+    points: dict[str, list[tuple[float, int]]] = {}
+    with open(history, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            points.setdefault(row["Name"], []).append(
+                (float(row["Timestamp"]), int(row["Total Request Count"]))
+            )
+    rates = {}
+    for name, series in points.items():
+        active = [(t, n) for t, n in series if n > 0]
+        if len(active) < 2:
+            continue
+        start = next(((t, n) for t, n in active if t >= active[0][0] + warmup), active[0])
+        end = active[-1]
+        if end[0] > start[0]:
+            rates[name] = (end[1] - start[1]) / (end[0] - start[0])
+    return rates
+
+
+def run_database(kind: str, args: argparse.Namespace, out: Path) -> list[dict]:
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp, Database(kind, Path(tmp)) as database:
+        port = free_port()
+        env = app_env(database.url, port)
+        flask = [APP_PY, "-m", "flask"]
+        subprocess.run(
+            [*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
+        )
+        people = args.closed_users + args.save_users + args.participants + args.watchers
+        seeded = subprocess.run(
+            [APP_PY, "bench/seed.py", "--participants", str(people), "--password", PASSWORD],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        round_id = seeded.stdout.strip().splitlines()[-1]
+        server = subprocess.Popen(
+            [ROOT / ".venv/bin/gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        host = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(f"{host}/healthz")
+            load_env = {**os.environ, "BENCH_ROUND_ID": round_id, "BENCH_PASSWORD": PASSWORD}
+            d = out / kind
+            d.mkdir(parents=True, exist_ok=True)
+            rows += phases(host, args, d, load_env)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(30)
+    for row in rows:
+        row["database"] = kind
+    return rows
+
+
+def phases(host: str, args: argparse.Namespace, d: Path, env: dict[str, str]) -> list[dict]:
+    closed = args.closed_users
+    ceiling = locust(host, "ceiling", closed, closed, args.seconds, d, env)["ceiling /healthz"]
+    results = [{"phase": "ceiling", "endpoint": "GET /healthz", **ceiling}]
+
+    def add(phase: str, stats: dict[str, dict]) -> None:
+        for name, values in stats.items():
+            results.append(
+                {
+                    "phase": phase,
+                    "endpoint": name,
+                    **values,
+                    "ratio": values["rps"] / ceiling["rps"] if ceiling["rps"] else 0,
+                }
+            )
+
+    add(
+        "saves, closed loop",
+        locust(host, "saves", closed, closed, args.seconds, d, {**env, "BENCH_FIRST_USER": "0"}),
+    )
+    add("board, cached", locust(host, "board", closed, closed, args.seconds, d, env))
+    add(
+        f"saves, {args.save_users} participants with think time",
+        locust(
+            host,
+            "start",
+            args.save_users,
+            args.save_users / 10,
+            args.seconds * 2,
+            d,
+            {**env, "BENCH_FIRST_USER": str(closed)},
+        ),
+    )
+    add(
+        f"synchronised start, {args.participants} participants + {args.watchers} board watchers",
+        locust(
+            host,
+            "start",
+            args.participants + args.watchers,
+            (args.participants + args.watchers) / 60,
+            60 + args.seconds * 3,
+            d,
+            {**env, "BENCH_FIRST_USER": str(closed + args.save_users)},
+            ("Participant", "BoardWatcher"),
+        ),
+    )
+    return results
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| database | phase | endpoint | req/s | × ceiling | p50 ms | p95 ms | p99 ms | "
+        "requests | errors |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        ratio = f"{r['ratio']:.2f}" if "ratio" in r else "1.00"
+        lines.append(
+            f"| {r['database']} | {r['phase']} | {r['endpoint']} | {r['rps']:.1f} | "
+            f"{ratio} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
+            f"{r['requests']} | {r['failures']} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--databases", default="postgresql,sqlite")
+    parser.add_argument("--participants", type=int, default=3000)
+    parser.add_argument("--save-users", type=int, default=500)
+    parser.add_argument("--watchers", type=int, default=50)
+    parser.add_argument("--closed-users", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=20)
+    args = parser.parse_args()
+    if not LOCUST.exists():
+        sys.exit(f"{LOCUST} not found: run `make bench` (it installs requirements-bench.txt)")
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out = ROOT / "bench-results" / stamp
+    rows: list[dict] = []
+    for kind in args.databases.split(","):
+        rows += run_database(kind, args, out)
+    header = (
+        f"{stamp} · {platform.node()} · {os.cpu_count()} cores · app Python "
+        f"{platform.python_version()} ({APP_PY}) · gunicorn.conf.py defaults · "
+        "load generator: Locust on the same machine"
+    )
+    report = f"{header}\n\n{table(rows)}\n"
+    print(report)
+    (out / "report.md").write_text(report, encoding="utf-8")
+    (out / "report.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    shutil.rmtree(out / "postgresql", ignore_errors=True)
+    shutil.rmtree(out / "sqlite", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
