@@ -1,15 +1,14 @@
-"""Seed a benchmark database: registry, bank, one open round, N participants (bulk insert)."""
+"""Seed a benchmark database: registry, bank, one open round, N participants (bulk insert).
+
+Run with PYTHONPATH set to the project root (bench/run_load.py does).
+"""
 
 from __future__ import annotations
 
 import argparse
 import random
-import sys
 from datetime import timedelta
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from quizapp import create_app
 from quizapp.domain.bank import load_bank
@@ -19,6 +18,8 @@ from quizapp.extensions import db
 from quizapp.models import Participant, Ward, utcnow
 from quizapp.security import hash_password
 from quizapp.services import bank, registry, rounds
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
