@@ -154,8 +154,10 @@ def close_round(actor: StaffUser | None, rnd: Round, now: datetime, reason: str 
     rnd.status = "closed"
     rnd.updated_at = now
     rnd.prediction_actual = prediction_actual(rnd) if rnd.prediction_kind else None
-    # With the prediction's true value known, each participant's best attempt is exact now.
-    rankings.rebuild_entries(rnd)
+    if "prediction" in rankings.policy_of(rnd):
+        # The prediction's true value is known only now: it may change which attempt of a
+        # participant counts (kept entries already follow every other key exactly).
+        rankings.rebuild_entries(rnd)
     audit.record(actor, "round.close", rnd, reason=reason, early=early)
     return rnd
 
