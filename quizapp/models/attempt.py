@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -65,9 +65,7 @@ class AttemptQuestion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))
     position: Mapped[int]
-    question_version_id: Mapped[int] = mapped_column(
-        ForeignKey("question_versions.id"), index=True
-    )
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"), index=True)
     choice_order: Mapped[list[int]] = mapped_column(JSON)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
@@ -107,10 +105,12 @@ class RoundEntry(db.Model):
     """A participant's counted (best) attempt in a round, kept current as attempts finish.
 
     Rankings read this table (one row per participant) instead of sorting every attempt.
+    Rows with `frozen` set are the copy taken when the public board was frozen: public pages
+    read them, so nothing newer can show.
     """
 
     __tablename__ = "round_entries"
-    __table_args__ = (UniqueConstraint("round_id", "participant_id"),)
+    __table_args__ = (UniqueConstraint("round_id", "frozen", "participant_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
@@ -121,3 +121,4 @@ class RoundEntry(db.Model):
     prediction: Mapped[int | None]
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     attempts_used: Mapped[int]
+    frozen: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -79,6 +79,7 @@ def freeze(actor: StaffUser, rnd: Round, now: datetime) -> None:
     if rnd.board_frozen_at is not None:
         raise Conflict("already_frozen", "Bảng xếp hạng công khai đã được đóng băng.")
     rnd.board_frozen_at = now
+    rankings.freeze_entries(rnd)
     audit.record(actor, "board.freeze", rnd)
 
 
@@ -86,4 +87,5 @@ def unfreeze(actor: StaffUser, rnd: Round, reason: str) -> None:
     if rnd.board_frozen_at is None:
         raise Conflict("not_frozen", "Bảng xếp hạng công khai đang không đóng băng.")
     rnd.board_frozen_at = None
+    rankings.drop_frozen_entries(rnd)
     audit.record(actor, "board.unfreeze", rnd, reason=reason)

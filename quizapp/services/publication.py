@@ -11,7 +11,7 @@ from ..domain.ranking import KEYS
 from ..domain.round_rules import rules_text
 from ..extensions import db
 from ..models import Publication, Round, StaffUser
-from . import audit
+from . import audit, rankings
 from .errors import Conflict, NotFound, ServiceError
 from .rankings import policy_of
 from .results import Results, gather, ranking_records
@@ -84,6 +84,7 @@ def publish(actor: StaffUser, rnd: Round, now: datetime, change_note: str = "") 
     db.session.add(publication)
     rnd.status = "published"
     rnd.board_frozen_at = None
+    rankings.drop_frozen_entries(rnd)
     db.session.flush()
     audit.record(
         actor,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, insert, literal, true
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, insert, literal, or_, true
 
 from ..domain import ranking
 from ..extensions import db
@@ -34,11 +34,8 @@ def _prediction_error(rnd: Round, prediction: Any) -> ColumnElement[Any]:
     return func.coalesce(func.abs(prediction - rnd.prediction_actual), ranking.MISSING)
 
 
-def _finished(rnd: Round, as_of: datetime | None = None, with_excluded: bool = False) -> Subquery:
-    """Finished attempts with every value a ranking key reads.
-
-    With `as_of` (a frozen public board) nothing submitted or excluded later is seen.
-    """
+def _finished(rnd: Round, with_excluded: bool = False) -> Subquery:
+    """Finished attempts with every value a ranking key reads."""
     return (
         db.select(
             Attempt.id.label("attempt_id"),
@@ -53,8 +50,7 @@ def _finished(rnd: Round, as_of: datetime | None = None, with_excluded: bool = F
         .where(
             Attempt.round_id == rnd.id,
             Attempt.submitted_at.is_not(None),
-            true() if with_excluded else Attempt.participant_id.not_in(_excluded(rnd, as_of)),
-            Attempt.submitted_at <= as_of if as_of is not None else true(),
+            true() if with_excluded else Attempt.participant_id.not_in(_excluded(rnd, None)),
         )
         .subquery("finished")
     )
@@ -71,11 +67,9 @@ def _order(source: Subquery, policy: tuple[str, ...]) -> list[ColumnElement[Any]
     return [column[k].asc() if ranking.KEYS[k][1] else column[k].desc() for k in policy]
 
 
-def _best_from_attempts(
-    rnd: Round, as_of: datetime | None = None, with_excluded: bool = False
-) -> Subquery:
+def _best_from_attempts(rnd: Round) -> Subquery:
     """Each participant's best attempt, chosen by the database from every finished attempt."""
-    finished = _finished(rnd, as_of, with_excluded)
+    finished = _finished(rnd, with_excluded=True)
     per_attempt = tuple(k for k in policy_of(rnd) if k != "attempts")
     numbered = db.select(
         finished,
@@ -89,8 +83,8 @@ def _best_from_attempts(
     return db.select(numbered).where(numbered.c.rn == 1).subquery("best_attempts")
 
 
-def _best_from_table(rnd: Round) -> Subquery:
-    """The same rows read from round_entries, maintained as attempts finish."""
+def _best_from_table(rnd: Round, as_of: datetime | None) -> Subquery:
+    """The entries of the round: the live ones, or the copy taken at the freeze (`as_of`)."""
     return (
         db.select(
             RoundEntry.attempt_id,
@@ -103,7 +97,9 @@ def _best_from_table(rnd: Round) -> Subquery:
             RoundEntry.attempts_used,
         )
         .where(
-            RoundEntry.round_id == rnd.id, RoundEntry.participant_id.not_in(_excluded(rnd, None))
+            RoundEntry.round_id == rnd.id,
+            RoundEntry.frozen.is_(as_of is not None),
+            RoundEntry.participant_id.not_in(_excluded(rnd, as_of)),
         )
         .subquery("entries")
     )
@@ -112,32 +108,57 @@ def _best_from_table(rnd: Round) -> Subquery:
 def best_entries(rnd: Round, as_of: datetime | None = None) -> Subquery:
     """One row per participant: their best attempt under the round's policy, with its rank.
 
-    Live rankings read round_entries; a frozen board (as_of) recomputes from the attempts.
+    With `as_of` (the moment the public board was frozen) the frozen copy is read, and
+    exclusions made later are ignored: nothing newer than the freeze can show.
     """
-    source = _best_from_attempts(rnd, as_of) if as_of is not None else _best_from_table(rnd)
+    source = _best_from_table(rnd, as_of)
     return db.select(
         source, func.rank().over(order_by=_order(source, policy_of(rnd))).label("rank")
     ).subquery("best")
 
 
+_ENTRY_COLUMNS = (
+    "attempt_id",
+    "participant_id",
+    "score",
+    "time_used_ms",
+    "prediction",
+    "submitted_at",
+    "attempts_used",
+)
+
+
 def rebuild_entries(rnd: Round) -> None:
-    """Recompute round_entries exactly from the attempts (after the close, a regrade...)."""
-    db.session.execute(db.delete(RoundEntry).where(RoundEntry.round_id == rnd.id))
-    best = _best_from_attempts(rnd, with_excluded=True)
-    columns = [
-        "attempt_id",
-        "participant_id",
-        "score",
-        "time_used_ms",
-        "prediction",
-        "submitted_at",
-        "attempts_used",
-    ]
+    """Recompute the live entries exactly from the attempts (at close, after a regrade...)."""
+    db.session.execute(
+        db.delete(RoundEntry).where(RoundEntry.round_id == rnd.id, RoundEntry.frozen.is_(False))
+    )
+    best = _best_from_attempts(rnd)
     db.session.execute(
         insert(RoundEntry).from_select(
-            ["round_id", *columns],
-            db.select(literal(rnd.id), *(best.c[name] for name in columns)),
+            ["round_id", *_ENTRY_COLUMNS],
+            db.select(literal(rnd.id), *(best.c[name] for name in _ENTRY_COLUMNS)),
         )
+    )
+
+
+def freeze_entries(rnd: Round) -> None:
+    """Copy the live entries as the frozen public view (replacing an older copy)."""
+    drop_frozen_entries(rnd)
+    live = [getattr(RoundEntry, name) for name in _ENTRY_COLUMNS]
+    db.session.execute(
+        insert(RoundEntry).from_select(
+            ["round_id", "frozen", *_ENTRY_COLUMNS],
+            db.select(RoundEntry.round_id, literal(True), *live).where(
+                RoundEntry.round_id == rnd.id, RoundEntry.frozen.is_(False)
+            ),
+        )
+    )
+
+
+def drop_frozen_entries(rnd: Round) -> None:
+    db.session.execute(
+        db.delete(RoundEntry).where(RoundEntry.round_id == rnd.id, RoundEntry.frozen.is_(True))
     )
 
 
@@ -152,7 +173,11 @@ def record_finished(attempt: Attempt) -> None:
     rnd = attempt.round
     entry = db.session.scalar(
         db.select(RoundEntry)
-        .where(RoundEntry.round_id == rnd.id, RoundEntry.participant_id == attempt.participant_id)
+        .where(
+            RoundEntry.round_id == rnd.id,
+            RoundEntry.frozen.is_(False),
+            RoundEntry.participant_id == attempt.participant_id,
+        )
         .with_for_update()
     )
     new_key = _live_key(rnd, attempt.score or 0, attempt.time_used_ms or 0, attempt.submitted_at)
@@ -265,19 +290,93 @@ def round_ranking(
     return [_row(r) for r in db.session.execute(query)]
 
 
+def _columns(source: Subquery) -> dict[str, Any]:
+    return {
+        "score": source.c.score,
+        "time": source.c.time_used_ms,
+        "prediction": source.c.prediction_error,
+        "attempts": source.c.attempts_used,
+        "submitted": source.c.submitted_at,
+    }
+
+
+def _better(source: Subquery, policy: tuple[str, ...], values: Any) -> ColumnElement[bool]:
+    """Rows strictly ahead of `values` under the policy (lexicographic over the keys)."""
+    columns = _columns(source)
+    value = {
+        "score": values["score"],
+        "time": values["time_used_ms"],
+        "prediction": values["prediction_error"],
+        "attempts": values["attempts_used"],
+        "submitted": values["submitted_at"],
+    }
+    clauses = []
+    for index, key in enumerate(policy):
+        ahead = (columns[key] < value[key]) if ranking.KEYS[key][1] else (columns[key] > value[key])
+        clauses.append(and_(*(columns[k] == value[k] for k in policy[:index]), ahead))
+    return or_(*clauses)
+
+
+def _ranked_row(rnd: Round, source: Subquery, values: Any) -> RankRow:
+    policy = policy_of(rnd)
+    ahead = db.session.scalar(
+        db.select(func.count()).select_from(source).where(_better(source, policy, values))
+    )
+    person = db.session.get(Participant, values["participant_id"])
+    return _row(
+        (
+            ahead + 1,
+            ahead + 1,
+            values["participant_id"],
+            values["attempt_id"],
+            values["score"],
+            values["time_used_ms"],
+            values["prediction_error"],
+            values["attempts_used"],
+            values["submitted_at"],
+            person.full_name,
+            person.phone,
+            person.ward_id,
+            person.organisation_id,
+            person.is_organiser_staff,
+        )
+    )
+
+
 def participant_rank(
     rnd: Round, participant_id: int, as_of: datetime | None = None
 ) -> tuple[RankRow | None, RankRow | None]:
-    """The participant's own row and the row just above it (to explain the difference)."""
-    ranked = _positions(rnd, as_of)
-    mine = db.session.execute(
-        _with_people(ranked, ranked.c.participant_id == participant_id)
-    ).first()
+    """The participant's own row and the nearest row ranked strictly ahead (to explain why).
+
+    Ranks are counted (1 + rows strictly ahead), so one person's rank never sorts the round.
+    """
+    source = _best_from_table(rnd, as_of)
+    mine = (
+        db.session.execute(db.select(source).where(source.c.participant_id == participant_id))
+        .mappings()
+        .first()
+    )
     if mine is None:
         return None, None
-    row = _row(mine)
-    above = db.session.execute(_with_people(ranked, ranked.c.position == row.position - 1)).first()
-    return row, _row(above) if above is not None else None
+    policy = policy_of(rnd)
+    backwards = [
+        c.desc() if ranking.KEYS[k][1] else c.asc()
+        for k, c in ((k, _columns(source)[k]) for k in policy)
+    ]
+    above = (
+        db.session.execute(
+            db.select(source)
+            .where(_better(source, policy, mine))
+            .order_by(*backwards, source.c.participant_id.desc())
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    return (
+        _ranked_row(rnd, source, mine),
+        _ranked_row(rnd, source, above) if above is not None else None,
+    )
 
 
 def reference_entries(rnd: Round) -> list[ranking.Entry]:

@@ -92,7 +92,7 @@ def test_sql_matches_python_reference(app: Flask, make_round, seed: int, policy:
         assert len(sql) > 20
 
 
-def test_participant_rank_and_the_row_above(app: Flask, make_round) -> None:
+def test_participant_rank_and_the_row_ahead(app: Flask, make_round) -> None:
     rnd = make_round(prediction_kind="participants")
     with app.app_context():
         r = db.session.get(Round, rnd.id)
@@ -101,57 +101,53 @@ def test_participant_rank_and_the_row_above(app: Flask, make_round) -> None:
         rankings.rebuild_entries(r)
         db.session.commit()
         rows = rankings.round_ranking(r)
-        third = rows[2]
-        mine, above = rankings.participant_rank(r, third.participant_id)
-        assert mine == third and above == rows[1]
-        first, none_above = rankings.participant_rank(r, rows[0].participant_id)
-        assert first == rows[0] and none_above is None
+        for row in rows:
+            mine, ahead = rankings.participant_rank(r, row.participant_id)
+            assert mine.rank == row.rank and mine.score == row.score
+            if row.rank == 1:
+                assert ahead is None
+            else:
+                # the nearest row strictly ahead: the last row with a smaller rank
+                expected = [x for x in rows if x.rank < row.rank][-1]
+                assert (ahead.participant_id, ahead.rank) == (
+                    expected.participant_id,
+                    expected.rank,
+                )
         assert rankings.participant_rank(r, 999_999) == (None, None)
         page = rankings.round_ranking(r, limit=5, offset=5)
         assert page == rows[5:10]
 
 
-def test_frozen_ranking_recomputed_from_attempts_matches_the_reference(
-    app: Flask, make_round
-) -> None:
-    rnd = make_round(prediction_kind="participants")
+def test_the_frozen_copy_shows_nothing_newer(app: Flask, make_round) -> None:
+    rnd = make_round(question_count=5)
     with app.app_context():
         r = db.session.get(Round, rnd.id)
-        r.prediction_actual = 47
-        seed_attempts(r.id, random.Random(11))
-        db.session.commit()
-        as_of = FIXED_NOW + timedelta(minutes=3)
-        sql = [
-            (row.participant_id, row.attempt_id, row.rank)
-            for row in rankings.round_ranking(r, as_of=as_of)
-        ]
-        policy = rankings.policy_of(r)
-        entries = [
-            e
-            for e in rankings.reference_entries(r)
-            if e.submitted_ms <= int(as_of.timestamp() * 1_000_000)
-        ]
-        # attempts_used counts only what was submitted by then
-        counts = {}
-        for e in entries:
-            counts[e.participant_id] = counts.get(e.participant_id, 0) + 1
-        entries = [
-            ranking.Entry(
-                e.participant_id,
-                e.attempt_id,
-                e.score,
-                e.time_ms,
-                e.prediction_error,
-                counts[e.participant_id],
-                e.submitted_ms,
+        seed_attempts(r.id, random.Random(11), people=30)
+        rankings.rebuild_entries(r)
+        before = [(x.participant_id, x.score, x.rank) for x in rankings.round_ranking(r)]
+        rankings.freeze_entries(r)
+        frozen_at = FIXED_NOW + timedelta(hours=1)
+        seed_attempts(r.id, random.Random(12), people=10)  # newcomers after the freeze
+        excluded = before[0][0]
+        db.session.add(
+            Exclusion(
+                round_id=r.id,
+                participant_id=excluded,
+                reason="sau",
+                excluded_at=frozen_at + timedelta(minutes=1),
             )
-            for e in entries
+        )
+        rankings.rebuild_entries(r)
+        db.session.commit()
+        frozen = [
+            (x.participant_id, x.score, x.rank) for x in rankings.round_ranking(r, as_of=frozen_at)
         ]
-        expected = [
-            (x.entry.participant_id, x.entry.attempt_id, x.rank)
-            for x in ranking.rank(ranking.best_attempts(entries, policy), policy)
-        ]
-        assert sql == expected and len(sql) > 10
+        live = rankings.round_ranking(r)
+        assert frozen == before
+        live_ids = {x.participant_id for x in live}
+        assert live_ids - {pid for pid, _, _ in before} and excluded not in live_ids
+        rankings.drop_frozen_entries(r)
+        assert rankings.round_ranking(r, as_of=frozen_at) == []
 
 
 def test_entries_kept_while_attempts_finish_equal_a_rebuild(
