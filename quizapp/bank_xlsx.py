@@ -9,7 +9,6 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -26,6 +25,7 @@ from quizapp.domain.bank import (
 )
 from quizapp.domain.bank_checks import fold
 from quizapp.domain.safezip import declared_entries
+from quizapp.spreadsheet import safe_cell
 
 SHEET = "Câu hỏi"
 TOPIC_SHEET = "Chủ đề"
@@ -50,8 +50,6 @@ MAX_ROWS = 10_000
 # Columns read per row: the header may have extra columns, but not thousands of them.
 MAX_COLUMNS = 50
 TEMPLATE_ROWS = 1000
-# Formula, DDE and control prefixes: such text is stored as a string, never as a formula.
-RISKY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 _TRUE_WORDS = frozenset(("có", "co", "x", "yes", "true", "1"))
 _FALSE_WORDS = frozenset(("không", "khong", "no", "false", "0"))
@@ -72,16 +70,6 @@ _REQUIRED_FIELDS = (
 
 
 # --- writing --------------------------------------------------------------------------------
-
-
-def safe_cell(cell: Cell, value: object) -> None:
-    """Set a value; text that Excel would run as a formula is kept as plain text."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.value = value
-    if isinstance(value, str) and (value.startswith(RISKY_PREFIXES) or cell.data_type != "s"):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 def _question_row(q: QuestionSpec) -> list[object]:

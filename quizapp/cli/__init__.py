@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import accounts, bank, contest
+from . import accounts, bank, contest, results
 
 
 def init_app(app: Flask) -> None:
-    for module in (accounts, bank, contest):
+    for module in (accounts, bank, contest, results):
         for group in module.COMMANDS:
             app.cli.add_command(group)

@@ -1,0 +1,55 @@
+"""Console: download a round's results for the award ceremony (staff only, audited)."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
+
+from ..auth import current_staff, staff_required
+from ..clock import now
+from ..exports import Options, export_round
+from ..exports.links import verification_url
+from ..extensions import db
+from ..services import rounds
+from ..services.errors import NotFound, ServiceError
+
+bp = Blueprint("console_exports", __name__, url_prefix="/console/rounds/<int:round_id>/export")
+
+# File name in the URL → export format.
+FILES = {
+    "results.xlsx": "xlsx",
+    "results.csv": "csv",
+    "ceremony.pdf": "ceremony",
+    "certificates.pdf": "certificates",
+}
+
+
+@bp.get("/<any('results.xlsx', 'results.csv', 'ceremony.pdf', 'certificates.pdf'):name>")
+@staff_required()
+def download(round_id: int, name: str):
+    try:
+        rnd = rounds.get_round(round_id)
+    except NotFound:
+        abort(404)
+    key = FILES[name]
+    options = Options(
+        organiser=current_app.config["ORGANISER_NAME"],
+        now=now(),
+        verify_url=verification_url(rnd, request.host_url) if key == "certificates" else "",
+    )
+    out = io.BytesIO()
+    try:
+        fmt = export_round(current_staff(), rnd, key, out, options)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("console_rounds.edit", round_id=round_id))
+    db.session.commit()
+    out.seek(0)
+    response = send_file(
+        out, mimetype=fmt.mimetype, as_attachment=True, download_name=fmt.filename_for(rnd)
+    )
+    # Personal data in full: never kept by a browser cache or a shared proxy.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,263 @@
+"""Exports: workbook sheets and headers, the formula-injection guard read back, CSV, PDFs."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from datetime import UTC, datetime
+
+import openpyxl
+import pytest
+
+from quizapp.domain.collective import Group
+from quizapp.domain.prizes import Award, Draft
+from quizapp.exports import certificates, pdf, rows, xlsx
+from quizapp.exports import csv as csv_export
+from quizapp.models import Contest, Round
+from quizapp.services.rankings import RankRow
+from quizapp.services.results import Person, Results
+from quizapp.spreadsheet import csv_text, safe_value
+
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+HARMLESS = "Nguyễn Thị Ánh Tuyết"
+RISKY = ["=1+2", "+84 912 345 678", "-Lê Văn", "@SUM(A1:A9)", "\t=1+2", "\r=1+2"]
+PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
+
+
+def fake_results(names: list[str], awards: list[Award] | None = None, prediction: bool = False):
+    """Results as gather() returns them, without a database: one participant per name."""
+    rnd = Round(
+        id=7,
+        title="Đợt 1: Tuần thi thứ nhất",
+        prediction_kind="participants" if prediction else None,
+        contest=Contest(title="Cuộc thi tìm hiểu Luật Thi đua, khen thưởng"),
+    )
+    ranking, people = [], {}
+    for n, name in enumerate(names, start=1):
+        pid = 100 + n
+        ranking.append(
+            RankRow(
+                position=n,
+                rank=n,
+                participant_id=pid,
+                attempt_id=200 + n,
+                score=20 - n,
+                time_used_ms=60_000 + n * 1234,
+                prediction_error=3 if prediction else None,
+                attempts_used=1,
+                submitted_at=NOW,
+                full_name=name,
+                phone=f"09{n:08d}",
+                ward_id=1,
+                organisation_id=None,
+                is_organiser_staff=n == len(names) > 3,  # the last of four or more is staff
+            )
+        )
+        org = "UBND phường An Hội Đông" if n % 2 else None
+        people[pid] = Person(
+            name,
+            f"09{n:08d}",
+            f"0791850000{n:02d}",
+            1990,
+            "civil_servant",
+            "Phường Hạnh Thông",
+            org,
+        )
+    if awards is None:
+        awards = [Award("Giải Nhất", 0, 101, 1)] if names else []
+    wards = [Group("hanh-thong", "Phường Hạnh Thông", len(names), len(names) + 1, 12.345, None)]
+    orgs = [Group("ubnd-ahd", "UBND phường An Hội Đông", 2, 3, 10.0, 8)]
+    return Results(rnd, ranking, Draft(awards, []), wards, orgs, people)
+
+
+def workbook(results: Results) -> tuple[openpyxl.Workbook, bytes]:
+    out = io.BytesIO()
+    xlsx.write_results(results, out)
+    return openpyxl.load_workbook(io.BytesIO(out.getvalue())), out.getvalue()
+
+
+def csv_lines(results: Results) -> tuple[bytes, list[list[str]]]:
+    out = io.BytesIO()
+    csv_export.write_ranking(results, out)
+    data = out.getvalue()
+    return data, list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize("name", [*RISKY, HARMLESS])
+def test_xlsx_keeps_every_name_as_text_never_a_formula(name: str) -> None:
+    results = fake_results([name], [Award("Giải Nhất", 0, 101, 1)])
+    wb, data = workbook(results)
+    for sheet in (xlsx.WINNERS_SHEET, xlsx.RANKING_SHEET):
+        cell = wb[sheet]["C2"]
+        assert cell.data_type == "s"
+        # XML end-of-line handling turns a bare CR into LF; the text stays text either way.
+        assert cell.value == name.replace("\r", "\n")
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/")]
+        assert all(b"<f>" not in package.read(n) and b"<f " not in package.read(n) for n in sheets)
+
+
+@pytest.mark.parametrize("name", [*RISKY, HARMLESS])
+def test_csv_prefixes_risky_text_with_a_single_quote(name: str) -> None:
+    _, lines = csv_lines(fake_results([name]))
+    expected = name if name == HARMLESS else "'" + name
+    assert lines[1][2] == expected
+
+
+def test_csv_is_utf8_with_bom_and_the_full_ranking() -> None:
+    results = fake_results([HARMLESS, "Trần Văn Bình", "Lê Thị Cúc", "Phạm Đức Duy"])
+    data, lines = csv_lines(results)
+    assert data.startswith(codecs.BOM_UTF8)
+    assert lines[0] == rows.headers(rows.ranking_columns(results))
+    assert [line[2] for line in lines[1:]] == [r.full_name for r in results.ranking]
+    assert lines[1][3] == "0900000001" and lines[1][4] == "079185000001"  # organiser data
+    assert lines[1][-2] == "Giải Nhất" and lines[4][-1] == rows.ORGANISER_STAFF_NOTE
+
+
+def test_workbook_sheets_headers_and_widths() -> None:
+    results = fake_results([HARMLESS, "Trần Văn Bình"])
+    wb, _ = workbook(results)
+    assert wb.sheetnames == [
+        "Đoạt giải",
+        "Xếp hạng cá nhân",
+        "Xếp hạng phường",
+        "Xếp hạng cơ quan, đơn vị",
+    ]
+    expected = {
+        "Đoạt giải": rows.WINNER_COLUMNS,
+        "Xếp hạng cá nhân": rows.ranking_columns(results),
+        "Xếp hạng phường": rows.group_columns("Phường"),
+        "Xếp hạng cơ quan, đơn vị": rows.group_columns("Cơ quan, đơn vị"),
+    }
+    for title, columns in expected.items():
+        ws = wb[title]
+        assert [c.value for c in ws[1]] == rows.headers(columns)
+        assert ws.column_dimensions["C"].width == columns[2].width
+        assert ws.freeze_panes == "A2"
+    assert [c.value for c in wb["Đoạt giải"][2]] == [
+        "Giải Nhất",
+        1,
+        HARMLESS,
+        "0900000001",
+        "079185000001",
+        1990,
+        "Phường Hạnh Thông",
+        "UBND phường An Hội Đông",
+        19,
+        61.234,
+    ]
+    assert [c.value for c in wb["Xếp hạng phường"][2]] == [
+        1,
+        "hanh-thong",
+        "Phường Hạnh Thông",
+        2,
+        3,
+        12.35,
+        None,
+        None,
+    ]
+    assert [c.value for c in wb["Xếp hạng cơ quan, đơn vị"][2]][-2:] == [8, 25.0]
+
+
+@pytest.mark.parametrize("prediction", [False, True])
+def test_prediction_column_only_when_the_round_asks(prediction: bool) -> None:
+    results = fake_results([HARMLESS], prediction=prediction)
+    header = rows.headers(rows.ranking_columns(results))
+    assert ("Sai số dự đoán" in header) is prediction
+    assert all(len(row) == len(header) for row in rows.ranking_rows(results))
+
+
+def test_winners_run_from_the_highest_tier_in_ranking_order() -> None:
+    awards = [
+        Award("Giải Ba", 2, 104, 4),
+        Award("Giải Nhì", 1, 103, 3),
+        Award("Giải Nhất", 0, 101, 1),
+        Award("Giải Nhì", 1, 102, 2),
+    ]
+    results = fake_results(["An", "Bình", "Cúc", "Dung"], awards)
+    order = [(a.tier, a.participant_id) for a, _ in rows.awards_in_order(results)]
+    assert order == [("Giải Nhất", 101), ("Giải Nhì", 102), ("Giải Nhì", 103), ("Giải Ba", 104)]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1", "'=1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Bình", "Bình"),
+        (-5, -5),
+        (1.5, 1.5),
+        (None, ""),
+    ],
+)
+def test_csv_text(value: object, expected: object) -> None:
+    assert csv_text(value) == expected
+
+
+@pytest.mark.parametrize("value", ["Bình", 12, 1.5, None])
+def test_safe_value_passes_ordinary_values_through(value: object) -> None:
+    ws = openpyxl.Workbook(write_only=True).create_sheet()
+    assert safe_value(ws, value) == value
+
+
+def test_ceremony_list_is_an_a4_pdf() -> None:
+    awards = [Award("Giải Nhất", 0, 101, 1), Award("Giải Nhì", 1, 102, 2)]
+    out = io.BytesIO()
+    pdf.write_ceremony(
+        fake_results([HARMLESS, "Trần Văn Bình"], awards), out, organiser="BTC", generated_at=NOW
+    )
+    data = out.getvalue()
+    assert data.startswith(b"%PDF")
+    assert len(PAGE.findall(data)) == 1
+    assert re.search(rb"/MediaBox \[0 0 595\.28 841\.89\]", data)  # A4 portrait, in points
+
+
+def test_ceremony_list_without_winners_still_prints() -> None:
+    out = io.BytesIO()
+    pdf.write_ceremony(fake_results([], []), out, organiser="BTC", generated_at=NOW)
+    assert out.getvalue().startswith(b"%PDF")
+
+
+def test_certificates_one_page_per_winner() -> None:
+    awards = [
+        Award("Giải Nhất", 0, 101, 1),
+        Award("Giải Nhì", 1, 102, 2),
+        Award("Giải Ba", 2, 103, 3),
+    ]
+    results = fake_results([HARMLESS, "Trần Văn Bình", "=Lê Thị Cúc"], awards)
+    out = io.BytesIO()
+    pages = certificates.write_certificates(
+        results,
+        out,
+        verify_url="https://thi.example.vn/ket-qua/cong-bo/1",
+        organiser="BTC",
+        issued_at=NOW,
+    )
+    data = out.getvalue()
+    assert data.startswith(b"%PDF") and pages == 3
+    assert len(PAGE.findall(data)) == 3
+    assert len(re.findall(rb"/Subtype\s*/Image", data)) == 1  # one QR image, drawn on each page
+
+
+def test_certificates_need_a_winner() -> None:
+    with pytest.raises(ValueError, match="no winners"):
+        certificates.write_certificates(
+            fake_results([HARMLESS], []),
+            io.BytesIO(),
+            verify_url="https://x.vn/",
+            organiser="BTC",
+            issued_at=NOW,
+        )
+
+
+def test_qr_code_is_a_png_and_the_date_line_is_in_vietnam_time() -> None:
+    assert certificates.qr_png("https://thi.example.vn/").getvalue().startswith(b"\x89PNG")
+    late = datetime(2026, 11, 20, 18, 30, tzinfo=UTC)  # already the 21st in Vietnam
+    assert certificates.date_line(late) == "Ngày 21 tháng 11 năm 2026"
