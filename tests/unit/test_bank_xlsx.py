@@ -107,7 +107,7 @@ def test_safe_cell_never_writes_a_formula(value: str) -> None:
     cell = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active["A1"]
     assert cell.data_type == "s"
     # XML turns a bare CR into LF; question texts never hold one (control characters are refused).
-    assert cell.value == value.replace("\r", "\n")
+    assert cell.value in (value, value.replace("\r", "\n"))  # LF without lxml
 
 
 @pytest.mark.parametrize("value", ["Giấy khen", 12, None])
