@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from .extensions import db, login_manager
 from .models import Participant, StaffUser
+from .models.people import credential_stamp
 
 
 def init_app(app: Flask) -> None:
@@ -24,15 +25,17 @@ def init_app(app: Flask) -> None:
 
 
 def load_user(user_id: str) -> Participant | StaffUser | None:
-    kind, _, raw = user_id.partition(":")
-    if not raw.isdigit():
+    """The account a session names, if its password is still the one it signed in with."""
+    kind, raw, stamp = (user_id.split(":") + ["", ""])[:3]
+    model = {"s": StaffUser, "p": Participant}.get(kind)
+    if model is None or not raw.isdigit():
         return None
-    if kind == "s":
-        staff = db.session.get(StaffUser, int(raw))
-        return staff if staff is not None and staff.active else None
-    if kind == "p":
-        return db.session.get(Participant, int(raw))
-    return None
+    user = db.session.get(model, int(raw))
+    if user is None or stamp != credential_stamp(user.password_hash):
+        return None
+    if isinstance(user, StaffUser) and not user.active:
+        return None
+    return user
 
 
 def current_staff() -> StaffUser | None:

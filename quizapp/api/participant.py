@@ -114,15 +114,8 @@ def save_answer(attempt_id: int, position: int):
         _require_me(), attempt_id, position, choice, moment, flagged=flagged
     )
     db.session.commit()
-    state = attempt_views.attempt_state(attempt, moment)
     return jsonify(
-        {
-            "saved": True,
-            "position": position,
-            "remaining_seconds": state["remaining_seconds"],
-            "deadline": state["deadline"],
-            "answered": state["answered"],
-        }
+        {"saved": True, "position": position, **attempt_views.save_summary(attempt, moment)}
     )
 
 

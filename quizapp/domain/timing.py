@@ -43,8 +43,13 @@ def is_overdue(deadline: datetime, grace_seconds: int, now: datetime) -> bool:
 
 
 def remaining_seconds(deadline: datetime, now: datetime) -> int:
-    """Whole seconds left, never negative (the countdown re-syncs to this on every save)."""
+    """Whole seconds left, never negative, shown without JavaScript."""
     return max(0, int((deadline - now).total_seconds()))
+
+
+def remaining_ms(deadline: datetime, now: datetime) -> int:
+    """Milliseconds left, never negative: the countdown re-syncs to this on every save."""
+    return max(0, int((deadline - now) / timedelta(milliseconds=1)))
 
 
 def time_used_ms(started_at: datetime, finished_at: datetime, deadline: datetime) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -11,6 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .registry import Organisation, Ward
 from .types import UTCDateTime, utcnow
+
+
+def credential_stamp(password_hash: str) -> str:
+    """A short fingerprint of the password hash, kept in the session: a new password (a reset,
+    a purge) changes it, which signs the account out on every device."""
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:16]
+
 
 PARTICIPANT_GROUPS = ("civil_servant", "worker", "student", "resident")
 STAFF_ROLES = ("organiser", "admin")
@@ -44,7 +52,7 @@ class Participant(UserMixin, db.Model):
     organisation: Mapped[Organisation | None] = relationship()
 
     def get_id(self) -> str:
-        return f"p:{self.id}"
+        return f"p:{self.id}:{credential_stamp(self.password_hash)}"
 
     def __repr__(self) -> str:
         return f"<Participant {self.id}>"
@@ -68,7 +76,7 @@ class StaffUser(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return f"s:{self.id}"
+        return f"s:{self.id}:{credential_stamp(self.password_hash)}"
 
     def __repr__(self) -> str:
         return f"<StaffUser {self.username}>"

@@ -49,9 +49,28 @@ def attempt_state(attempt: Attempt, now: datetime) -> dict[str, Any]:
         "started_at": attempt.started_at.isoformat(),
         "deadline": attempt.deadline_at.isoformat(),
         "remaining_seconds": timing.remaining_seconds(attempt.deadline_at, now),
+        "remaining_ms": timing.remaining_ms(attempt.deadline_at, now),
         "finished": attempt.submitted_at is not None,
         "answered": sum(q["answer"] is not None for q in questions),
         "questions": questions,
+    }
+
+
+def save_summary(attempt: Attempt, now: datetime) -> dict[str, Any]:
+    """What a save answers with: the server's remaining time and how many are answered.
+
+    Kept to one small query: this is the hottest path of a round.
+    """
+    answered = db.session.scalar(
+        db.select(db.func.count(Answer.id)).where(
+            Answer.attempt_id == attempt.id, Answer.chosen_index.is_not(None)
+        )
+    )
+    return {
+        "remaining_seconds": timing.remaining_seconds(attempt.deadline_at, now),
+        "remaining_ms": timing.remaining_ms(attempt.deadline_at, now),
+        "deadline": attempt.deadline_at.isoformat(),
+        "answered": answered,
     }
 
 

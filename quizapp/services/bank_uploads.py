@@ -16,6 +16,7 @@ from . import bank_queries
 from .errors import NotFound, ServiceError
 
 ALLOWED = (".yaml", ".yml", ".zip", ".xlsx")
+BANK_KINDS = ("yaml", "zip", "xlsx")
 
 
 @dataclass
@@ -86,7 +87,7 @@ def _topics_yaml() -> bytes:
 
 def get_upload(staff: StaffUser, upload_id: int) -> PendingUpload:
     upload = db.session.get(PendingUpload, upload_id)
-    if upload is None or upload.staff_id != staff.id:
+    if upload is None or upload.staff_id != staff.id or upload.kind not in BANK_KINDS:
         raise NotFound("upload_not_found", "Không tìm thấy tệp đã tải lên (có thể đã được xử lý).")
     return upload
 

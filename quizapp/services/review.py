@@ -66,8 +66,13 @@ def exclude(
     _check_reviewable(rnd)
     if not reason.strip():
         raise ServiceError("reason_required", "Vui lòng ghi lý do loại bài thi.", field="reason")
-    if db.session.get(Participant, participant_id) is None:
-        raise NotFound("not_found", "Không tìm thấy người dự thi.")
+    took_part = db.session.scalar(
+        db.select(Attempt.id)
+        .where(Attempt.round_id == rnd.id, Attempt.participant_id == participant_id)
+        .limit(1)
+    )
+    if took_part is None:
+        raise NotFound("not_found", "Người này không có bài thi trong đợt thi này.")
     exclusion = Exclusion(
         round_id=rnd.id,
         participant_id=participant_id,

@@ -16,7 +16,7 @@
   var queueKey = "attempt-" + attemptId + "-queue";
   var state = null;
   var position = parseInt(root.dataset.position, 10) || 1;
-  var endsAt = performance.now() + 1000 * parseInt(root.dataset.remaining, 10);
+  var endsAt = performance.now() + parseInt(root.dataset.remainingMs, 10);
   var flushing = false;
   var finished = false;
 
@@ -30,14 +30,17 @@
     statusEl.textContent = text;
     statusEl.className = "save-status " + (kind || "");
   }
-  function resync(seconds) { endsAt = performance.now() + 1000 * seconds; }
+  function resync(ms) { endsAt = performance.now() + ms; }
 
   function tick() {
-    var left = Math.max(0, Math.round((endsAt - performance.now()) / 1000));
+    var leftMs = endsAt - performance.now();
+    var left = Math.max(0, Math.ceil(leftMs / 1000));
     var m = Math.floor(left / 60), s = left % 60;
     countdownEl.textContent = m + ":" + (s < 10 ? "0" : "") + s;
     root.classList.toggle("hurry", left <= 60);
-    if (left === 0 && !finished) { finished = true; timeUp(); }
+    // Submit only once the server's deadline has really passed (a little margin for clocks):
+    // the server then finishes the attempt as timed out with the saved answers.
+    if (leftMs <= -300 && !finished) { finished = true; timeUp(); }
   }
 
   function request(method, url, body) {
@@ -69,7 +72,7 @@
       }
       if (!res.ok) { throw new Error("HTTP " + res.status); }
       return res.json().then(function (data) {
-        resync(data.remaining_seconds);
+        resync(data.remaining_ms);
         var rest = loadQueue();
         rest.shift();
         storeQueue(rest);
@@ -121,6 +124,10 @@
       b.classList.toggle("answered", item.answer !== null);
       b.classList.toggle("flagged", item.flagged);
       b.classList.toggle("current", n === position);
+      b.setAttribute("aria-label", "Câu " + n + (item.answer !== null ? ", đã trả lời" : "") +
+        (item.flagged ? ", đã đánh dấu" : ""));
+      if (n === position) { b.setAttribute("aria-current", "step"); }
+      else { b.removeAttribute("aria-current"); }
     });
     if (history.replaceState) { history.replaceState(null, "", "?cau=" + position); }
   }
@@ -185,7 +192,7 @@
     .then(function (data) {
       if (data.finished) { return finishedElsewhere(); }
       state = data;
-      resync(data.remaining_seconds);
+      resync(data.remaining_ms);
       applyQueued();
       root.classList.add("enhanced");
       render();
