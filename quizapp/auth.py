@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
@@ -26,7 +27,7 @@ def init_app(app: Flask) -> None:
 
 def load_user(user_id: str) -> Participant | StaffUser | None:
     """The account a session names, if its password is still the one it signed in with."""
-    kind, raw, stamp = (user_id.split(":") + ["", ""])[:3]
+    kind, raw, stamp = [*user_id.split(":"), "", ""][:3]
     model = {"s": StaffUser, "p": Participant}.get(kind)
     if model is None or not raw.isdigit():
         return None
@@ -50,6 +51,17 @@ def current_participant() -> Participant | None:
     return user if isinstance(user, Participant) else None
 
 
+def _return_path() -> str:
+    """Where to come back after signing in: this page, or for a form post the page it was on
+    (a POST-only address would answer 405 to the browser's GET)."""
+    if request.method == "GET":
+        return request.full_path
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path
+    return "/"
+
+
 def participant_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Anonymous users go to the participant login; staff get 403 (they do not take rounds)."""
 
@@ -58,7 +70,7 @@ def participant_required(view: Callable[..., Any]) -> Callable[..., Any]:
         if current_participant() is None:
             if current_user.is_authenticated:
                 abort(403)
-            return redirect(url_for("accounts.login", next=request.full_path))
+            return redirect(url_for("accounts.login", next=_return_path()))
         return view(*args, **kwargs)
 
     return wrapped

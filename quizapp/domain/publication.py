@@ -13,13 +13,18 @@ from typing import Any
 
 RECORD_FIELDS = (
     "rank",
-    "participant",
-    "attempt",
+    "entrant",
     "score",
     "time_ms",
     "prediction_error",
     "submitted_at",
 )
+
+
+def pseudonym(salt: str, participant_id: int) -> str:
+    """A participant's label in one publication's data: stable within it, unlinkable across
+    publications (each has its own secret salt), meaningless without the organiser's records."""
+    return hashlib.sha256(f"{salt}:{participant_id}".encode()).hexdigest()[:12]
 
 
 def canonical(records: Sequence[Sequence[Any]]) -> bytes:

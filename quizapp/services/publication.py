@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +27,7 @@ def latest(rnd: Round) -> Publication | None:
     )
 
 
-def _winners(results: Results) -> list[dict[str, Any]]:
+def _winners(results: Results, salt: str) -> list[dict[str, Any]]:
     rows = {r.participant_id: r for r in results.ranking}
     winners = []
     for award in results.draft.awards:
@@ -36,6 +37,7 @@ def _winners(results: Results) -> list[dict[str, Any]]:
                 "tier": award.tier,
                 "rank": award.rank,
                 "participant": award.participant_id,
+                "entrant": pub.pseudonym(salt, award.participant_id),
                 "name": person.full_name,
                 "phone": mask_phone(person.phone),
                 "ward": person.ward,
@@ -59,7 +61,8 @@ def publish(actor: StaffUser, rnd: Round, now: datetime, change_note: str = "") 
             field="change_note",
         )
     results = gather(rnd)
-    data = pub.canonical(ranking_records(results.ranking))
+    salt = secrets.token_hex(16)
+    data = pub.canonical(ranking_records(results.ranking, salt))
     publication = Publication(
         contest_id=rnd.contest_id,
         round_id=rnd.id,
@@ -73,8 +76,9 @@ def publish(actor: StaffUser, rnd: Round, now: datetime, change_note: str = "") 
             "notes": results.draft.notes,
         },
         payload={
-            "winners": _winners(results),
+            "winners": _winners(results, salt),
             "ranking": data.decode("utf-8"),
+            "salt": salt,  # never served: it would let anyone link entrants across rounds
             "participants": len(results.ranking),
         },
         digest=pub.digest(data),

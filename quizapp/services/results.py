@@ -7,6 +7,7 @@ from typing import Any
 
 from ..domain.collective import Group
 from ..domain.prizes import Award, Candidate, Draft, allocate
+from ..domain.publication import pseudonym
 from ..extensions import db
 from ..models import Organisation, Participant, Round, Ward
 from . import collective, rankings
@@ -80,13 +81,13 @@ def gather(rnd: Round, metric: str = "participants") -> Results:
     )
 
 
-def ranking_records(rows: list[rankings.RankRow]) -> list[list[Any]]:
-    """The ranking as plain values (no personal data): what the publication digest covers."""
+def ranking_records(rows: list[rankings.RankRow], salt: str) -> list[list[Any]]:
+    """The ranking as plain values (no personal data, entrants pseudonymous): what the
+    publication digest covers."""
     return [
         [
             r.rank,
-            r.participant_id,
-            r.attempt_id,
+            pseudonym(salt, r.participant_id),
             r.score,
             r.time_used_ms,
             r.prediction_error,

@@ -107,3 +107,15 @@ def test_staff_cannot_take_rounds(client, login_staff, make_round) -> None:
     login_staff("organiser")
     token = csrf_from(client, "/console/")
     assert client.post(f"/dot-thi/{rnd.id}/bat-dau", data={"csrf_token": token}).status_code == 403
+
+
+def test_anonymous_start_comes_back_to_the_round_page_after_sign_in(client, make_round) -> None:
+    rnd = make_round()
+    token = csrf_from(client, "/dang-nhap")  # e.g. a session that expired meanwhile
+    response = client.post(
+        f"/dot-thi/{rnd.id}/bat-dau",
+        data={"csrf_token": token},
+        headers={"Referer": f"http://localhost/dot-thi/{rnd.id}"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/dang-nhap?next=/dot-thi/{rnd.id}"

@@ -93,6 +93,14 @@ def test_review_exclude_publish_and_verify(
         data = download.data
     assert hashlib.sha256(data).hexdigest() == digest
     assert b"0911000002" not in data and "Giỏi".encode() not in data
+    import json
+
+    document = json.loads(data)
+    assert document["fields"][:2] == ["rank", "entrant"]
+    with app.app_context():
+        winner = db.session.get(Publication, publication_id).payload["winners"][0]
+    assert [winner["entrant"], winner["rank"]] in [[r[1], r[0]] for r in document["rows"]]
+    assert b"salt" not in data
     saved = tmp_path / "xep-hang.json"
     saved.write_bytes(data)
     assert runner.invoke(args=["publication", "verify", str(saved), digest]).exit_code == 0
