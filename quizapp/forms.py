@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .domain.people import GROUP_LABELS
+from .services.participants import Registration
 
 
 class StaffLoginForm(FlaskForm):
@@ -58,6 +59,24 @@ class RegistrationForm(FlaskForm):
         "xét và trao giải."
     )
     submit = SubmitField("Đăng ký")
+
+    def registration(self) -> Registration:
+        """The typed-in data, for services.participants.register (which checks it)."""
+        return Registration(
+            full_name=self.full_name.data,
+            phone=self.phone.data,
+            password=self.password.data,
+            birth_year=self.birth_year.data,
+            ward_id=self.ward_id.data,
+            group=self.group.data,
+            organisation_id=self.organisation_id.data or None,
+            cccd=self.cccd.data,
+            consent=self.consent.data,
+        )
+
+    def refused(self, message: str, field: str | None) -> None:
+        """Show a service's refusal next to the field it names (the phone when none)."""
+        getattr(self, field or "", self.phone).errors.append(message)
 
 
 class ParticipantLoginForm(FlaskForm):

@@ -41,26 +41,11 @@ def _registration_form() -> RegistrationForm:
 def register():
     form = _registration_form()
     if form.validate_on_submit():
-        data = participants.Registration(
-            full_name=form.full_name.data,
-            phone=form.phone.data,
-            password=form.password.data,
-            birth_year=form.birth_year.data,
-            ward_id=form.ward_id.data,
-            group=form.group.data,
-            organisation_id=form.organisation_id.data or None,
-            cccd=form.cccd.data,
-            consent=form.consent.data,
-        )
         try:
-            participant = participants.register(data, now=now())
+            participant = participants.register(form.registration(), now=now())
         except ServiceError as exc:
             db.session.rollback()
-            field = getattr(form, exc.field or "", None)
-            if field is not None:
-                field.errors.append(exc.message)
-            else:
-                form.phone.errors.append(exc.message)
+            form.refused(exc.message, exc.field)
         else:
             db.session.commit()
             login_user(participant)

@@ -96,22 +96,11 @@ def detail(person_id: int):
 def new():
     form = _registration_form()
     if form.validate_on_submit():
-        data = participants.Registration(
-            full_name=form.full_name.data,
-            phone=form.phone.data,
-            password=form.password.data,
-            birth_year=form.birth_year.data,
-            ward_id=form.ward_id.data,
-            group=form.group.data,
-            organisation_id=form.organisation_id.data or None,
-            cccd=form.cccd.data,
-            consent=form.consent.data,
-        )
         try:
-            person = participants.register(data, now=now(), staff=current_staff())
+            person = participants.register(form.registration(), now=now(), staff=current_staff())
         except ServiceError as exc:
             db.session.rollback()
-            getattr(form, exc.field or "", form.phone).errors.append(exc.message)
+            form.refused(exc.message, exc.field)
         else:
             db.session.commit()
             flash(f"Đã đăng ký cho {person.full_name} ({person.phone}).", "success")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.round_rules import rules_text
-from ..extensions import db
 from ..forms_console import PublishForm, ReasonForm
 from ..services import publication, results, review, rounds
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import NotFound
+from .helpers import act
 
 bp = Blueprint("console_review", __name__, url_prefix="/console/rounds/<int:round_id>/review")
 
@@ -50,14 +50,7 @@ def index(round_id: int):
 
 def _act(round_id: int, action, message: str):
     rnd = _round(round_id)
-    try:
-        action(rnd)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    act(lambda: action(rnd), message)
     return redirect(url_for("console_review.index", round_id=round_id))
 
 

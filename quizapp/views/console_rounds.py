@@ -14,6 +14,7 @@ from ..forms_console import ReasonForm, RoundForm
 from ..models import Contest
 from ..services import board, round_queries, rounds
 from ..services.errors import NotFound, ServiceError
+from .helpers import act
 
 bp = Blueprint("console_rounds", __name__, url_prefix="/console/rounds")
 
@@ -188,14 +189,7 @@ def close(round_id: int):
 
 def _transition(round_id: int, change, message: str):
     rnd = _round(round_id)
-    try:
-        change(rnd)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    act(lambda: change(rnd), message)
     return redirect(url_for("console_rounds.edit", round_id=round_id))
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import request, send_file, url_for
+from flask import flash, request, send_file, url_for
+
+from ..extensions import db
+from ..services.errors import ServiceError
 
 
 def safe_next(target: str | None, default_endpoint: str) -> str:
@@ -40,3 +44,17 @@ def xlsx_response(content: bytes, filename: str):
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def act(action: Callable[[], object], success: str) -> bool:
+    """Run one state-changing service call: commit and flash on success, roll back and flash
+    the service's Vietnamese message on refusal. The caller redirects."""
+    try:
+        action()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
