@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 from .config import ROOT
@@ -19,6 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(config_module.build(app.instance_path, config))
+    app.url_map.converters["int"] = BoundedInt
     _init_extensions(app)
     _register_blueprints(app)
     return app
@@ -31,6 +33,7 @@ def _init_extensions(app: Flask) -> None:
     from .views import errors
 
     db.init_app(app)
+    app.teardown_appcontext(_remove_session_quietly)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -51,6 +54,31 @@ def _init_extensions(app: Flask) -> None:
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+
+
+class BoundedInt(IntegerConverter):
+    """Ids in URLs fit the database's integer columns: a larger number is a 404, not a 500."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def _remove_session_quietly(exc: BaseException | None) -> None:
+    """End the request's session even when the connection died after the view answered.
+
+    Registered after Flask-SQLAlchemy's own teardown, so it runs first: a lost connection
+    during the final rollback must not turn an answered request into a bare 500.
+    """
+    from flask import current_app
+    from sqlalchemy.exc import DBAPIError
+
+    from .extensions import db
+
+    try:
+        db.session.remove()
+    except DBAPIError:
+        current_app.logger.warning("database connection lost while ending a request")
 
 
 def _register_blueprints(app: Flask) -> None:

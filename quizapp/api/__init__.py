@@ -78,6 +78,8 @@ def field(
     kinds = kind if isinstance(kind, tuple) else (kind,)
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
         raise BadInput("bad_field", f"Trường “{name}” có kiểu không hợp lệ.", field=name)
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**31) <= value < 2**31:
+        raise BadInput("bad_field", f"Trường “{name}” có giá trị quá lớn.", field=name)
     return value
 
 

@@ -16,7 +16,27 @@ from ..models import Round, StaffUser
 from ..services import audit
 from ..services.errors import Conflict
 from ..services.results import Results, gather
-from . import certificates, csv, pdf, xlsx
+from . import csv, xlsx
+
+PDF_MIMETYPE = "application/pdf"
+
+
+def _write_ceremony(results: Results, out: BinaryIO, options: Options) -> object:
+    from . import pdf  # fpdf is heavy: loaded when a PDF is asked for, not at start-up
+
+    return pdf.write_ceremony(results, out, organiser=options.organiser, generated_at=options.now)
+
+
+def _write_certificates(results: Results, out: BinaryIO, options: Options) -> object:
+    from . import certificates
+
+    return certificates.write_certificates(
+        results,
+        out,
+        verify_url=options.verify_url,
+        organiser=options.organiser,
+        issued_at=options.now,
+    )
 
 
 @dataclass(frozen=True)
@@ -57,16 +77,14 @@ FORMATS = {
         Format(
             "ceremony",
             "dot-thi-{round_id}-trao-giai.pdf",
-            pdf.MIMETYPE,
-            lambda r, out, o: pdf.write_ceremony(r, out, organiser=o.organiser, generated_at=o.now),
+            PDF_MIMETYPE,
+            _write_ceremony,
         ),
         Format(
             "certificates",
             "dot-thi-{round_id}-giay-chung-nhan.pdf",
-            pdf.MIMETYPE,
-            lambda r, out, o: certificates.write_certificates(
-                r, out, verify_url=o.verify_url, organiser=o.organiser, issued_at=o.now
-            ),
+            PDF_MIMETYPE,
+            _write_certificates,
         ),
     )
 }

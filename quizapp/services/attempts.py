@@ -58,14 +58,19 @@ def start_attempt(
     """Resume the unfinished attempt, or start a new one within the round's attempt limit.
 
     The limit holds in the database: attempt numbers are unique per participant and round, so
-    two simultaneous starts cannot both take the last free number.
+    two simultaneous starts cannot both take the last free number. The participant's row is
+    locked first, so starts of one person run one after the other and always see each other's
+    attempt (two open attempts at once cannot happen).
     """
     _check_open(rnd, now)
+    db.session.execute(
+        db.select(Participant.id).where(Participant.id == participant.id).with_for_update()
+    )
     current = _unfinished(participant, rnd)
     if current is not None:
         if not timing.is_overdue(current.deadline_at, rnd.grace_seconds, now):
             return Started(current, resumed=True)
-        finish(current, now)
+        finish_if_overdue(current, now)
     used = (
         db.session.scalar(
             db.select(db.func.max(Attempt.number)).where(
@@ -243,13 +248,24 @@ def finish(attempt: Attempt, now: datetime, reason: str = "timeout") -> None:
 
 
 def finish_if_overdue(attempt: Attempt, now: datetime) -> bool:
-    """The lazy part of the server-kept deadline: finish an attempt found past its window."""
-    if attempt.submitted_at is None and timing.is_overdue(
+    """The lazy part of the server-kept deadline: finish an attempt found past its window.
+
+    The row is locked and read again first, so simultaneous requests grade it once.
+    """
+    if attempt.submitted_at is not None or not timing.is_overdue(
         attempt.deadline_at, attempt.round.grace_seconds, now
     ):
-        finish(attempt, now)
-        return True
-    return False
+        return False
+    locked = db.session.scalar(
+        db.select(Attempt)
+        .where(Attempt.id == attempt.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if locked is None or locked.submitted_at is not None:
+        return False
+    finish(locked, now)
+    return True
 
 
 def finish_overdue(now: datetime, limit: int = 1000) -> int:
