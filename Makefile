@@ -53,3 +53,4 @@ clean:
 bench: $(STAMP) .venv-bench/.installed
 	$(BIN)/python bench/run_load.py $(BENCH_ARGS)
 	$(BIN)/python bench/rankings_bench.py --participants 100000 --attempts 1000000
+	$(BIN)/python bench/export_bench.py --rows 100000
