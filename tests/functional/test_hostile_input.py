@@ -63,7 +63,8 @@ def test_markup_in_question_text_is_shown_as_text(
     from quizapp.services.bank import apply_import
     from tests.conftest import bank_report
 
-    report = bank_report(10)
+    rnd = make_round(question_count=5, bank_size=10)
+    report = bank_report(10)  # the same questions, now with markup: new current versions
     report.questions = [
         dataclasses.replace(q, text=f"{SCRIPT} {q.text}", choices=(SCRIPT, *q.choices[1:]))
         for q in report.questions
@@ -71,7 +72,6 @@ def test_markup_in_question_text_is_shown_as_text(
     with app.app_context():
         apply_import(report, None, FIXED_NOW)
         db.session.commit()
-    rnd = make_round(question_count=5, bank_size=10)
     login_participant()
     started = post_form(client, f"/dot-thi/{rnd.id}/bat-dau", {}, page=f"/dot-thi/{rnd.id}")
     html = client.get(started.headers["Location"]).get_data(as_text=True)
