@@ -31,12 +31,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check quizapp tests
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -W error
+	QUIZAPP_TEST_BACKEND=sqlite $(BIN)/python -m pytest -W error
 
 # The same suite on PostgreSQL when TEST_DATABASE_URL is set (CI sets it and requires it).
 pytest-pg: $(STAMP)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		$(BIN)/python -m pytest -W error tests/integration tests/functional; \
+		QUIZAPP_TEST_BACKEND=postgresql $(BIN)/python -m pytest -W error \
+			tests/integration tests/functional; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 test: lint pytest pytest-pg

@@ -27,15 +27,20 @@ from quizapp.extensions import db
 from quizapp.models import Organisation, Participant, StaffUser, Ward
 from quizapp.security import hash_password
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+# QUIZAPP_TEST_BACKEND chooses the database the suite runs on (make test runs it once on each);
+# by default, PostgreSQL when TEST_DATABASE_URL is set. tests/system reads TEST_DATABASE_URL
+# for its own databases whatever the backend.
+SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKEND = os.environ.get("QUIZAPP_TEST_BACKEND") or ("postgresql" if SERVER_URL else "sqlite")
+PG_URL = SERVER_URL if BACKEND == "postgresql" else ""
 REQUIRE_PG = os.environ.get("QUIZAPP_TEST_REQUIRE_PG") == "1"
 FIXED_NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 TEST_PASSWORD = "mat-khau-thu-nghiem"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if REQUIRE_PG and not PG_URL:
-        raise pytest.UsageError("QUIZAPP_TEST_REQUIRE_PG=1 but TEST_DATABASE_URL is not set")
+    if (REQUIRE_PG or BACKEND == "postgresql") and not SERVER_URL:
+        raise pytest.UsageError("PostgreSQL is required but TEST_DATABASE_URL is not set")
     backend = "postgresql" if PG_URL else "sqlite"
     config.stash[BACKEND_KEY] = backend
 

@@ -44,6 +44,7 @@ def test_read_only_database_is_a_clear_503(app: Flask, client, make_ward) -> Non
             cursor = dbapi_connection.cursor()
             cursor.execute(statement)
             cursor.close()
+            dbapi_connection.commit()  # a setting made in a transaction would be rolled back
 
     api = ApiClient(client)
     response = api.call(
