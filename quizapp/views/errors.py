@@ -2,7 +2,7 @@
 
 from flask import Flask, current_app, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
@@ -74,7 +74,18 @@ def handle_database_unavailable(error: DBAPIError):
     return response
 
 
+def handle_database_internal(error: InternalError):
+    """PostgreSQL in read-only mode (a standby, a full disk guard) is unavailable, not a bug."""
+    if getattr(error.orig, "sqlstate", "") == READ_ONLY_SQLSTATE:
+        return handle_database_unavailable(error)
+    return handle_internal_error(error)
+
+
+READ_ONLY_SQLSTATE = "25006"
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(InternalError, handle_database_internal)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(InterfaceError, handle_database_unavailable)
     app.register_error_handler(CSRFError, handle_csrf_error)
