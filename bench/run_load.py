@@ -162,9 +162,15 @@ def _steady_rates(history: Path, warmup: float = 2.0) -> dict[str, float]:
     return rates
 
 
+def _shared(path: Path) -> Path:
+    """The throwaway cluster runs as the postgres user, who must be able to enter the folder."""
+    path.chmod(0o755)
+    return path
+
+
 def run_database(kind: str, args: argparse.Namespace, out: Path) -> list[dict]:
     rows: list[dict] = []
-    with tempfile.TemporaryDirectory() as tmp, Database(kind, Path(tmp)) as database:
+    with tempfile.TemporaryDirectory() as tmp, Database(kind, _shared(Path(tmp))) as database:
         port = free_port()
         env = app_env(database.url, port)
         flask = [APP_PY, "-m", "flask"]

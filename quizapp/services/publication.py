@@ -12,7 +12,7 @@ from ..domain.ranking import KEYS
 from ..domain.round_rules import rules_text
 from ..extensions import db
 from ..models import Publication, Round, StaffUser
-from . import audit, rankings
+from . import audit, contest_ranking, rankings
 from .errors import Conflict, NotFound, ServiceError
 from .rankings import policy_of
 from .results import Results, gather, ranking_records
@@ -79,6 +79,10 @@ def publish(actor: StaffUser, rnd: Round, now: datetime, change_note: str = "") 
             "winners": _winners(results, salt),
             "ranking": data.decode("utf-8"),
             "salt": salt,  # never served: it would let anyone link entrants across rounds
+            "collective": {
+                by: contest_ranking.as_payload(contest_ranking.collective_draft(rnd, by))
+                for by in ("ward", "organisation")
+            },
             "participants": len(results.ranking),
         },
         digest=pub.digest(data),

@@ -1,10 +1,13 @@
 """The organiser console (behind staff sign-in)."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from ..auth import current_staff, staff_required
 from ..extensions import db
-from ..models import Organisation, Question, Ward
+from ..forms import EmptyForm
+from ..models import Contest, Organisation, Question, Ward
+from ..services import contest_ranking
+from .helpers import act
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
@@ -20,3 +23,24 @@ def index():
         ),
     }
     return render_template("console/index.html", staff=current_staff(), counts=counts)
+
+
+@bp.route("/contests/<int:contest_id>", methods=["GET", "POST"])
+@staff_required()
+def contest(contest_id: int):
+    """The contest ranking: every round's counted entry combined per participant."""
+    found = db.session.get(Contest, contest_id)
+    if found is None:
+        abort(404)
+    if request.method == "POST":
+        combine = request.form.get("combine", "")
+        act(lambda: contest_ranking.choose_combination(current_staff(), found, combine),
+            "Đã đổi cách cộng kết quả các đợt.")
+        return redirect(url_for("console.contest", contest_id=contest_id))
+    return render_template(
+        "console/contest.html",
+        contest=found,
+        rows=contest_ranking.contest_ranking(found),
+        combinations=contest_ranking.COMBINATIONS,
+        form=EmptyForm(),
+    )

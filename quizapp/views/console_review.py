@@ -6,9 +6,10 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from ..auth import current_staff, staff_required
 from ..clock import now
+from ..domain.collective import METRICS
 from ..domain.round_rules import rules_text
 from ..forms_console import PublishForm, ReasonForm
-from ..services import publication, results, review, rounds
+from ..services import contest_ranking, publication, results, review, rounds
 from ..services.errors import NotFound
 from .helpers import act
 
@@ -45,6 +46,10 @@ def index(round_id: int):
         history=publication.history(rnd.id),
         rules=rules_text(rounds.settings_of(rnd)),
         only_flagged=only_flagged,
+        collective={
+            by: contest_ranking.collective_draft(rnd, by) for by in ("ward", "organisation")
+        },
+        metrics={**METRICS, "points": "Điểm cộng (10…1 theo từng tiêu chí)"},
     )
 
 
@@ -94,4 +99,15 @@ def publish(round_id: int):
         round_id,
         lambda rnd: publication.publish(current_staff(), rnd, now(), note),
         "Đã công bố kết quả.",
+    )
+
+
+@bp.post("/collective")
+@staff_required()
+def collective_metric(round_id: int):
+    metric = request.form.get("metric", "")
+    return _act(
+        round_id,
+        lambda rnd: contest_ranking.choose_metric(current_staff(), rnd, metric),
+        "Đã chọn tiêu chí trao giải tập thể.",
     )

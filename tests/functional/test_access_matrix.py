@@ -80,6 +80,7 @@ DEFAULT_ARGS: dict[str, Any] = {
     "code": W("ward_code"),
     "name": "results.xlsx",
     "filename": "css/app.css",
+    "contest_id": 1,  # the one contest the world holds
 }
 ME = PEOPLE["participant"]
 REASON = {"reason": "Kiểm tra phân quyền"}
@@ -201,6 +202,8 @@ EXPECT: dict[str, Expect] = {
         {"POST": STAFF_DONE}, CLOSED | {"participant_id": W("excluded")}, REASON
     ),
     "console_review.publish": Expect({"POST": STAFF_DONE}, CLOSED),
+    "console_review.collective_metric": Expect({"POST": STAFF_DONE}, CLOSED, {"metric": "points"}),
+    "console.contest": Expect({"GET": STAFF, "POST": STAFF_DONE}, body={"combine": "best"}),
 }
 
 # (endpoint, method, role) → why the app does not yet give the status EXPECT says.
@@ -304,7 +307,7 @@ def outcome(response) -> int | str:
 
 
 IDS = {"round_id", "attempt_id", "position", "publication_id", "person_id", "participant_id"}
-IDS |= {"version_id", "entry_id", "upload_id"}
+IDS |= {"version_id", "entry_id", "upload_id", "contest_id"}
 CODES = {"code", "kind", "name", "filename", "external_id", "topic_id", "key"}
 
 

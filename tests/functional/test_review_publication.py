@@ -87,6 +87,7 @@ def test_review_exclude_publish_and_verify(
         publication_id, digest = publication.id, publication.digest
 
     public = client.get(f"/ket-qua/cong-bo/{publication_id}").get_data(as_text=True)
+    assert "Giải tập thể theo phường" in public
     assert "Lê Thị Giỏi" in public and "09xx xxx 002" in public and "0911000002" not in public
     assert digest in public
     with client.get(f"/ket-qua/cong-bo/{publication_id}/xep-hang.json") as download:
