@@ -77,6 +77,7 @@ def app_env(url: str, port: int) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": url,
         "FLASK_APP": "wsgi.py",
+        "PYTHONPATH": str(ROOT),
         "SECRET_KEY": secrets.token_urlsafe(48),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESSLOG": "/dev/null",
@@ -182,10 +183,12 @@ def run_database(kind: str, args: argparse.Namespace, out: Path) -> list[dict]:
             [APP_PY, "bench/seed.py", "--participants", str(people), "--password", PASSWORD],
             env=env,
             cwd=ROOT,
-            check=True,
+            check=False,
             capture_output=True,
             text=True,
         )
+        if seeded.returncode:
+            raise RuntimeError(f"seeding failed:\n{seeded.stderr[-3000:]}")
         round_id = seeded.stdout.strip().splitlines()[-1]
         server = subprocess.Popen(
             [ROOT / ".venv/bin/gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],

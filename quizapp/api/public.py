@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
+from flask import current_app, jsonify
 from flask_wtf.csrf import generate_csrf
 
 from ..clock import now
@@ -67,11 +67,5 @@ def round_detail(round_id: int):
 @bp.get("/rounds/<int:round_id>/leaderboard")
 def leaderboard(round_id: int):
     """The public board (masked, cached, frozen when the organiser froze it)."""
-    data = board.public_board(rounds.get_public_round(round_id), now())
-    return jsonify(
-        {
-            **data,
-            "frozen_at": data["frozen_at"].isoformat() if data["frozen_at"] else None,
-            "updated_at": data["updated_at"].isoformat(),
-        }
-    )
+    body = board.public_board_json(rounds.get_public_round(round_id), now())
+    return current_app.response_class(body, mimetype="application/json")

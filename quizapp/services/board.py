@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -60,19 +61,41 @@ def _compute(rnd: Round, as_of: datetime | None, now: datetime) -> dict[str, Any
     }
 
 
+def _key(rnd: Round) -> str:
+    as_of = rnd.board_frozen_at
+    return f"board:{rnd.id}:{as_of.isoformat() if as_of else 'live'}"
+
+
 def public_board(rnd: Round, now: datetime) -> dict[str, Any]:
     """What anyone may see of a round now; the same data for every visitor (no user data).
 
     A frozen board is computed as of the freeze, under its own cache key, so nothing newer can
     leak through a cached copy.
     """
-    as_of = rnd.board_frozen_at
-    key = f"board:{rnd.id}:{as_of.isoformat() if as_of else 'live'}"
-    data = cache.get(key)
+    data = cache.get(_key(rnd))
     if data is None:
-        data = _compute(rnd, as_of, now)
-        cache.set(key, data, timeout=current_app.config["BOARD_CACHE_SECONDS"])
+        data = _compute(rnd, rnd.board_frozen_at, now)
+        cache.set(_key(rnd), data, timeout=current_app.config["BOARD_CACHE_SECONDS"])
     return data
+
+
+def public_board_json(rnd: Round, now: datetime) -> bytes:
+    """The board as the API sends it, serialised once per cache period (the polled path)."""
+    key = _key(rnd) + ":json"
+    body = cache.get(key)
+    if body is None:
+        data = public_board(rnd, now)
+        body = json.dumps(
+            {**data, "frozen_at": _iso(data["frozen_at"]), "updated_at": _iso(data["updated_at"])},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
+        cache.set(key, body, timeout=current_app.config["BOARD_CACHE_SECONDS"])
+    return body
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def freeze(actor: StaffUser, rnd: Round, now: datetime) -> None:

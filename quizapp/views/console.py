@@ -34,8 +34,10 @@ def contest(contest_id: int):
         abort(404)
     if request.method == "POST":
         combine = request.form.get("combine", "")
-        act(lambda: contest_ranking.choose_combination(current_staff(), found, combine),
-            "Đã đổi cách cộng kết quả các đợt.")
+        act(
+            lambda: contest_ranking.choose_combination(current_staff(), found, combine),
+            "Đã đổi cách cộng kết quả các đợt.",
+        )
         return redirect(url_for("console.contest", contest_id=contest_id))
     return render_template(
         "console/contest.html",
