@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import warnings
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 
-import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -24,8 +21,7 @@ from quizapp.domain.bank import (
     TopicSpec,
 )
 from quizapp.domain.bank_checks import fold
-from quizapp.domain.safezip import declared_entries
-from quizapp.spreadsheet import safe_cell
+from quizapp.spreadsheet import Refusal, read_uploaded_sheet, safe_cell
 
 SHEET = "Câu hỏi"
 TOPIC_SHEET = "Chủ đề"
@@ -43,9 +39,6 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     (f"Đảo phương án ({YES}/{NO})", "shuffle", 12),
 )
 HEADERS = tuple(header for header, _, _ in COLUMNS)
-MAX_XLSX_BYTES = 10_000_000
-MAX_UNPACKED_BYTES = 30_000_000
-MAX_PARTS = 1000
 MAX_ROWS = 10_000
 # Columns read per row: the header may have extra columns, but not thousands of them.
 MAX_COLUMNS = 50
@@ -161,24 +154,6 @@ def _problem(row: int | str, message: str, qid: str = "-") -> Problem:
     return Problem(f"{SHEET}!{row}", qid, message)
 
 
-def _check_package(data: bytes) -> str | None:
-    """Why the file cannot be opened safely, or None; inflated sizes are bounded up front."""
-    if len(data) > MAX_XLSX_BYTES:
-        return f"tệp Excel quá lớn ({len(data):,} byte, tối đa {MAX_XLSX_BYTES:,} byte)"
-    count = declared_entries(data)
-    if count is not None and count > MAX_PARTS:
-        return f"tệp Excel có quá nhiều thành phần ({count})"
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            # zipfile never inflates an entry past its declared size, so the sum is a bound.
-            unpacked = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return "không phải tệp Excel .xlsx hợp lệ"
-    if unpacked > MAX_UNPACKED_BYTES:
-        return "tệp Excel khi giải nén quá lớn"
-    return None
-
-
 def _text(value: object) -> object:
     """A cell value as the text the user sees; None stays None."""
     if value is None or isinstance(value, str):
@@ -267,22 +242,7 @@ def _read_sheet(ws: Worksheet) -> tuple[list[RawQuestion], list[Problem]]:
 
 def records_from_xlsx(data: bytes) -> tuple[list[RawQuestion], list[Problem]]:
     """Raw questions from the "Câu hỏi" sheet, one per non-empty row, located "Câu hỏi!<row>"."""
-    refused = _check_package(data)
-    if refused is not None:
-        return [], [_problem(1, refused)]
-    wb = None
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about Excel features it drops (extensions, styles); harmless here.
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            if SHEET not in wb.sheetnames:
-                return [], [_problem(1, f"không có trang «{SHEET}» trong tệp Excel")]
-            return _read_sheet(wb[SHEET])
-    # A damaged or hostile workbook can fail anywhere inside openpyxl with many exception
-    # types; the upload is refused with a clean message either way.
-    except Exception as exc:
-        return [], [_problem(1, f"không đọc được tệp Excel ({type(exc).__name__})")]
-    finally:
-        if wb is not None:
-            wb.close()
+    outcome = read_uploaded_sheet(data, SHEET, _read_sheet)
+    if isinstance(outcome, Refusal):
+        return [], [_problem(outcome.row, outcome.message)]
+    return outcome

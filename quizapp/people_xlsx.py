@@ -5,22 +5,21 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 # The guard, the package checks and the cell-to-text rules are the bank workbook's: one copy.
-from .bank_xlsx import _check_package, _header, _is_blank, _text, safe_cell
+from .bank_xlsx import _header, _is_blank, _text
 from .domain import people
 from .domain.bank_checks import fold
 from .domain.formatting import format_number
 from .domain.people import GROUP_LABELS
+from .spreadsheet import Refusal, read_uploaded_sheet, safe_cell
 
 SHEET = "Người dự thi"
 LIST_SHEET = "Danh mục"
@@ -189,23 +188,10 @@ def _read_sheet(ws: Worksheet) -> tuple[list[SheetRow], list[str]]:
 
 def rows_from_xlsx(data: bytes) -> tuple[list[SheetRow], list[str]]:
     """The non-empty rows of the «Người dự thi» sheet, or the problems that stop reading it."""
-    refused = _check_package(data)
-    if refused is not None:
-        return [], [problem(1, refused)]
-    wb = None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            if SHEET not in wb.sheetnames:
-                return [], [problem(1, f"không có trang «{SHEET}» trong tệp Excel")]
-            return _read_sheet(wb[SHEET])
-    # As for the bank: a damaged or hostile workbook may fail anywhere inside openpyxl.
-    except Exception as exc:
-        return [], [problem(1, f"không đọc được tệp Excel ({type(exc).__name__})")]
-    finally:
-        if wb is not None:
-            wb.close()
+    outcome = read_uploaded_sheet(data, SHEET, _read_sheet)
+    if isinstance(outcome, Refusal):
+        return [], [problem(outcome.row, outcome.message)]
+    return outcome
 
 
 # --- checking rows --------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import pytest
 
 from quizapp.bank_xlsx import (
     HEADERS,
-    MAX_XLSX_BYTES,
     SHEET,
     TOPIC_SHEET,
     bank_to_xlsx,
@@ -21,6 +20,7 @@ from quizapp.bank_xlsx import (
     template_xlsx,
 )
 from quizapp.domain.bank import QuestionSpec, TopicSpec, load_bank, validate
+from quizapp.spreadsheet import MAX_XLSX_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID_BANK = ROOT / "tests" / "data" / "bank" / "valid"
