@@ -37,6 +37,7 @@ def candidates(world: World) -> dict[str, list[object]]:
         "round_id": [world[k] for k in ROUNDS],
         "attempt_id": [world[k] for k in ATTEMPTS],
         "publication_id": [world["publication"]],
+        "contest_id": [1],  # the one contest the world holds
         "position": [1],
         "code": [world["ward_code"], world["org_code"]],
         "kind": ["p", "d", "phuong", "don-vi"],
