@@ -110,13 +110,13 @@ def save_answer(attempt_id: int, position: int):
     choice = field(data, "choice", int, required=False)
     flagged = field(data, "flagged", bool, required=False)
     moment = now()
-    attempt = attempts.save_answer(
+    saved = attempts.save_answer(
         _require_me(), attempt_id, position, choice, moment, flagged=flagged
     )
+    # Before the commit, which would expire the attempt and cost a query to read it again.
+    summary = attempt_views.save_summary(saved.attempt, saved.answered, moment)
     db.session.commit()
-    return jsonify(
-        {"saved": True, "position": position, **attempt_views.save_summary(attempt, moment)}
-    )
+    return jsonify({"saved": True, "position": position, **summary})
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")

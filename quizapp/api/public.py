@@ -67,5 +67,5 @@ def round_detail(round_id: int):
 @bp.get("/rounds/<int:round_id>/leaderboard")
 def leaderboard(round_id: int):
     """The public board (masked, cached, frozen when the organiser froze it)."""
-    body = board.public_board_json(rounds.get_public_round(round_id), now())
+    body = board.public_board_json(round_id, now())
     return current_app.response_class(body, mimetype="application/json")

@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import event
 
 from ..domain.people import mask_phone
 from ..extensions import cache, db
 from ..models import Organisation, Round, StaffUser, Ward
-from . import audit, collective, rankings
+from . import audit, collective, rankings, rounds
 from .errors import Conflict
 
 
@@ -61,9 +62,8 @@ def _compute(rnd: Round, as_of: datetime | None, now: datetime) -> dict[str, Any
     }
 
 
-def _key(rnd: Round) -> str:
-    as_of = rnd.board_frozen_at
-    return f"board:{rnd.id}:{as_of.isoformat() if as_of else 'live'}"
+def _key(round_id: int, as_of: datetime | None) -> str:
+    return f"board:{round_id}:{as_of.isoformat() if as_of else 'live'}"
 
 
 def public_board(rnd: Round, now: datetime) -> dict[str, Any]:
@@ -72,26 +72,47 @@ def public_board(rnd: Round, now: datetime) -> dict[str, Any]:
     A frozen board is computed as of the freeze, under its own cache key, so nothing newer can
     leak through a cached copy.
     """
-    data = cache.get(_key(rnd))
+    data = cache.get(_key(rnd.id, rnd.board_frozen_at))
     if data is None:
         data = _compute(rnd, rnd.board_frozen_at, now)
-        cache.set(_key(rnd), data, timeout=current_app.config["BOARD_CACHE_SECONDS"])
+        cache.set(
+            _key(rnd.id, rnd.board_frozen_at),
+            data,
+            timeout=current_app.config["BOARD_CACHE_SECONDS"],
+        )
     return data
 
 
-def public_board_json(rnd: Round, now: datetime) -> bytes:
-    """The board as the API sends it, serialised once per cache period (the polled path)."""
-    key = _key(rnd) + ":json"
-    body = cache.get(key)
+def _served_key(round_id: int) -> str:
+    return f"board:{round_id}:served"
+
+
+def public_board_json(round_id: int, now: datetime) -> bytes:
+    """The board as the API sends it: the polled path, answered from the cache alone.
+
+    The body served last is kept for BOARD_CACHE_SECONDS under the round's id, so a poll costs
+    no database query. A body always holds data from before it was computed, so once a board
+    is frozen a body kept from before the freeze shows nothing newer than the freeze; the body
+    is dropped when the board is frozen, unfrozen or published (see `forget_served`), and the
+    next poll reads the round's state again.
+    """
+    body = cache.get(_served_key(round_id))
     if body is None:
-        data = public_board(rnd, now)
+        data = public_board(rounds.get_public_round(round_id), now)
         body = json.dumps(
             {**data, "frozen_at": _iso(data["frozen_at"]), "updated_at": _iso(data["updated_at"])},
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode("utf-8")
-        cache.set(key, body, timeout=current_app.config["BOARD_CACHE_SECONDS"])
+        cache.set(_served_key(round_id), body, timeout=current_app.config["BOARD_CACHE_SECONDS"])
     return body
+
+
+def forget_served(rnd: Round) -> None:
+    """Drop the served body and the live board of `rnd` once the current transaction commits
+    (not before: a poll in between would store a body computed from the old state)."""
+    keys = (_served_key(rnd.id), _key(rnd.id, None))
+    event.listen(db.session(), "after_commit", lambda _s: cache.delete_many(*keys), once=True)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -103,6 +124,7 @@ def freeze(actor: StaffUser, rnd: Round, now: datetime) -> None:
         raise Conflict("already_frozen", "Bảng xếp hạng công khai đã được đóng băng.")
     rnd.board_frozen_at = now
     rankings.freeze_entries(rnd)
+    forget_served(rnd)
     audit.record(actor, "board.freeze", rnd)
 
 
@@ -111,4 +133,5 @@ def unfreeze(actor: StaffUser, rnd: Round, reason: str) -> None:
         raise Conflict("not_frozen", "Bảng xếp hạng công khai đang không đóng băng.")
     rnd.board_frozen_at = None
     rankings.drop_frozen_entries(rnd)
+    forget_served(rnd)
     audit.record(actor, "board.unfreeze", rnd, reason=reason)

@@ -12,7 +12,7 @@ from ..domain.ranking import KEYS
 from ..domain.round_rules import rules_text
 from ..extensions import db
 from ..models import Publication, Round, StaffUser
-from . import audit, contest_ranking, rankings
+from . import audit, board, contest_ranking, rankings
 from .errors import Conflict, NotFound, ServiceError
 from .rankings import policy_of
 from .results import Results, gather, ranking_records
@@ -93,6 +93,7 @@ def publish(actor: StaffUser, rnd: Round, now: datetime, change_note: str = "") 
     rnd.status = "published"
     rnd.board_frozen_at = None
     rankings.drop_frozen_entries(rnd)
+    board.forget_served(rnd)
     db.session.flush()
     audit.record(
         actor,

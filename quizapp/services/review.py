@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.integrity import AttemptFacts, PersonFacts, flags
 from ..extensions import db
 from ..models import Attempt, Exclusion, Participant, Round, StaffUser
-from . import audit, rankings
+from . import audit, board, rankings
 from .errors import Conflict, NotFound, ServiceError
 
 
@@ -107,4 +107,5 @@ def start_review(actor: StaffUser, rnd: Round) -> None:
     if rnd.board_frozen_at is None:
         rnd.board_frozen_at = rnd.closes_at
         rankings.freeze_entries(rnd)
+        board.forget_served(rnd)
     audit.record(actor, "round.review", rnd)

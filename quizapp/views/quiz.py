@@ -107,7 +107,7 @@ def save(attempt_id: int, position: int):
     choice = int(raw) if raw.isdigit() else None
     flagged = request.form.get("flagged") == "1"
     try:
-        attempt = attempts.save_answer(
+        saved = attempts.save_answer(
             current_participant(), attempt_id, position, choice, now(), flagged=flagged
         )
     except NotFound:
@@ -117,7 +117,7 @@ def save(attempt_id: int, position: int):
         flash(exc.message, "error")
         return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id))
     db.session.commit()
-    target = _next_position(position, len(attempt.items))
+    target = _next_position(position, len(saved.attempt.items))
     if target == "review":
         return redirect(url_for("quiz.review", attempt_id=attempt_id))
     return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id, cau=target))

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import Flask
+from sqlalchemy import event as sqlalchemy_event
 
 from quizapp.extensions import db
 from quizapp.models import Participant, Round
@@ -129,3 +130,49 @@ def test_share_page_poster_and_short_link(
     assert client.get("/chia-se/phuong/khong-co").status_code == 404
     short = client.get("/d/thcs-a")
     assert short.status_code == 302 and short.headers["Location"] == "/dang-ky?don-vi=thcs-a"
+
+
+def test_the_polled_board_is_served_from_the_cache_and_dropped_at_a_freeze(
+    app, client, make_round, make_participant, make_staff, clock
+) -> None:
+    rnd = make_round(question_count=5)
+    url = f"/api/v1/rounds/{rnd.id}/leaderboard"
+    early, late = make_participant(full_name="Người Sớm"), make_participant(full_name="Người Muộn")
+    _finish(app, rnd.id, early, FIXED_NOW, correct=1)
+    assert client.get(url).get_json()["frozen_at"] is None
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    sqlalchemy_event.listen(engine, "before_cursor_execute", listen)
+    try:
+        again = client.get(url)
+    finally:
+        sqlalchemy_event.remove(engine, "before_cursor_execute", listen)
+    assert again.status_code == 200 and statements == []  # a poll costs no query
+
+    organiser = app.test_client()
+    login = make_staff("organiser")
+    post_form(
+        organiser, "/staff/login", {"username": login.user.username, "password": login.password}
+    )
+    clock.advance(minutes=5)
+    post_form(organiser, f"/console/rounds/{rnd.id}/freeze", {}, page=f"/console/rounds/{rnd.id}")
+    clock.advance(minutes=1)
+    _finish(app, rnd.id, late, clock.now, correct=5)
+    frozen = client.get(url).get_json()
+    assert frozen["frozen_at"] is not None and "Người Muộn" not in str(frozen)
+
+    post_form(
+        organiser,
+        f"/console/rounds/{rnd.id}/unfreeze",
+        {"reason": "mở lại"},
+        page=f"/console/rounds/{rnd.id}",
+    )
+    assert "Người Muộn" in str(client.get(url).get_json())  # not the frozen body kept 30 s
+
+
+def test_the_polled_board_of_an_unknown_or_draft_round_is_not_found(client, make_round) -> None:
+    draft = make_round(status="draft")
+    for round_id in (draft.id, draft.id + 1000):
+        assert client.get(f"/api/v1/rounds/{round_id}/leaderboard").status_code == 404
