@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import joinedload
+
 from ..domain import scoring, timing
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptQuestion, Round
@@ -25,11 +27,23 @@ def _shown(item: AttemptQuestion, answer: Answer | None) -> int | None:
     return item.choice_order.index(answer.chosen_index)
 
 
+def _items(attempt: Attempt) -> list[AttemptQuestion]:
+    """The drawn questions in order with their versions: one query, not one per question."""
+    return list(
+        db.session.scalars(
+            db.select(AttemptQuestion)
+            .options(joinedload(AttemptQuestion.version))
+            .where(AttemptQuestion.attempt_id == attempt.id)
+            .order_by(AttemptQuestion.position)
+        )
+    )
+
+
 def attempt_state(attempt: Attempt, now: datetime) -> dict[str, Any]:
     """Questions in display order with the saved choices and the server's remaining time."""
     answers = _answers(attempt)
     questions = []
-    for item in attempt.items:
+    for item in _items(attempt):
         answer = answers.get(item.id)
         choices = item.version.choices
         questions.append(
@@ -84,7 +98,7 @@ def attempt_result(attempt: Attempt, now: datetime) -> dict[str, Any]:
     }
     if result["key_revealed"]:
         answers = _answers(attempt)
-        for item in attempt.items:
+        for item in _items(attempt):
             version = item.version
             result["review"].append(
                 {

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import Answer, Attempt, AttemptQuestion, Participant, Round
 from . import rankings
 from .errors import Conflict, NotFound, ServiceError
-from .rounds import candidates, settings_of
+from .rounds import draw_pool, settings_of
 
 MAX_PREDICTION = 100_000_000
 
@@ -102,7 +102,7 @@ def _new_attempt(
     s = settings_of(rnd)
     try:
         drawn = draw(
-            candidates(),
+            draw_pool(),
             s.quotas,
             s.question_count,
             random.Random(seed),

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict
 from datetime import datetime, timedelta
+
+from flask import has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ..domain import round_rules
 from ..domain.drawing import Candidate, Quota, quota_problems
 from ..domain.round_rules import PrizeTier, RoundSettings
-from ..extensions import db
+from ..extensions import cache, db
 from ..models import Attempt, Contest, Question, QuestionVersion, Round, RoundQuota, StaffUser
 from . import audit, rankings
 from .errors import Conflict, NotFound, ServiceError
@@ -109,6 +114,23 @@ def _loggable(s: RoundSettings) -> dict[str, object]:
     }
 
 
+_POOL_KEY = "draw:candidates"
+_POOL_SECONDS = 60
+
+
+def draw_pool() -> list[Candidate]:
+    """`candidates()` as every start draws from it: kept in the shared cache, and dropped when
+    a change to any question commits (see `_note_bank_change`); read afresh in a transaction
+    that has changed questions itself."""
+    if db.session.info.get("bank_changed"):
+        return candidates()
+    pool = cache.get(_POOL_KEY)
+    if pool is None:
+        pool = candidates()
+        cache.set(_POOL_KEY, pool, timeout=_POOL_SECONDS)
+    return pool
+
+
 def candidates() -> list[Candidate]:
     """Question versions a round may draw: current, not retired, not public practice."""
     rows = db.session.execute(
@@ -127,6 +149,24 @@ def candidates() -> list[Candidate]:
         Candidate(vid, topic, diff, len(choices), shuffle)
         for vid, topic, diff, choices, shuffle in rows
     ]
+
+
+@event.listens_for(Session, "after_flush")
+def _note_bank_change(session: Session, _context: object) -> None:
+    changed = itertools.chain(session.new, session.dirty, session.deleted)
+    if any(isinstance(obj, Question | QuestionVersion) for obj in changed):
+        session.info["bank_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _drop_pool_after_bank_change(session: Session) -> None:
+    if session.info.pop("bank_changed", False) and has_app_context():
+        cache.delete(_POOL_KEY)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_bank_change(session: Session) -> None:
+    session.info.pop("bank_changed", None)
 
 
 def open_round(actor: StaffUser | None, rnd: Round, now: datetime) -> Round:
