@@ -2,15 +2,16 @@
 
 For each database (a throwaway PostgreSQL cluster and a SQLite file), seed a contest, start
 gunicorn with gunicorn.conf.py, and drive it with Locust (headless, a separate process on
-loopback): the ceiling (/healthz), answer saves, the synchronised start, the deadline rush
-with leaderboard polling, and the cached leaderboard. Prints a table and writes it to
-bench-results/. Nothing in CI depends on these figures.
+loopback): the ceiling (/healthz), answer saves, the cached leaderboard, sign-ins, 500
+participants answering, the synchronised start and the deadline rush with leaderboard polling.
+Prints a table and writes it to bench-results/. Nothing in CI depends on these figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import os
 import platform
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP_PY = ROOT / ".venv" / "bin" / "python"
 LOCUST = Path(os.environ.get("BENCH_LOCUST", ROOT / ".venv-bench" / "bin" / "locust"))
 PASSWORD = "matkhau-bench"
+QUESTIONS = 20  # the seeded round's question count (bench/seed.py)
 
 
 def free_port() -> int:
@@ -178,9 +180,21 @@ def run_database(kind: str, args: argparse.Namespace, out: Path) -> list[dict]:
         subprocess.run(
             [*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
         )
-        people = args.closed_users + args.save_users + args.participants + args.watchers
+        people = 2 * args.closed_users + args.save_users + args.participants + args.rush
+        sessions = Path(tmp) / "sessions.json"
         seeded = subprocess.run(
-            [APP_PY, "bench/seed.py", "--participants", str(people), "--password", PASSWORD],
+            [
+                APP_PY,
+                "bench/seed.py",
+                "--participants",
+                str(people),
+                "--password",
+                PASSWORD,
+                "--sessions",
+                sessions,
+                "--started",
+                f"{people - args.rush}:{args.rush}",
+            ],
             env=env,
             cwd=ROOT,
             check=False,
@@ -201,7 +215,14 @@ def run_database(kind: str, args: argparse.Namespace, out: Path) -> list[dict]:
         host = f"http://127.0.0.1:{port}"
         try:
             wait_for(f"{host}/healthz")
-            load_env = {**os.environ, "BENCH_ROUND_ID": round_id, "BENCH_PASSWORD": PASSWORD}
+            load_env = {
+                **os.environ,
+                "BENCH_ROUND_ID": round_id,
+                "BENCH_PASSWORD": PASSWORD,
+                "BENCH_SESSIONS": str(sessions),
+                "BENCH_THINK": args.think,
+                "BENCH_LOGIN_SHARE": str(args.login_share),
+            }
             d = out / kind
             d.mkdir(parents=True, exist_ok=True)
             rows += phases(host, args, d, load_env)
@@ -214,48 +235,70 @@ def run_database(kind: str, args: argparse.Namespace, out: Path) -> list[dict]:
 
 
 def phases(host: str, args: argparse.Namespace, d: Path, env: dict[str, str]) -> list[dict]:
-    closed = args.closed_users
-    ceiling = locust(host, "ceiling", closed, closed, args.seconds, d, env)["ceiling /healthz"]
+    closed, seconds = args.closed_users, args.seconds
+    ceiling = locust(host, "ceiling", closed, closed, seconds, d, env)["ceiling /healthz"]
     results = [{"phase": "ceiling", "endpoint": "GET /healthz", **ceiling}]
 
     def add(phase: str, stats: dict[str, dict]) -> None:
         for name, values in stats.items():
-            results.append(
-                {
-                    "phase": phase,
-                    "endpoint": name,
-                    **values,
-                    "ratio": values["rps"] / ceiling["rps"] if ceiling["rps"] else 0,
-                }
-            )
+            ratio = values["rps"] / ceiling["rps"] if ceiling["rps"] else 0
+            results.append({"phase": phase, "endpoint": name, **values, "ratio": ratio})
 
+    first = itertools.accumulate([0, closed, closed, args.save_users, args.participants])
+    first_saves, first_signin, first_think, first_start, first_rush = (str(n) for n in first)
     add(
         "saves, closed loop",
-        locust(host, "saves", closed, closed, args.seconds, d, {**env, "BENCH_FIRST_USER": "0"}),
+        locust(host, "saves", closed, closed, seconds, d, {**env, "BENCH_FIRST_USER": first_saves}),
     )
-    add("board, cached", locust(host, "board", closed, closed, args.seconds, d, env))
+    add("board, cached", locust(host, "board", closed, closed, seconds, d, env))
     add(
-        f"saves, {args.save_users} participants with think time",
+        "sign-in, closed loop",
         locust(
-            host,
-            "start",
-            args.save_users,
-            args.save_users / 10,
-            args.seconds * 2,
-            d,
-            {**env, "BENCH_FIRST_USER": str(closed)},
+            host, "signin", closed, closed, seconds, d, {**env, "BENCH_FIRST_USER": first_signin}
         ),
     )
+    users = args.save_users
     add(
-        f"synchronised start, {args.participants} participants + {args.watchers} board watchers",
+        f"{users} participants answering (signed in, think {args.think} s)",
         locust(
             host,
             "start",
-            args.participants + args.watchers,
-            (args.participants + args.watchers) / 60,
-            60 + args.seconds * 3,
+            users,
+            users / 10,
+            seconds * 3,
             d,
-            {**env, "BENCH_FIRST_USER": str(closed + args.save_users)},
+            {**env, "BENCH_FIRST_USER": first_think, "BENCH_LOGIN_SHARE": "0"},
+        ),
+    )
+    think = sum(float(t) for t in args.think.split(",")) / 2
+    users = args.participants + args.watchers
+    add(
+        f"synchronised start: {args.participants} in one minute ({args.login_share:.0%} sign in "
+        f"then), {QUESTIONS} answers, think {args.think} s, submit; {args.watchers} board watchers",
+        locust(
+            host,
+            "start",
+            users,
+            users / 60,
+            int(60 + QUESTIONS * think + 60),
+            d,
+            {**env, "BENCH_FIRST_USER": first_start},
+            ("Participant", "BoardWatcher"),
+        ),
+    )
+    users = args.rush + args.watchers
+    deadline = time.time() + 15 + args.rush_minutes * 60
+    add(
+        f"deadline rush: {args.rush} started attempts, 80 % of submits in the last minute of "
+        f"{args.rush_minutes}; {args.watchers} board watchers",
+        locust(
+            host,
+            "rush",
+            users,
+            users / 10,
+            int(deadline - time.time()) + 30,
+            d,
+            {**env, "BENCH_FIRST_USER": first_rush, "BENCH_RUSH_DEADLINE": str(deadline)},
             ("Participant", "BoardWatcher"),
         ),
     )
@@ -281,7 +324,11 @@ def table(rows: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--databases", default="postgresql,sqlite")
-    parser.add_argument("--participants", type=int, default=3000)
+    parser.add_argument("--participants", type=int, default=3000, help="synchronised start")
+    parser.add_argument("--login-share", type=float, default=0.1, help="of them sign in then")
+    parser.add_argument("--think", default="15,25", help="seconds per question, min,max")
+    parser.add_argument("--rush", type=int, default=3000, help="attempts submitted in the rush")
+    parser.add_argument("--rush-minutes", type=int, default=3)
     parser.add_argument("--save-users", type=int, default=500)
     parser.add_argument("--watchers", type=int, default=50)
     parser.add_argument("--closed-users", type=int, default=32)
