@@ -2,8 +2,9 @@
 
     python bench/export_bench.py [--rows 100000] [--writer all|xlsx|csv]
 
-Each writer runs in a fresh interpreter, so its peak RSS (getrusage) is its own. The figures
-include the faked results held in memory, as they would be after `results.gather()`.
+The writers are the app's: quizapp.exports.xlsx (XlsxWriter, constant-memory mode) and
+quizapp.exports.csv. Each writer runs in a fresh interpreter, so its peak RSS (getrusage) is its
+own. The figures include the faked results held in memory, as after `results.gather()`.
 A benchmark that prints figures, not a test: nothing is asserted.
 """
 
@@ -17,6 +18,8 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import xlsxwriter
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -123,7 +126,9 @@ def main() -> None:
     if args.writer != "all":
         run_one(args.writer, args.rows)
         return
-    print(f"Python {sys.version.split()[0]} at {sys.executable}")
+    print(
+        f"Python {sys.version.split()[0]} at {sys.executable}; XlsxWriter {xlsxwriter.__version__}"
+    )
     for writer in ("xlsx", "csv"):
         command = [sys.executable, __file__, "--writer", writer, "--rows", str(args.rows)]
         subprocess.run(command, check=True)

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import openpyxl
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .domain.safezip import declared_entries
 
@@ -32,29 +30,31 @@ def is_risky(text: str) -> bool:
     return text.startswith(RISKY_PREFIXES) or text in ERROR_CODES
 
 
+# Every risky prefix and error code starts with one of these or with a control character.
+GUARDED_FIRST = "=+-@#"
+
+
+def is_plain(text: str) -> bool:
+    """True for text the guard leaves as it is: a fast check for the bulk of a large export.
+
+    Printable text holds no control character; empty text is not plain (`"" in …` is True).
+    """
+    return text.isprintable() and text[:1] not in GUARDED_FIRST
+
+
+def clean_text(text: str) -> str:
+    """Text without the control characters a workbook cannot hold (TAB, LF and CR stay)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
 def safe_cell(cell: Cell, value: object) -> None:
     """Set a value; text that Excel would run as a formula is kept as plain text."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = clean_text(value)
     cell.value = value
     if isinstance(value, str) and (value.startswith(RISKY_PREFIXES) or cell.data_type != "s"):
         cell.data_type = "s"
         cell.quotePrefix = True
-
-
-def safe_value(ws: WriteOnlyWorksheet, value: object) -> object:
-    """A value for `ws.append` in a write-only sheet: risky text becomes a quoted text cell.
-
-    Ordinary values go through as they are, so a large sheet makes no cell object per value.
-    """
-    if not isinstance(value, str):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if not is_risky(text):
-        return text
-    cell = WriteOnlyCell(ws)
-    safe_cell(cell, text)
-    return cell
 
 
 def csv_text(value: object) -> object:

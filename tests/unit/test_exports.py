@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 
 import openpyxl
 import pytest
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.utils.escape import unescape
 
 from quizapp.domain.collective import Group
 from quizapp.domain.prizes import Award, Draft
@@ -19,11 +21,21 @@ from quizapp.exports import csv as csv_export
 from quizapp.models import Contest, Round
 from quizapp.services.rankings import RankRow
 from quizapp.services.results import Person, Results
-from quizapp.spreadsheet import csv_text, safe_value
+from quizapp.spreadsheet import clean_text, csv_text, is_plain, is_risky
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 HARMLESS = "Nguyễn Thị Ánh Tuyết"
 RISKY = ["=1+2", "+84 912 345 678", "-Lê Văn", "@SUM(A1:A9)", "\t=1+2", "\r=1+2"]
+# Text only a workbook treats specially: error codes, array formulas, xlsxwriter's rich-string
+# XML (copied unescaped by the writer unless guarded) and OOXML's own _xHHHH_ escapes.
+XLSX_ONLY = [
+    "#N/A",
+    "{=HYPERLINK(A1)}",
+    '<r><t>a</t></r></is></c><c r="D2"><f>1+1</f></c><c r="E2" t="inlineStr"><is><r><t>b</t></r>',
+    "<b>An</b>",
+    "_x0041_ Bình",
+    "",
+]
 PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
 
 
@@ -86,18 +98,31 @@ def csv_lines(results: Results) -> tuple[bytes, list[list[str]]]:
     return data, list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-@pytest.mark.parametrize("name", [*RISKY, HARMLESS])
+def no_formula(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        sheets = [package.read(n) for n in package.namelist() if n.startswith("xl/worksheets/")]
+    return all(b"<f>" not in xml and b"<f " not in xml for xml in sheets)
+
+
+@pytest.mark.parametrize("name", [*RISKY, *XLSX_ONLY, HARMLESS])
 def test_xlsx_keeps_every_name_as_text_never_a_formula(name: str) -> None:
     results = fake_results([name], [Award("Giải Nhất", 0, 101, 1)])
     wb, data = workbook(results)
     for sheet in (xlsx.WINNERS_SHEET, xlsx.RANKING_SHEET):
         cell = wb[sheet]["C2"]
         assert cell.data_type == "s"
-        # openpyxl without lxml turns a bare CR into LF; with lxml (pinned) it survives.
-        assert cell.value in (name, name.replace("\r", "\n"))
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/")]
-        assert all(b"<f>" not in package.read(n) and b"<f " not in package.read(n) for n in sheets)
+        # A CR is stored as OOXML's _x000D_, which Excel decodes and openpyxl leaves as it is.
+        assert unescape(cell.value) == name
+        assert cell.quotePrefix is is_risky(name)
+        assert wb[sheet]["D2"].value == "0900000001"  # nothing slipped in after the name
+    assert no_formula(data)
+
+
+def test_xlsx_drops_control_characters_a_workbook_cannot_hold() -> None:
+    wb, _ = workbook(fake_results(["Lê\x00 Văn\x1f An\x0b", "\x01=1+2"]))
+    ranking = wb[xlsx.RANKING_SHEET]
+    assert [ranking["C2"].value, ranking["C3"].value] == ["Lê Văn An", "=1+2"]
+    assert ranking["C3"].data_type == "s" and ranking["C3"].quotePrefix
 
 
 @pytest.mark.parametrize("name", [*RISKY, HARMLESS])
@@ -135,8 +160,14 @@ def test_workbook_sheets_headers_and_widths() -> None:
     for title, columns in expected.items():
         ws = wb[title]
         assert [c.value for c in ws[1]] == rows.headers(columns)
-        assert ws.column_dimensions["C"].width == columns[2].width
+        # Widths are in characters; the file holds them with Excel's cell padding added.
+        assert columns[2].width < ws.column_dimensions["C"].width < columns[2].width + 1
         assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(columns))}1"
+        for cell in ws[1]:
+            assert cell.font.b and cell.alignment.wrap_text and not cell.quotePrefix
+            assert cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb == "FFDDEBF7"
+        assert not ws["A2"].font.b and ws["A2"].fill.fill_type is None
     assert [c.value for c in wb["Đoạt giải"][2]] == [
         "Giải Nhất",
         1,
@@ -201,10 +232,17 @@ def test_csv_text(value: object, expected: object) -> None:
     assert csv_text(value) == expected
 
 
-@pytest.mark.parametrize("value", ["Bình", 12, 1.5, None])
-def test_safe_value_passes_ordinary_values_through(value: object) -> None:
-    ws = openpyxl.Workbook(write_only=True).create_sheet()
-    assert safe_value(ws, value) == value
+@pytest.mark.parametrize(
+    "text",
+    [*RISKY, *XLSX_ONLY, *ERROR_CODES, HARMLESS, "Lê\x00Văn", "a\nb", "\u00a0An", "1990", "(x)"],
+)
+def test_is_plain_only_for_text_the_guard_leaves_alone(text: str) -> None:
+    if is_plain(text):
+        assert clean_text(text) == text and not is_risky(text)
+
+
+def test_ordinary_text_is_plain() -> None:
+    assert all(map(is_plain, [HARMLESS, "UBND phường An Hội Đông", "1990", "(x)", "a b"]))
 
 
 def test_ceremony_list_is_an_a4_pdf() -> None:
