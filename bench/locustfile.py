@@ -149,6 +149,7 @@ class Participant(HttpUser):
 class BoardWatcher(HttpUser):
     """The public and the press polling the leaderboard alongside the participants."""
 
+    fixed_count = int(os.environ.get("BENCH_WATCHERS", "0"))  # the other users are participants
     wait_time = between(2, 5)
 
     @task

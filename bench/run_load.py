@@ -222,6 +222,7 @@ def run_database(kind: str, args: argparse.Namespace, out: Path) -> list[dict]:
                 "BENCH_SESSIONS": str(sessions),
                 "BENCH_THINK": args.think,
                 "BENCH_LOGIN_SHARE": str(args.login_share),
+                "BENCH_WATCHERS": str(args.watchers),
             }
             d = out / kind
             d.mkdir(parents=True, exist_ok=True)
