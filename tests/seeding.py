@@ -7,7 +7,6 @@ correction and an exclusion, a published round, a draft round, and staged upload
 
 from __future__ import annotations
 
-import io
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,7 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Table, event, text
@@ -40,6 +38,7 @@ from quizapp.services import (
 
 # _app_for and _empty_tables: the conftest's own way to build the app and empty the tables.
 from tests.conftest import FIXED_NOW, PG_URL, TEST_PASSWORD, _app_for, _empty_tables, bank_report
+from tests.helpers import workbook
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
@@ -222,20 +221,11 @@ def _open_round(world: World, contest: Contest, people) -> None:
     }
 
 
-def _people_workbook() -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = SHEET
-    sheet.append(list(HEADERS))
-    sheet.append(["Đặng Văn Nhập", "0398765012", 1941, "an-nhon", "", "Người dân", "", "Có", ""])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def _uploads(world: World, organiser: StaffUser) -> None:
     staged = bank_uploads.stage(organiser, "cau-hoi-moi.yaml", b"questions: []\n", FIXED_NOW)
-    people = people_admin.stage(organiser, "danh-sach.xlsx", _people_workbook(), FIXED_NOW)
+    row = ["Đặng Văn Nhập", "0398765012", 1941, "an-nhon", "", "Người dân", "", "Có", ""]
+    data = workbook(SHEET, HEADERS, [row])
+    people = people_admin.stage(organiser, "danh-sach.xlsx", data, FIXED_NOW)
     world.ids |= {"bank_upload": staged.id, "people_upload": people.id}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,8 +11,8 @@ from ..domain.bank_types import BankReport
 from ..extensions import db
 from ..models import PendingUpload, StaffUser
 from . import bank as bank_service
-from . import bank_queries
-from .errors import NotFound, ServiceError
+from . import bank_queries, uploads
+from .errors import ServiceError
 
 ALLOWED = (".yaml", ".yml", ".zip", ".xlsx")
 BANK_KINDS = ("yaml", "zip", "xlsx")
@@ -42,17 +41,7 @@ def stage(staff: StaffUser, filename: str, content: bytes, now: datetime) -> Pen
     """Keep the uploaded file until the organiser confirms (or abandons) it."""
     if not content:
         raise ServiceError("empty_file", "Tệp tải lên rỗng.")
-    upload = PendingUpload(
-        staff_id=staff.id,
-        kind=_kind(filename),
-        filename=filename[-255:],
-        content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
-        created_at=now,
-    )
-    db.session.add(upload)
-    db.session.flush()
-    return upload
+    return uploads.stage(staff, _kind(filename), filename, content, now)
 
 
 def _report(upload: PendingUpload) -> tuple[BankReport, list[str], list[str]]:
@@ -86,10 +75,8 @@ def _topics_yaml() -> bytes:
 
 
 def get_upload(staff: StaffUser, upload_id: int) -> PendingUpload:
-    upload = db.session.get(PendingUpload, upload_id)
-    if upload is None or upload.staff_id != staff.id or upload.kind not in BANK_KINDS:
-        raise NotFound("upload_not_found", "Không tìm thấy tệp đã tải lên (có thể đã được xử lý).")
-    return upload
+    """One of this organiser's staged bank files."""
+    return uploads.get_upload(staff, upload_id, BANK_KINDS)
 
 
 def review(upload: PendingUpload) -> Review:

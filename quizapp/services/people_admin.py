@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from collections.abc import Callable, Iterable
@@ -18,7 +17,7 @@ from ..domain.vnsort import name_key
 from ..extensions import db
 from ..models import Attempt, Organisation, Participant, PendingUpload, Round, StaffUser, Ward
 from ..people_xlsx import Known, NewPerson, check_rows, numbers, plain, problem, rows_from_xlsx
-from . import audit, registry_queries
+from . import audit, registry_queries, uploads
 from .errors import Conflict, NotFound, ServiceError
 from .participants import MIN_AGE, MIN_PASSWORD_LENGTH, Registration, register
 
@@ -157,25 +156,12 @@ def stage(staff: StaffUser, filename: str, content: bytes, now: datetime) -> Pen
         raise ServiceError("bad_file_type", "Chỉ nhận tệp Excel .xlsx theo mẫu.", field="file")
     if not content:
         raise ServiceError("empty_file", "Tệp tải lên rỗng.", field="file")
-    upload = PendingUpload(
-        staff_id=staff.id,
-        kind=UPLOAD_KIND,
-        filename=filename[-255:],
-        content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
-        created_at=now,
-    )
-    db.session.add(upload)
-    db.session.flush()
-    return upload
+    return uploads.stage(staff, UPLOAD_KIND, filename, content, now)
 
 
 def get_upload(staff: StaffUser, upload_id: int) -> PendingUpload:
     """One of this organiser's staged workbooks (another organiser's is not found)."""
-    upload = db.session.get(PendingUpload, upload_id)
-    if upload is None or upload.staff_id != staff.id or upload.kind != UPLOAD_KIND:
-        raise NotFound("upload_not_found", "Không tìm thấy tệp đã tải lên (có thể đã được xử lý).")
-    return upload
+    return uploads.get_upload(staff, upload_id, (UPLOAD_KIND,))
 
 
 def _taken(column: ColumnElement[str], values: Iterable[str]) -> set[str]:

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..services import bank_queries, bank_uploads
 from ..services.errors import NotFound, ServiceError
-from .helpers import xlsx_response
+from .helpers import upload_page, xlsx_response
 
 bp = Blueprint("console_bank", __name__, url_prefix="/console/bank")
 
@@ -52,20 +52,9 @@ def question(external_id: str):
 @bp.route("/upload", methods=["GET", "POST"])
 @staff_required()
 def upload():
-    form = UploadForm()
-    if form.validate_on_submit():
-        file = form.file.data
-        try:
-            staged = bank_uploads.stage(
-                current_staff(), file.filename or "tai-len", file.read(), now()
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            form.file.errors.append(exc.message)
-        else:
-            db.session.commit()
-            return redirect(url_for("console_bank.preview", upload_id=staged.id))
-    return render_template("console/bank/upload.html", form=form)
+    return upload_page(
+        UploadForm(), bank_uploads.stage, "console_bank.preview", "console/bank/upload.html"
+    )
 
 
 @bp.get("/upload/<int:upload_id>")

@@ -16,7 +16,7 @@ from ..forms import EmptyForm, RegistrationForm
 from ..forms_console import PasswordResetForm
 from ..services import participants, people_admin, registry_queries
 from ..services.errors import NotFound, ServiceError
-from .helpers import xlsx_response
+from .helpers import upload_page, xlsx_response
 
 bp = Blueprint("console_people", __name__, url_prefix="/console/people")
 
@@ -136,20 +136,12 @@ def reset_password(person_id: int):
 @bp.route("/import", methods=["GET", "POST"])
 @staff_required()
 def import_upload():
-    form = ImportForm()
-    if form.validate_on_submit():
-        file = form.file.data
-        try:
-            staged = people_admin.stage(
-                current_staff(), file.filename or "tai-len", file.read(), now()
-            )
-        except ServiceError as exc:
-            db.session.rollback()
-            form.file.errors.append(exc.message)
-        else:
-            db.session.commit()
-            return redirect(url_for("console_people.import_review", upload_id=staged.id))
-    return render_template("console/people/import.html", form=form)
+    return upload_page(
+        ImportForm(),
+        people_admin.stage,
+        "console_people.import_review",
+        "console/people/import.html",
+    )
 
 
 @bp.get("/template.xlsx")

@@ -5,11 +5,16 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable
+from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import flash, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_wtf import FlaskForm
 
+from ..auth import current_staff
+from ..clock import now
 from ..extensions import db
+from ..models import PendingUpload, StaffUser
 from ..services.errors import ServiceError
 
 
@@ -58,3 +63,25 @@ def act(action: Callable[[], object], success: str) -> bool:
     db.session.commit()
     flash(success, "success")
     return True
+
+
+def upload_page(
+    form: FlaskForm,
+    stage: Callable[[StaffUser, str, bytes, datetime], PendingUpload],
+    preview_endpoint: str,
+    template: str,
+):
+    """An upload form (a `file` field): a valid file is staged by the one service call `stage`,
+    committed, and previewed at `preview_endpoint`; a refused one is shown again with the
+    service's Vietnamese message under the field."""
+    if form.validate_on_submit():
+        file = form.file.data
+        try:
+            staged = stage(current_staff(), file.filename or "tai-len", file.read(), now())
+        except ServiceError as exc:
+            db.session.rollback()
+            form.file.errors.append(exc.message)
+        else:
+            db.session.commit()
+            return redirect(url_for(preview_endpoint, upload_id=staged.id))
+    return render_template(template, form=form)

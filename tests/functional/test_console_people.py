@@ -16,6 +16,7 @@ from quizapp.people_xlsx import HEADERS, LIST_SHEET, SHEET
 from quizapp.services import attempts, people_admin
 from quizapp.services.people_admin import GENERATED_PASSWORD_LENGTH, PASSWORD_ALPHABET
 from tests.conftest import FIXED_NOW, TEST_PASSWORD, csrf_from, post_form
+from tests.helpers import workbook
 
 ROW = [
     "Trần Thị Bình",
@@ -40,15 +41,7 @@ def registry(make_ward, make_organisation):
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append(list(HEADERS))
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook(SHEET, HEADERS, rows)
 
 
 def _upload(client: FlaskClient, data: bytes, name: str = "danh-sach.xlsx"):

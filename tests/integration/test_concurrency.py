@@ -1,6 +1,5 @@
 """Real concurrency on the real database: simultaneous starts, saves and submits."""
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
@@ -13,39 +12,31 @@ from quizapp.models import Answer, Attempt, Participant, Round
 from quizapp.services import attempts
 from quizapp.services.errors import ServiceError
 from tests.conftest import FIXED_NOW
+from tests.helpers import race
 
 THREADS = 8
 
 
-def _race(app: Flask, work: Callable[[], Any], threads: int = THREADS) -> list[Any]:
-    """Run `work` in `threads` threads released together, each in its own app context."""
-    barrier = threading.Barrier(threads)
-    outcomes: list[Any] = []
-    lock = threading.Lock()
+def _race(app: Flask, work: Callable[[int], Any], threads: int = THREADS) -> list[Any]:
+    """tests.helpers.race with each thread in its own app context: work(i) is committed, a
+    refusal becomes its code and any other failure "error: …" (the test's finding)."""
 
-    def run() -> None:
+    def in_app(i: int) -> Any:
         with app.app_context():
-            barrier.wait()
             try:
-                outcome = work()
+                outcome = work(i)
                 db.session.commit()
+                return outcome
             except ServiceError as exc:
                 db.session.rollback()
-                outcome = exc.code
-            except Exception as exc:  # any other failure is the test's finding
+                return exc.code
+            except Exception:
                 db.session.rollback()
-                outcome = f"error: {exc!r}"
+                raise
             finally:
                 db.session.remove()
-        with lock:
-            outcomes.append(outcome)
 
-    pool = [threading.Thread(target=run) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(60)
-    return outcomes
+    return race(in_app, threads)
 
 
 def _load(round_id: int, participant_id: int) -> tuple[Round, Participant]:
@@ -63,7 +54,7 @@ def test_simultaneous_starts_never_exceed_the_attempt_limit(
         attempts.submit_attempt(p, first.id, FIXED_NOW + timedelta(seconds=30))
         db.session.commit()
 
-    def start() -> str:
+    def start(_: int) -> str:
         r, p = _load(rnd.id, person.id)
         started = attempts.start_attempt(p, r, FIXED_NOW + timedelta(minutes=1))
         return f"attempt {started.attempt.number}"
@@ -89,7 +80,7 @@ def test_simultaneous_submits_grade_once(app, make_round, make_participant) -> N
         db.session.commit()
         attempt_id = attempt.id
 
-    def submit() -> tuple[int | None, Any]:
+    def submit(_: int) -> tuple[int | None, Any]:
         _, p = _load(rnd.id, person.id)
         done = attempts.submit_attempt(p, attempt_id, FIXED_NOW + timedelta(seconds=50))
         return done.score, done.submitted_at
@@ -108,12 +99,9 @@ def test_simultaneous_saves_of_one_question_leave_one_answer(
         r, p = _load(rnd.id, person.id)
         attempt_id = attempts.start_attempt(p, r, FIXED_NOW).attempt.id
         db.session.commit()
-    choices = iter(range(THREADS))
-    choice_lock = threading.Lock()
 
-    def save() -> int:
-        with choice_lock:
-            choice = next(choices) % 4
+    def save(i: int) -> int:
+        choice = i % 4
         _, p = _load(rnd.id, person.id)
         attempts.save_answer(p, attempt_id, 1, choice, FIXED_NOW + timedelta(seconds=5))
         return choice
@@ -136,12 +124,8 @@ def test_a_save_racing_the_submit_lands_before_grading_or_is_refused(
         correct = {i.position: i.choice_order.index(i.version.correct_index) for i in attempt.items}
         attempt_id = attempt.id
         db.session.commit()
-    turn = iter(range(THREADS))
-    turn_lock = threading.Lock()
 
-    def act() -> str:
-        with turn_lock:
-            n = next(turn)
+    def act(n: int) -> str:
         _, p = _load(rnd.id, person.id)
         if n == 0:
             attempts.submit_attempt(p, attempt_id, FIXED_NOW + timedelta(seconds=9))

@@ -1,17 +1,18 @@
-"""What the system tests share besides fixtures: seeding, an HTTP client, races, reads."""
+"""What the system tests share besides fixtures: seeding, an HTTP client, locks, reads.
+
+The race runner, shared with the integration tests, is tests.helpers.race.
+"""
 
 from __future__ import annotations
 
 import itertools
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import psycopg
 import requests
@@ -24,7 +25,6 @@ from quizapp.models.types import utcnow
 from quizapp.security import hash_password
 from tests.conftest import TEST_PASSWORD, bank_report
 
-T = TypeVar("T")
 TIMEOUT = 30
 _seeds = itertools.count(1)
 _phones = itertools.count(1)
@@ -140,21 +140,6 @@ class Api:
 
     def state(self, attempt_id: int) -> requests.Response:
         return self.call("GET", f"/api/v1/attempts/{attempt_id}")
-
-
-def race(work: Callable[[int], T], threads: int) -> list[T | str]:
-    """Run work(0..threads-1) in threads released together; an exception becomes its repr."""
-    barrier = threading.Barrier(threads)
-
-    def one(i: int) -> T | str:
-        barrier.wait(TIMEOUT)
-        try:
-            return work(i)
-        except Exception as exc:  # a transport failure is a finding, reported by the test
-            return f"error: {exc!r}"
-
-    with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(one, range(threads)))
 
 
 def outcome(response: requests.Response) -> tuple[int, str]:

@@ -18,7 +18,8 @@ from sqlalchemy import text
 
 from quizapp import create_app
 from quizapp.extensions import db
-from tests.system.support import Api, answers_of, outcome, race, seed, terminate_backend
+from tests.helpers import race
+from tests.system.support import Api, answers_of, outcome, seed, terminate_backend
 
 LOAD_SECONDS = 4.0
 

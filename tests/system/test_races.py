@@ -22,6 +22,7 @@ from quizapp.extensions import db
 from quizapp.models import Participant, Round
 from quizapp.models.types import utcnow
 from quizapp.services import attempts
+from tests.helpers import race
 from tests.system.support import (
     TIMEOUT,
     Api,
@@ -31,7 +32,6 @@ from tests.system.support import (
     correct_choices,
     entries_of,
     outcome,
-    race,
     seed,
     start_long_ago,
 )

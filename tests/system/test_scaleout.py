@@ -25,7 +25,8 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from tests.conftest import TEST_PASSWORD
-from tests.system.support import TIMEOUT, Api, attempts_of, entries_of, outcome, race, seed
+from tests.helpers import race
+from tests.system.support import TIMEOUT, Api, attempts_of, entries_of, outcome, seed
 from tests.system.test_faults import Autosave, _check_last_acknowledged, _under_load
 
 URL = os.environ.get("SCALEOUT_URL", "")

@@ -21,6 +21,7 @@ from quizapp.bank_xlsx import (
 )
 from quizapp.domain.bank import QuestionSpec, TopicSpec, load_bank, validate
 from quizapp.spreadsheet import MAX_XLSX_BYTES
+from tests.helpers import workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID_BANK = ROOT / "tests" / "data" / "bank" / "valid"
@@ -49,15 +50,7 @@ def _bank() -> tuple[list[QuestionSpec], list[TopicSpec]]:
 
 
 def _workbook(rows: list[list[object]], header: tuple[str, ...] = HEADERS) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append(list(header))
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook(SHEET, header, rows)
 
 
 def test_yaml_bank_round_trips_through_xlsx_to_identical_specs() -> None:

@@ -23,6 +23,7 @@ from quizapp.people_xlsx import (
     rows_from_xlsx,
     template_xlsx,
 )
+from tests.helpers import workbook
 
 WARDS = [("hanh-thong", "Phường Hạnh Thông"), ("go-vap", "Phường Gò Vấp")]
 ORGS = [("ubnd-go-vap", "Ủy ban nhân dân phường Gò Vấp", "go-vap")]
@@ -46,15 +47,7 @@ ROW = [
 
 
 def _workbook(rows: list[list[object]], header: tuple[str, ...] = HEADERS) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append(list(header))
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook(SHEET, header, rows)
 
 
 def _check(*rows: list[object]) -> tuple[list[NewPerson], list[str]]:
