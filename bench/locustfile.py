@@ -61,15 +61,19 @@ class Participant(HttpUser):
         if not signs_in:  # the cookie as the server set it, so its next Set-Cookie replaces it
             host = urlsplit(self.host).hostname
             self.client.cookies.set(SESSION_COOKIE, _sessions[self.phone], domain=host, path="/")
-        token = self.client.get("/api/v1/csrf", name="csrf").json()["csrf_token"]
-        self.headers = {"X-CSRFToken": token}
-        if signs_in:
-            self._sign_in()
-        if SCENARIO == "rush":
+        if SCENARIO == "rush":  # the phone comes back at its submit moment (see _rush)
             late = random.random() < RUSH_SHARE
             window = (RUSH_DEADLINE - RUSH_WINDOW, RUSH_DEADLINE)
             early = (time.time(), RUSH_DEADLINE - RUSH_WINDOW)
             self.submit_at = random.uniform(*(window if late else early))
+            return
+        self._open_page()
+        if signs_in:
+            self._sign_in()
+
+    def _open_page(self) -> None:
+        token = self.client.get("/api/v1/csrf", name="csrf").json()["csrf_token"]
+        self.headers = {"X-CSRFToken": token}
 
     def _sign_in(self) -> None:
         self.client.post(
@@ -138,6 +142,7 @@ class Participant(HttpUser):
     def _rush(self) -> None:
         """Back at the submit moment: reopen the attempt, save the last answer, submit."""
         time.sleep(max(0.0, self.submit_at - time.time()))
+        self._open_page()
         self._start()
         if self.attempt is not None:
             self.position = QUESTIONS

@@ -58,11 +58,12 @@ class Database:
         if self.kind == "sqlite":
             self.url = f"sqlite:///{self.workdir / 'bench.sqlite3'}"
         else:
-            out = subprocess.run(
+            out = subprocess.run(  # durable: fsync and synchronous commit, as in production
                 [ROOT / "scripts/pg-throwaway", "start", self.workdir / "pg", str(free_port())],
                 check=True,
                 capture_output=True,
                 text=True,
+                env={**os.environ, "PG_THROWAWAY_DURABLE": "1"},
             )
             self.url = out.stdout.strip()
         return self
@@ -235,74 +236,63 @@ def run_database(kind: str, args: argparse.Namespace, out: Path) -> list[dict]:
     return rows
 
 
+PHASES = ("saves", "board", "signin", "answering", "start", "rush")
+
+
 def phases(host: str, args: argparse.Namespace, d: Path, env: dict[str, str]) -> list[dict]:
+    """The ceiling, then each phase asked for, as ratios of that ceiling."""
     closed, seconds = args.closed_users, args.seconds
     ceiling = locust(host, "ceiling", closed, closed, seconds, d, env)["ceiling /healthz"]
     results = [{"phase": "ceiling", "endpoint": "GET /healthz", **ceiling}]
-
-    def add(phase: str, stats: dict[str, dict]) -> None:
+    first = itertools.accumulate([0, closed, closed, args.save_users, args.participants])
+    users_from = dict(zip(("saves", "signin", "answering", "start", "rush"), first, strict=True))
+    alone, watched = ("Participant",), ("Participant", "BoardWatcher")
+    think = sum(float(t) for t in args.think.split(",")) / 2
+    rush_seconds = args.rush_minutes * 60
+    runs = {  # phase: (title, scenario, users, spawn rate, seconds, classes, environment)
+        "saves": ("saves, closed loop", "saves", closed, closed, seconds, alone, {}),
+        "board": ("board, cached", "board", closed, closed, seconds, alone, {}),
+        "signin": ("sign-in, closed loop", "signin", closed, closed, seconds, alone, {}),
+        "answering": (
+            f"{args.save_users} participants answering (signed in, think {args.think} s)",
+            "start",
+            args.save_users,
+            args.save_users / 30,
+            30 + seconds * 3,
+            alone,
+            {"BENCH_LOGIN_SHARE": "0"},
+        ),
+        "start": (
+            f"synchronised start: {args.participants} in one minute ({args.login_share:.0%} sign "
+            f"in then), {QUESTIONS} answers, think {args.think} s, submit; "
+            f"{args.watchers} board watchers",
+            "start",
+            args.participants + args.watchers,
+            (args.participants + args.watchers) / 60,
+            int(60 + QUESTIONS * think + 60),
+            watched,
+            {},
+        ),
+        "rush": (
+            f"deadline rush: {args.rush} started attempts, 80 % of submits in the last minute "
+            f"of {args.rush_minutes}; {args.watchers} board watchers",
+            "rush",
+            args.rush + args.watchers,
+            (args.rush + args.watchers) / 10,
+            15 + rush_seconds + 30,
+            watched,
+            {},
+        ),
+    }
+    for phase in args.phases.split(","):
+        title, scenario, users, rate, length, classes, extra = runs[phase]
+        extra = {**extra, "BENCH_FIRST_USER": str(users_from.get(phase, 0))}
+        if phase == "rush":  # the deadline counts from the moment the phase begins
+            extra["BENCH_RUSH_DEADLINE"] = str(time.time() + 15 + rush_seconds)
+        stats = locust(host, scenario, users, rate, length, d, {**env, **extra}, classes)
         for name, values in stats.items():
             ratio = values["rps"] / ceiling["rps"] if ceiling["rps"] else 0
-            results.append({"phase": phase, "endpoint": name, **values, "ratio": ratio})
-
-    first = itertools.accumulate([0, closed, closed, args.save_users, args.participants])
-    first_saves, first_signin, first_think, first_start, first_rush = (str(n) for n in first)
-    add(
-        "saves, closed loop",
-        locust(host, "saves", closed, closed, seconds, d, {**env, "BENCH_FIRST_USER": first_saves}),
-    )
-    add("board, cached", locust(host, "board", closed, closed, seconds, d, env))
-    add(
-        "sign-in, closed loop",
-        locust(
-            host, "signin", closed, closed, seconds, d, {**env, "BENCH_FIRST_USER": first_signin}
-        ),
-    )
-    users = args.save_users
-    add(
-        f"{users} participants answering (signed in, think {args.think} s)",
-        locust(
-            host,
-            "start",
-            users,
-            users / 10,
-            seconds * 3,
-            d,
-            {**env, "BENCH_FIRST_USER": first_think, "BENCH_LOGIN_SHARE": "0"},
-        ),
-    )
-    think = sum(float(t) for t in args.think.split(",")) / 2
-    users = args.participants + args.watchers
-    add(
-        f"synchronised start: {args.participants} in one minute ({args.login_share:.0%} sign in "
-        f"then), {QUESTIONS} answers, think {args.think} s, submit; {args.watchers} board watchers",
-        locust(
-            host,
-            "start",
-            users,
-            users / 60,
-            int(60 + QUESTIONS * think + 60),
-            d,
-            {**env, "BENCH_FIRST_USER": first_start},
-            ("Participant", "BoardWatcher"),
-        ),
-    )
-    users = args.rush + args.watchers
-    deadline = time.time() + 15 + args.rush_minutes * 60
-    add(
-        f"deadline rush: {args.rush} started attempts, 80 % of submits in the last minute of "
-        f"{args.rush_minutes}; {args.watchers} board watchers",
-        locust(
-            host,
-            "rush",
-            users,
-            users / 10,
-            int(deadline - time.time()) + 30,
-            d,
-            {**env, "BENCH_FIRST_USER": first_rush, "BENCH_RUSH_DEADLINE": str(deadline)},
-            ("Participant", "BoardWatcher"),
-        ),
-    )
+            results.append({"phase": title, "endpoint": name, **values, "ratio": ratio})
     return results
 
 
@@ -334,6 +324,7 @@ def main() -> None:
     parser.add_argument("--watchers", type=int, default=50)
     parser.add_argument("--closed-users", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--phases", default=",".join(PHASES), help="after the ceiling")
     args = parser.parse_args()
     if not LOCUST.exists():
         sys.exit(f"{LOCUST} not found: run `make bench` (it installs requirements-bench.txt)")

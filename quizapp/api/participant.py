@@ -82,12 +82,16 @@ def me():
 def start_attempt(round_id: int):
     participant = _require_me()
     rnd = rounds.get_public_round(round_id)
+    moment = now()
     started = attempts.start_attempt(
-        participant, rnd, now(), client_ip=client_ip(), device_hash=device_hash()
+        participant, rnd, moment, client_ip=client_ip(), device_hash=device_hash()
+    )
+    # Read before the commit expires the new rows; a new attempt has no saved answers yet.
+    state = attempt_views.attempt_state(
+        started.attempt, moment, answers=None if started.resumed else {}
     )
     db.session.commit()
-    body = attempt_views.attempt_state(started.attempt, now()) | {"resumed": started.resumed}
-    return jsonify(body), 200 if started.resumed else 201
+    return jsonify(state | {"resumed": started.resumed}), 200 if started.resumed else 201
 
 
 def _loaded(attempt_id: int):

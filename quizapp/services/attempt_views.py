@@ -39,9 +39,14 @@ def _items(attempt: Attempt) -> list[AttemptQuestion]:
     )
 
 
-def attempt_state(attempt: Attempt, now: datetime) -> dict[str, Any]:
-    """Questions in display order with the saved choices and the server's remaining time."""
-    answers = _answers(attempt)
+def attempt_state(
+    attempt: Attempt, now: datetime, answers: dict[int, Answer] | None = None
+) -> dict[str, Any]:
+    """Questions in display order with the saved choices and the server's remaining time.
+
+    `answers` by attempt question id, when the caller knows them (none, for a new attempt).
+    """
+    answers = _answers(attempt) if answers is None else answers
     questions = []
     for item in _items(attempt):
         answer = answers.get(item.id)
