@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from ..domain import scoring, timing
 from ..extensions import db
-from ..models import Answer, Attempt, AttemptQuestion, Round
+from ..models import Answer, Attempt, AttemptQuestion, QuestionVersion, Round
 
 
 def _answers(attempt: Attempt) -> dict[int, Answer]:
@@ -25,6 +26,23 @@ def _shown(item: AttemptQuestion, answer: Answer | None) -> int | None:
     if answer is None or answer.chosen_index is None:
         return None
     return item.choice_order.index(answer.chosen_index)
+
+
+def _version_texts(version_ids: set[int]) -> dict[int, tuple[str, list[str]]]:
+    """Text and choices of question versions, by id. A version never changes once written (a
+    correction is a new version), so each app keeps what it has read: a few hundred per bank."""
+    known: dict[int, tuple[str, list[str]]] = current_app.extensions.setdefault(
+        "question_texts", {}
+    )
+    missing = version_ids - known.keys()
+    if missing:
+        rows = db.session.execute(
+            db.select(QuestionVersion.id, QuestionVersion.text, QuestionVersion.choices).where(
+                QuestionVersion.id.in_(missing)
+            )
+        )
+        known.update((vid, (text, choices)) for vid, text, choices in rows)
+    return known
 
 
 def _items(attempt: Attempt) -> list[AttemptQuestion]:
@@ -47,14 +65,16 @@ def attempt_state(
     `answers` by attempt question id, when the caller knows them (none, for a new attempt).
     """
     answers = _answers(attempt) if answers is None else answers
+    items = attempt.items  # a new attempt's are in memory already
+    shown = _version_texts({item.question_version_id for item in items})
     questions = []
-    for item in _items(attempt):
+    for item in items:
         answer = answers.get(item.id)
-        choices = item.version.choices
+        text, choices = shown[item.question_version_id]
         questions.append(
             {
                 "position": item.position,
-                "text": item.version.text,
+                "text": text,
                 "choices": [choices[i] for i in item.choice_order],
                 "answer": _shown(item, answer),
                 "flagged": bool(answer and answer.flagged),
