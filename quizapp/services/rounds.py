@@ -119,9 +119,10 @@ _POOL_SECONDS = 60
 
 
 def draw_pool() -> list[Candidate]:
-    """`candidates()` as every start draws from it: kept in the shared cache, and dropped when
-    a change to any question commits (see `_note_bank_change`); read afresh in a transaction
-    that has changed questions itself."""
+    """`candidates()` as every start draws from it: kept in the cache for a minute, and dropped
+    when a change to any question commits (see `_note_bank_change`; with the per-process cache
+    of a single server the other workers keep theirs until it expires); read afresh in a
+    transaction that has changed questions itself."""
     if db.session.info.get("bank_changed"):
         return candidates()
     pool = cache.get(_POOL_KEY)
