@@ -95,11 +95,11 @@ def locust(
     users: int,
     rate: float,
     seconds: int,
-    out: Path,
+    prefix: Path,
     env: dict[str, str],
     classes: tuple[str, ...] = ("Participant",),
 ) -> dict[str, dict]:
-    prefix = out / scenario
+    """Run one Locust phase; its CSV files are written as `prefix`_*.csv."""
     subprocess.run(
         [
             LOCUST,
@@ -242,7 +242,8 @@ PHASES = ("saves", "board", "signin", "answering", "start", "rush")
 def phases(host: str, args: argparse.Namespace, d: Path, env: dict[str, str]) -> list[dict]:
     """The ceiling, then each phase asked for, as ratios of that ceiling."""
     closed, seconds = args.closed_users, args.seconds
-    ceiling = locust(host, "ceiling", closed, closed, seconds, d, env)["ceiling /healthz"]
+    measured = locust(host, "ceiling", closed, closed, seconds, d / "ceiling", env)
+    ceiling = measured["ceiling /healthz"]
     results = [{"phase": "ceiling", "endpoint": "GET /healthz", **ceiling}]
     first = itertools.accumulate([0, closed, closed, args.save_users, args.participants])
     users_from = dict(zip(("saves", "signin", "answering", "start", "rush"), first, strict=True))
@@ -289,7 +290,7 @@ def phases(host: str, args: argparse.Namespace, d: Path, env: dict[str, str]) ->
         extra = {**extra, "BENCH_FIRST_USER": str(users_from.get(phase, 0))}
         if phase == "rush":  # the deadline counts from the moment the phase begins
             extra["BENCH_RUSH_DEADLINE"] = str(time.time() + 15 + rush_seconds)
-        stats = locust(host, scenario, users, rate, length, d, {**env, **extra}, classes)
+        stats = locust(host, scenario, users, rate, length, d / phase, {**env, **extra}, classes)
         for name, values in stats.items():
             ratio = values["rps"] / ceiling["rps"] if ceiling["rps"] else 0
             results.append({"phase": title, "endpoint": name, **values, "ratio": ratio})

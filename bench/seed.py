@@ -108,8 +108,7 @@ def _start_attempts(rnd: Round, first: int, count: int, now: datetime, rng: rand
     people = db.session.scalars(db.select(Participant).where(Participant.phone.in_(phones)))
     answers = []
     for person in people:
-        attempt = attempts.start_attempt(person, rnd, now).attempt
-        db.session.flush()
+        attempt = attempts.start_attempt(person, rnd, now).attempt  # flushed: ids are known
         answers += [
             {
                 "attempt_id": attempt.id,

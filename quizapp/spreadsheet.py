@@ -52,7 +52,7 @@ def safe_cell(cell: Cell, value: object) -> None:
     if isinstance(value, str):
         value = clean_text(value)
     cell.value = value
-    if isinstance(value, str) and (value.startswith(RISKY_PREFIXES) or cell.data_type != "s"):
+    if isinstance(value, str) and (is_risky(value) or cell.data_type != "s"):
         cell.data_type = "s"
         cell.quotePrefix = True
 
