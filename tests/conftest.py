@@ -175,6 +175,7 @@ def make_participant(app: Flask, make_ward: Callable[..., Ward]) -> Callable[...
             "grp": "resident",
             "password_hash": hash_password(TEST_PASSWORD),
             "consent_at": FIXED_NOW,
+            "created_at": FIXED_NOW,
         } | values
         with app.app_context():
             return persist(Participant(ward_id=ward.id, **fields))

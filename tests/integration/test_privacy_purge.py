@@ -39,7 +39,9 @@ def test_purge_after_publication(app, runner, make_round, make_participant, make
         b = db.session.get(Participant, busy_person.id)
         attempts.start_attempt(b, later, FIXED_NOW + timedelta(days=2))
         db.session.commit()
-    result = runner.invoke(args=["privacy", "purge", "--before", "01/12/2026 00:00", "--yes"])
+    # Registered at FIXED_NOW; the cut-off is derived from it, never from today's date.
+    before = (FIXED_NOW + timedelta(days=11)).strftime("%d/%m/%Y %H:%M")
+    result = runner.invoke(args=["privacy", "purge", "--before", before, "--yes"])
     assert result.exit_code == 0, result.output
     assert "Đã xóa dữ liệu cá nhân của 1 người" in result.output
     with app.app_context():
