@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from .. import clock
 from ..domain.registry import parse_registry
 from ..extensions import db
-from ..models import STAFF_ROLES, utcnow
+from ..models import STAFF_ROLES
 from ..services import registry as registry_service
 from ..services import staff as staff_service
 from ..services.errors import ServiceError
@@ -34,7 +35,7 @@ def registry_load(path: Path) -> None:
     registry, errors = parse_registry(path.read_bytes(), str(path))
     if errors or registry is None:
         fail([*errors, f"{path}: {len(errors)} lỗi, không ghi gì vào cơ sở dữ liệu."])
-    summary = registry_service.load_registry(registry, now=utcnow())
+    summary = registry_service.load_registry(registry, now=clock.now())
     db.session.commit()
     for line in summary.lines():
         click.echo(line)

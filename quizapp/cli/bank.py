@@ -7,11 +7,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from .. import bank_sources
+from .. import bank_sources, clock
 from ..domain.bank import load_bank
 from ..domain.bank_types import BankReport
 from ..extensions import db
-from ..models import utcnow
 from ..services import bank as bank_service
 from ..services import bank_queries
 from .common import fail
@@ -51,7 +50,11 @@ def import_(paths: tuple[Path, ...]) -> None:
     _, report = _validated(paths)
     with click.progressbar(length=len(report.questions), label="Đang nhập") as bar:
         plan = bank_service.apply_import(
-            report, actor=None, now=utcnow(), origin=" ".join(map(str, paths)), progress=bar.update
+            report,
+            actor=None,
+            now=clock.now(),
+            origin=" ".join(map(str, paths)),
+            progress=bar.update,
         )
     db.session.commit()
     click.echo(f"Đã nhập: {plan.summary()}.")

@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from .. import clock
 from ..domain.drawing import Quota
 from ..domain.formatting import format_datetime, parse_local
 from ..domain.round_rules import PREDICTION_LABELS, RoundSettings
 from ..extensions import db
-from ..models import Contest, Round, utcnow
+from ..models import Contest, Round
 from ..services import attempts, rounds
 from ..services.errors import ServiceError
 from .common import fail
@@ -97,7 +98,7 @@ def round_create(
         grace_seconds=grace,
     )
     try:
-        rnd = rounds.create_round(None, contest, settings, now=utcnow())
+        rnd = rounds.create_round(None, contest, settings, now=clock.now())
     except ServiceError as exc:
         fail([f"Lỗi: {exc.message}"])
     db.session.commit()
@@ -116,7 +117,7 @@ def _round(round_id: int) -> Round:
 def round_open(round_id: int) -> None:
     """Open a draft round (checks that the bank can satisfy its quotas)."""
     try:
-        rounds.open_round(None, _round(round_id), now=utcnow())
+        rounds.open_round(None, _round(round_id), now=clock.now())
     except ServiceError as exc:
         fail([f"Lỗi: {exc.message}"])
     db.session.commit()
@@ -129,7 +130,7 @@ def round_open(round_id: int) -> None:
 def round_close(round_id: int, reason: str) -> None:
     """Close an open round now (early if before its close time)."""
     try:
-        rounds.close_round(None, _round(round_id), now=utcnow(), reason=reason)
+        rounds.close_round(None, _round(round_id), now=clock.now(), reason=reason)
     except ServiceError as exc:
         fail([f"Lỗi: {exc.message}"])
     db.session.commit()
@@ -150,7 +151,7 @@ def round_list() -> None:
 def finish_overdue() -> None:
     """Finish every attempt whose time ran out, grading the answers saved so far."""
     total = 0
-    while count := attempts.finish_overdue(utcnow()):
+    while count := attempts.finish_overdue(clock.now()):
         db.session.commit()
         total += count
     db.session.commit()
@@ -186,7 +187,7 @@ def privacy_purge(before, yes: bool) -> None:
     count = len(privacy.purgeable(before))
     if not yes:
         click.confirm(f"Xóa dữ liệu cá nhân của {count} người dự thi?", abort=True)
-    done = privacy.purge(before, utcnow())
+    done = privacy.purge(before, clock.now())
     db.session.commit()
     click.echo(
         f"Đã xóa dữ liệu cá nhân của {done} người; kết quả đã công bố và thống kê giữ nguyên."
@@ -199,7 +200,7 @@ def privacy_purge_uploads(hours: int) -> None:
     """Delete uploaded files left unconfirmed for more than HOURS (run daily)."""
     from ..services import privacy
 
-    count = privacy.purge_uploads(utcnow() - timedelta(hours=hours))
+    count = privacy.purge_uploads(clock.now() - timedelta(hours=hours))
     db.session.commit()
     click.echo(f"Đã xóa {count} tệp tải lên chưa xác nhận.")
 
@@ -208,7 +209,7 @@ def ensure_demo_contest() -> Round | None:
     """A demo contest with one round open now for two weeks (created once)."""
     if db.session.scalar(db.select(Contest).where(Contest.slug == "demo")) is not None:
         return None
-    now = utcnow()
+    now = clock.now()
     contest = rounds.create_contest(
         None, "demo", "Cuộc thi tìm hiểu Luật Thi đua, khen thưởng (mẫu)"
     )

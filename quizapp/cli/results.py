@@ -8,10 +8,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from .. import clock
 from ..exports import Options, export_round
 from ..exports.links import verification_url
 from ..extensions import db
-from ..models import Round, utcnow
+from ..models import Round
 from ..services import rounds
 from ..services.errors import ServiceError
 from .common import fail
@@ -62,7 +63,7 @@ def export(round_id: int, fmt: str, output: Path, certificates: bool, base_url: 
     rnd = _round(round_id)
     options = Options(
         organiser=current_app.config["ORGANISER_NAME"],
-        now=utcnow(),
+        now=clock.now(),
         verify_url=_verify_url(rnd, base_url) if key == "certificates" else "",
     )
     partial = output.with_name(output.name + ".part")

@@ -32,5 +32,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    """The current time, aware, in UTC (the only clock models may default to)."""
-    return datetime.now(UTC)
+    """The current time, aware, in UTC, read through the app's clock (column defaults)."""
+    from .. import clock
+
+    return clock.now()
