@@ -117,30 +117,23 @@ def _round_uses(external_ids: list[str]) -> list[tuple[str, RoundUse]]:
     """Per question and round: attempts that drew the question, and the versions they drew."""
     if not external_ids:
         return []
+    keys = (
+        Question.external_id,
+        Round.id,
+        Round.title,
+        Contest.title,
+        Round.status,
+        QuestionVersion.number,
+    )
     rows = db.session.execute(
-        db.select(
-            Question.external_id,
-            Round.id,
-            Round.title,
-            Contest.title,
-            Round.status,
-            QuestionVersion.number,
-            db.func.count(db.distinct(Attempt.id)),
-        )
+        db.select(*keys, db.func.count(db.distinct(Attempt.id)))
         .join(QuestionVersion, QuestionVersion.question_id == Question.id)
         .join(AttemptQuestion, AttemptQuestion.question_version_id == QuestionVersion.id)
         .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
         .join(Round, Round.id == Attempt.round_id)
         .join(Contest, Contest.id == Round.contest_id)
         .where(Question.external_id.in_(external_ids))
-        .group_by(
-            Question.external_id,
-            Round.id,
-            Round.title,
-            Contest.title,
-            Round.status,
-            QuestionVersion.number,
-        )
+        .group_by(*keys)
         .order_by(Question.external_id, Round.id, QuestionVersion.number)
     ).all()
     uses: dict[tuple[str, int], RoundUse] = {}
