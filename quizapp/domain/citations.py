@@ -31,9 +31,10 @@ _LEADING_CLAUSES = re.compile(
     r"(?:điểm\s+\w\s+)?khoản\s+\d+(?:\s*(?:,|và|hoặc)\s*(?:khoản\s+)?\d+)*\s*(?:của\s+)?$",
     re.IGNORECASE,
 )
-# A part of a plan or a directive, numbered in Roman: "Mục II", "mục II.2", "Mục IV".
-# (A "Mục 2" of the Law is a section of a chapter, not a place as precise as an article.)
-_PART = re.compile(r"\b[Mm]ục\s+[IVX]+\b")
+# A part of a plan or a directive: "Mục II", "mục II.2", "Mục IV", and its unnumbered parts
+# ("phần căn cứ", "phần mở đầu", "phần nơi nhận"). A "Mục 2" of the Law is a section of a
+# chapter, not a place as precise as an article.
+_PART = re.compile(r"\b[Mm]ục\s+[IVX]+\b|\b[Pp]hần\s+(?:căn cứ|mở đầu|nơi nhận)\b")
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def parse_citation(source: str) -> list[Cited]:
 
 
 def has_article(source: str) -> bool:
-    """True when a citation names an article ("Điều N"), or a part of a plan ("Mục II")."""
+    """True when a citation names an article ("Điều N") or a part of a plan ("Mục II")."""
     text = unicodedata.normalize("NFC", source)
     return bool(_ARTICLE.search(text) or _PART.search(text))
 

@@ -127,6 +127,10 @@ def test_touches(source: str, asked: str, touched: bool) -> None:
         ("Chương III, Mục 1 – Huân chương Lao động", False),
         ("Kế hoạch tuyên truyền điển hình tiên tiến quận Gò Vấp 2023–2025, Mục II, điểm 2", True),
         ("Lời kêu gọi thi đua ái quốc (11/6/1948)", False),
+        ("Kế hoạch tuyên truyền điển hình tiên tiến, phần căn cứ", True),
+        ("Chỉ thị số 34-CT/TW ngày 07/4/2014, phần mở đầu", True),
+        ("Kế hoạch, phần nơi nhận", True),
+        ("Luật số 06/2022/QH15 (ngày 15/6/2022)", False),
     ],
 )
 def test_has_article(source: str, located: bool) -> None:
