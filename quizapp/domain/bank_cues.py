@@ -58,14 +58,17 @@ def is_all_of_the_above(choice: str) -> bool:
 def giveaway_first_word(choices: Sequence[str], answer: int) -> str | None:
     """The first word every distractor starts with when the key starts otherwise ("Chỉ…").
 
-    Needs at least two distractors; None when there is no such word.
+    Needs at least two distractors; None when there is no such word, or when it is a number.
     """
     words = [_first_word(c) for c in choices]
     distractors = {w for i, w in enumerate(words) if i != answer}
     if len(choices) < 3 or len(distractors) != 1:
         return None
     (word,) = distractors
-    return word if word and word != words[answer] else None
+    # Numbers ("1,0 lần", "1,5 lần") are values, not a wording that gives the key away.
+    if not word or word[0].isdigit() or word == words[answer]:
+        return None
+    return word
 
 
 def _first_word(text: str) -> str:

@@ -108,6 +108,7 @@ def test_is_all_of_the_above(choice, inclusive) -> None:
         (("Chỉ A", "Chỉ B", "Luôn C", "Mọi D"), 3, None),
         (("Có, nếu A", "Không; B", "Có, nếu C"), 1, "có"),
         (("Chỉ A", "B"), 1, None),  # one distractor alone proves nothing
+        (("1,0 lần", "1,5 lần", "0,8 lần", "1,2 lần"), 2, None),  # numbers are values
         (("“Anh hùng”", "Danh hiệu A", "Danh hiệu B", "Danh hiệu C"), 0, "danh"),
     ],
 )
