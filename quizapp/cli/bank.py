@@ -73,7 +73,8 @@ def impact(citation: str, retired: bool) -> None:
     except ServiceError as exc:
         fail([exc.message])
     click.echo(
-        f"{len(found.questions)} câu hỏi có căn cứ liên quan tới {found.query.describe()}; "
+        f"{len(found.questions)} câu hỏi có căn cứ liên quan tới «{found.text}» "
+        f"({found.query.describe()}); "
         f"{found.in_open_rounds} câu đã được rút trong đợt thi đang mở."
     )
     for q in found.questions:

@@ -55,13 +55,16 @@ class CitationQuery:
     document: str | None = None
 
     def describe(self) -> str:
+        """How the query was read: "khoản 2 Điều 24 của mọi văn bản", "văn bản số 152/2025"."""
         parts = []
         if self.clause is not None:
             parts.append(f"khoản {self.clause}")
         if self.article is not None:
             parts.append(f"Điều {self.article}")
         if self.document is not None:
-            parts.append(f"văn bản {self.document}")
+            parts.append(f"{'của ' if parts else ''}văn bản số {self.document}")
+        elif parts:
+            parts.append("của mọi văn bản")
         return " ".join(parts)
 
 

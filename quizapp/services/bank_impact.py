@@ -70,6 +70,7 @@ class ImpactedQuestion:
 
 @dataclass
 class Impact:
+    text: str  # as the organiser typed it
     query: CitationQuery
     questions: list[ImpactedQuestion]
 
@@ -110,7 +111,7 @@ def impact(text: str, include_retired: bool = False) -> Impact:
     ids = {q.external_id: q for q in found}
     for external_id, use in _round_uses(list(ids)):
         ids[external_id].rounds.append(use)
-    return Impact(query, found)
+    return Impact(" ".join(text.split()), query, found)
 
 
 def _round_uses(external_ids: list[str]) -> list[tuple[str, RoundUse]]:

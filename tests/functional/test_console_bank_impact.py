@@ -35,7 +35,7 @@ def test_impact_page_lists_questions_and_the_rounds_that_drew_them(
     page = client.get(PAGE, query_string={"q": "Điều 2"})
     assert page.status_code == 200
     text = page.text
-    assert "<strong>1</strong> câu hỏi có căn cứ liên quan tới Điều 2" in text
+    assert "<strong>1</strong> câu hỏi có căn cứ liên quan tới «Điều 2»" in text
     assert "Câu hỏi thử số 2?" in text and "Câu hỏi thử số 20?" not in text
     assert "Đợt «Đợt thử» (Cuộc thi thử) — <strong>đang mở</strong>" in text
     assert "1 lượt thi, phiên bản 1" in text

@@ -59,7 +59,9 @@ def test_cli_impact_lists_touching_questions_with_their_rounds(
     result = runner.invoke(args=["bank", "impact", "Điều 2"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("1 câu hỏi có căn cứ liên quan tới Điều 2; 1 câu đã được rút")
+    assert lines[0].startswith(
+        "1 câu hỏi có căn cứ liên quan tới «Điều 2» (Điều 2 của mọi văn bản); 1 câu đã được rút"
+    )
     # "Điều 2" is not "Điều 20"…"Điều 29".
     assert [line.split()[0] for line in lines if line.startswith("Q-")] == ["Q-0002"]
     assert f"đợt #{rnd.id} «Đợt thử» (Cuộc thi thử) — đang mở: 1 lượt thi đã rút (v1)" in (

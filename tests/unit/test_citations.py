@@ -135,3 +135,17 @@ def test_touches(source: str, asked: str, touched: bool) -> None:
 )
 def test_has_article(source: str, located: bool) -> None:
     assert has_article(source) is located
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("Điều 24", "Điều 24 của mọi văn bản"),
+        ("khoản 2 Điều 24", "khoản 2 Điều 24 của mọi văn bản"),
+        ("Điều 50 Nghị định 152/2025", "Điều 50 của văn bản số 152/2025"),
+        ("152/2025/NĐ-CP", "văn bản số 152/2025/ND-CP"),
+    ],
+)
+def test_describe_says_how_the_query_was_read(text: str, reading: str) -> None:
+    query = parse_query(text)
+    assert query is not None and query.describe() == reading
