@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from quizapp.domain.bank_checks import fold, refers_to_other_choices
 from quizapp.domain.bank_types import Problem, QuestionSpec
@@ -84,17 +83,28 @@ def stem_key(text: str) -> str:
 def similar_stems(
     texts: Sequence[str], threshold: float = STEM_RATIO
 ) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, ratio), i < j, whose normalised stems have a difflib ratio ≥ threshold."""
+    """Pairs (i, j, ratio), i < j, whose normalised stems have a difflib ratio ≥ threshold.
+
+    The ratio is at most 2·shorter / (shorter + longer), so with the stems sorted by length
+    each one is only compared with the next ones up to that bound.
+    """
     keys = [stem_key(t) for t in texts]
+    order = sorted(range(len(keys)), key=lambda i: len(keys[i]))
     pairs = []
-    for i, j in combinations(range(len(keys)), 2):
-        matcher = difflib.SequenceMatcher(None, keys[i], keys[j], autojunk=False)
-        if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-            continue
-        ratio = matcher.ratio()
-        if ratio >= threshold:
-            pairs.append((i, j, ratio))
-    return pairs
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    for pos, a in enumerate(order):
+        matcher.set_seq2(keys[a])  # difflib caches what it learns of the second sequence
+        for b in order[pos + 1 :]:
+            short, long_ = len(keys[a]), len(keys[b])
+            if 2 * short < threshold * (short + long_):
+                break
+            matcher.set_seq1(keys[b])
+            if matcher.quick_ratio() < threshold:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= threshold:
+                pairs.append((min(a, b), max(a, b), ratio))
+    return sorted(pairs)
 
 
 @dataclass
