@@ -20,6 +20,8 @@ def write_ranking(results: Results, out: BinaryIO) -> None:
     text = io.TextIOWrapper(out, encoding=ENCODING, newline="")
     try:
         writer = csv.writer(text, lineterminator="\r\n")
+        if results.stamp.mark:
+            writer.writerow([results.stamp.mark])  # a draft says so before its header
         writer.writerow(headers(ranking_columns(results)))
         for row in ranking_rows(results):
             writer.writerow([csv_text(value) for value in row])
