@@ -127,3 +127,11 @@ def write_results(results: Results, out: BinaryIO) -> None:
             group_columns("Cơ quan, đơn vị"),
             group_rows(results.organisations),
         )
+
+
+def write_table(
+    out: BinaryIO, sheet: str, columns: Sequence[Column], rows: Iterable[list[Value]]
+) -> None:
+    """One sheet of rows under a bold, frozen, filtered header, through the same guard."""
+    with Workbook(out, WORKBOOK_OPTIONS) as wb:
+        _sheet(wb, _styles(wb), sheet, columns, rows)
