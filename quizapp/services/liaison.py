@@ -131,6 +131,17 @@ def all_people(scope: Scope) -> list[Participant]:
     return sorted(found, key=lambda p: (name_key(p.full_name), p.id))
 
 
+def rounds_taken(scope: Scope) -> dict[int, int]:
+    """How many rounds each participant of the scope has finished an attempt in."""
+    rows = db.session.execute(
+        db.select(Attempt.participant_id, db.func.count(db.distinct(Attempt.round_id)))
+        .join(Participant, Participant.id == Attempt.participant_id)
+        .where(scope.condition(), Attempt.submitted_at.is_not(None))
+        .group_by(Attempt.participant_id)
+    )
+    return {pid: n for pid, n in rows}
+
+
 def register_person(
     staff: StaffUser, scope: Scope, data: Registration, phone_of_helper: bool, now: datetime
 ) -> Participant:
