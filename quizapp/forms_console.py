@@ -71,3 +71,10 @@ class PublishForm(FlaskForm):
     change_note = TextAreaField(
         "Nội dung đính chính (bắt buộc khi công bố lại)", validators=[Length(max=2000)]
     )
+
+
+class TooFastForm(FlaskForm):
+    seconds = IntegerField(
+        "Ngưỡng “làm quá nhanh” (giây; để trống: mặc định)",
+        validators=[Optional(), NumberRange(min=1, message="Ngưỡng phải lớn hơn 0 giây.")],
+    )
