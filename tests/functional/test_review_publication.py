@@ -181,7 +181,7 @@ def test_the_too_fast_threshold_is_shown_tuned_and_only_flags(
 ) -> None:
     """Default for 5 questions in 10 minutes: a tenth of the limit, 60 s. At 150 s the 100 s
     entry is flagged too; every entry stays ranked; empty goes back to the default."""
-    rnd, people = closed_round
+    rnd, _ = closed_round
     login_staff("organiser")
     url = f"/console/rounds/{rnd.id}/review/"
     page = client.get(url).get_data(as_text=True)
