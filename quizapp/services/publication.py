@@ -12,7 +12,7 @@ from ..domain.ranking import KEYS
 from ..domain.round_rules import rules_text
 from ..extensions import db
 from ..models import Publication, Round, StaffUser
-from . import audit, board, contest_ranking, rankings
+from . import audit, board, contest_ranking, prize_adjustments, rankings
 from .errors import Conflict, NotFound, ServiceError
 from .rankings import policy_of
 from .results import Results, gather, ranking_records
@@ -84,6 +84,7 @@ def publish(actor: StaffUser, rnd: Round, now: datetime, change_note: str = "") 
                 for by in ("ward", "organisation")
             },
             "participants": len(results.ranking),
+            "adjustments": prize_adjustments.as_payload(rnd),
         },
         digest=pub.digest(data),
         supersedes_id=previous.id if previous else None,

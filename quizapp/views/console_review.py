@@ -8,9 +8,10 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.collective import METRICS
 from ..domain.integrity import default_too_fast_seconds
+from ..domain.prizes import ADJUSTMENT_KINDS
 from ..domain.round_rules import rules_text
 from ..forms_console import PublishForm, ReasonForm, TooFastForm
-from ..services import contest_ranking, publication, results, review, rounds
+from ..services import contest_ranking, prize_adjustments, publication, results, review, rounds
 from ..services.errors import NotFound
 from .helpers import act
 
@@ -51,6 +52,8 @@ def index(round_id: int):
             by: contest_ranking.collective_draft(rnd, by) for by in ("ward", "organisation")
         },
         metrics={**METRICS, "points": "Điểm cộng (10…1 theo từng tiêu chí)"},
+        adjustments=prize_adjustments.adjustments_of(rnd),
+        kinds=ADJUSTMENT_KINDS,
         too_fast={
             "form": TooFastForm(formdata=None, seconds=rnd.too_fast_seconds),
             "seconds": review.too_fast_threshold(rnd),

@@ -207,6 +207,12 @@ EXPECT: dict[str, Expect] = {
     "console_review.publish": Expect({"POST": STAFF_DONE}, CLOSED),
     "console_review.collective_metric": Expect({"POST": STAFF_DONE}, CLOSED, {"metric": "points"}),
     "console_review.too_fast": Expect({"POST": STAFF_DONE}, CLOSED, {"seconds": "90"}),
+    "console_prizes.index": Expect({"GET": STAFF}, CLOSED),
+    "console_prizes.adjust": Expect(
+        {"POST": STAFF_DONE},
+        CLOSED,
+        {"kind": "withdraw", "participant_id": W("participant")} | REASON,
+    ),
     "console.contest": Expect({"GET": STAFF, "POST": STAFF_DONE}, body={"combine": "best"}),
     # Ward liaisons: their scope comes from the account; a person of another ward is missing.
     "liaison.index": Expect({"GET": LIAISON}),
