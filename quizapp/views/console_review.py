@@ -10,8 +10,16 @@ from ..domain.collective import METRICS
 from ..domain.integrity import default_too_fast_seconds
 from ..domain.prizes import ADJUSTMENT_KINDS
 from ..domain.round_rules import rules_text
-from ..forms_console import PublishForm, ReasonForm, TooFastForm
-from ..services import contest_ranking, prize_adjustments, publication, results, review, rounds
+from ..forms_console import ReasonForm, TooFastForm
+from ..services import (
+    contest_ranking,
+    lifecycle,
+    prize_adjustments,
+    publication,
+    results,
+    review,
+    rounds,
+)
 from ..services.errors import NotFound
 from .helpers import act
 
@@ -44,7 +52,6 @@ def index(round_id: int):
         flags=flags,
         exclusions=review.exclusions(rnd),
         form=ReasonForm(),
-        publish_form=PublishForm(),
         history=publication.history(rnd.id),
         rules=rules_text(rounds.settings_of(rnd)),
         only_flagged=only_flagged,
@@ -74,7 +81,7 @@ def _act(round_id: int, action, message: str):
 def start(round_id: int):
     return _act(
         round_id,
-        lambda rnd: review.start_review(current_staff(), rnd),
+        lambda rnd: lifecycle.start_review(current_staff(), rnd, now()),
         "Đợt thi chuyển sang xét duyệt; bảng công khai được đóng băng.",
     )
 
@@ -98,17 +105,6 @@ def include(round_id: int, participant_id: int):
         round_id,
         lambda rnd: review.include(current_staff(), rnd, participant_id, reason),
         "Đã khôi phục bài thi.",
-    )
-
-
-@bp.post("/publish")
-@staff_required()
-def publish(round_id: int):
-    note = PublishForm().change_note.data or ""
-    return _act(
-        round_id,
-        lambda rnd: publication.publish(current_staff(), rnd, now(), note),
-        "Đã công bố kết quả.",
     )
 
 

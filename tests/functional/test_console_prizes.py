@@ -51,7 +51,10 @@ def test_withdraw_add_review_and_publish(app, client, login_staff, closed_round)
     review = client.get(f"/console/rounds/{rnd.id}/review/").get_data(as_text=True)
     assert "Nộp bài trong 4 giây" in review and "Xét lại hạng" in review
     assert "Rút giải" in review and "Thêm giải" in review
-    post_form(client, f"/console/rounds/{rnd.id}/review/publish", {}, page=url)
+    confirm_url = f"/console/rounds/{rnd.id}/publish"
+    confirm = client.get(confirm_url).get_data(as_text=True)
+    assert "Phạm Văn Khá" in confirm and "Trần Văn Nhanh" not in confirm  # winners as adjusted
+    post_form(client, confirm_url, {"confirm": "y"}, page=confirm_url)
     with app.app_context():
         published = db.session.scalar(db.select(Publication))
         assert [(w["tier"], w["name"]) for w in published.payload["winners"]] == [
