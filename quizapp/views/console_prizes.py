@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -12,8 +12,7 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.prizes import ADJUSTMENT_KINDS, Adjustment
 from ..services import prize_adjustments, results, rounds
-from ..services.errors import NotFound
-from .helpers import act
+from .helpers import act, round_or_404
 
 bp = Blueprint("console_prizes", __name__, url_prefix="/console/rounds/<int:round_id>/giai")
 
@@ -31,17 +30,10 @@ class AdjustmentForm(FlaskForm):
     )
 
 
-def _round(round_id: int):
-    try:
-        return rounds.get_round(round_id)
-    except NotFound:
-        abort(404)
-
-
 @bp.get("/")
 @staff_required()
 def index(round_id: int):
-    rnd = _round(round_id)
+    rnd = round_or_404(round_id)
     data = results.gather(rnd)
     winners = {a.participant_id for a in data.draft.awards}
     ranks = results.eligible_ranks(data.ranking)
@@ -64,7 +56,7 @@ def index(round_id: int):
 @bp.post("/dieu-chinh")
 @staff_required()
 def adjust(round_id: int):
-    rnd = _round(round_id)
+    rnd = round_or_404(round_id)
     form = AdjustmentForm()
     form.validate()  # the service checks every value and says what is wrong in Vietnamese
 

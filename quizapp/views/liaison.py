@@ -25,8 +25,10 @@ from ..models import Participant
 from ..services import liaison, people_admin, registry_queries
 from ..services.errors import NotFound, ServiceError
 from .console_people import AssistedRegistrationForm
+from .helpers import no_store
 
 bp = Blueprint("liaison", __name__, url_prefix="/lien-lac")
+bp.after_request(no_store)  # names of real people: never kept by a browser or shared cache
 
 EXPORT_COLUMNS = (
     Column("STT", 6),
@@ -45,13 +47,6 @@ class LiaisonRegistrationForm(AssistedRegistrationForm):
     phone_of_helper = BooleanField(
         "Người dự thi không có điện thoại riêng: số trên là của người thân hoặc người giúp đỡ."
     )
-
-
-@bp.after_request
-def _no_store(response):
-    """Names of real people: never kept by a browser or a shared cache."""
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _scope() -> liaison.Scope:

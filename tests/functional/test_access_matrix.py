@@ -209,6 +209,8 @@ EXPECT: dict[str, Expect] = {
     "console_review.collective_metric": Expect({"POST": STAFF_DONE}, CLOSED, {"metric": "points"}),
     "console_review.too_fast": Expect({"POST": STAFF_DONE}, CLOSED, {"seconds": "90"}),
     "console_prizes.index": Expect({"GET": STAFF}, CLOSED),
+    "console_monitor.page": Expect({"GET": STAFF}),
+    "console_monitor.figures": Expect({"GET": STAFF}),
     "console_prizes.adjust": Expect(
         {"POST": STAFF_DONE},
         CLOSED,
