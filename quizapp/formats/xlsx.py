@@ -143,3 +143,11 @@ def write_results(results: Results, out: BinaryIO) -> None:
                     f"mã kiểm tra SHA-256 {results.stamp.digest}"
                 }
             )
+
+
+def write_table(
+    out: BinaryIO, sheet: str, columns: Sequence[Column], rows: Iterable[list[Value]]
+) -> None:
+    """One sheet of rows under a bold, frozen, filtered header, through the same guard."""
+    with Workbook(out, WORKBOOK_OPTIONS) as wb:
+        _sheet(wb, _styles(wb), sheet, columns, rows)

@@ -103,7 +103,8 @@ def csv_lines(results: Results) -> tuple[bytes, list[list[str]]]:
     out = io.BytesIO()
     csv_export.write_ranking(results, out)
     data = out.getvalue()
-    return data, list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    text = io.StringIO(data.decode("utf-8-sig"), newline="")
+    return data, list(csv.reader(text, delimiter=csv_export.DELIMITER))
 
 
 def no_formula(data: bytes) -> bool:
@@ -146,7 +147,9 @@ def test_csv_is_utf8_with_bom_and_the_full_ranking() -> None:
     assert data.startswith(codecs.BOM_UTF8)
     assert lines[0] == rows.headers(rows.ranking_columns(results))
     assert [line[2] for line in lines[1:]] == [r.full_name for r in results.ranking]
-    assert lines[1][3] == "0900000001" and lines[1][4] == "079185000001"  # organiser data
+    # Organiser data in full; digits in groups, so a vi-VN spreadsheet keeps them as text.
+    assert lines[1][3] == "0900 000 001" and lines[1][4] == "079 185 000 001"
+    assert lines[1][10] == "61,234"  # seconds with the decimal comma
     assert lines[1][-2] == "Giải Nhất" and lines[4][-1] == rows.ORGANISER_STAFF_NOTE
 
 
@@ -355,3 +358,24 @@ def pdf_text(data: bytes) -> str:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     done = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
     return done.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ""),
+        (0, "0"),
+        (1234567, "1234567"),
+        (61.234, "61,234"),
+        (100.0, "100"),
+        (0.5, "0,5"),
+        ("0913579246", "0913 579 246"),
+        ("079131864205", "079 131 864 205"),
+        ("7", "7"),
+        ("Phường 1", "Phường 1"),
+        ("=1+2", "'=1+2"),
+        ("٣٤٥", "٣٤٥"),  # not ASCII digits: left as typed
+    ],
+)
+def test_csv_cells_for_a_vietnamese_spreadsheet(value: object, expected: str) -> None:
+    assert csv_export.vi_cell(value) == expected
