@@ -82,9 +82,9 @@ def _remove_session_quietly(exc: BaseException | None) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import api
     from .views import (
         accounts,
+        api,
         console,
         console_bank,
         console_exports,

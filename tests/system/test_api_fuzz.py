@@ -15,7 +15,7 @@ import schemathesis
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 
-from quizapp.api.openapi import document
+from quizapp.views.api.openapi import document
 from tests.system.support import Api, seed
 
 CONFIG = {

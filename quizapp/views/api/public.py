@@ -7,10 +7,10 @@ from typing import Any
 from flask import current_app, jsonify
 from flask_wtf.csrf import generate_csrf
 
-from ..clock import now
-from ..domain import round_rules, timing
-from ..models import Round
-from ..services import board, registry_queries, rounds
+from ...clock import now
+from ...domain import round_rules, timing
+from ...models import Round
+from ...services import board, registry_queries, rounds
 from . import bp
 
 

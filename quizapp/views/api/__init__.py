@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException
 
-from ..services.errors import ServiceError
-from ..views.errors import MESSAGES
+from ...extensions import db
+from ...services.errors import ServiceError
+from ..errors import error_response, json_http_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -17,41 +18,15 @@ class BadInput(ServiceError):
     """Malformed request data: a 400 with the field named."""
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
-    body: dict[str, Any] = {"error": {"code": code, "message": message}}
-    if field:
-        body["error"]["field"] = field
-    response = jsonify(body)
-    response.status_code = status
-    return response
-
-
 @bp.errorhandler(ServiceError)
 def handle_service_error(error: ServiceError) -> Response:
-    from ..extensions import db
-
     db.session.rollback()
     return error_response(error.status, error.code, error.message, error.field)
 
 
 @bp.errorhandler(HTTPException)
 def handle_http_error(error: HTTPException) -> Response:
-    status = error.code or 500
-    _, message = MESSAGES.get(status, MESSAGES[500])
-    return error_response(status, title_code(status), message)
-
-
-def title_code(status: int) -> str:
-    return {
-        400: "bad_request",
-        401: "unauthorized",
-        403: "forbidden",
-        404: "not_found",
-        405: "method_not_allowed",
-        409: "conflict",
-        413: "too_large",
-        429: "rate_limited",
-    }.get(status, "server_error")
+    return json_http_error(error)
 
 
 def json_body() -> dict[str, Any]:

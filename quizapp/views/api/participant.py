@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import jsonify
 from flask_login import login_user, logout_user
 
-from .. import ratelimits
-from ..auth import current_participant
-from ..clock import now
-from ..extensions import db
-from ..services import attempt_views, attempts, participants, rounds
-from ..services.errors import Conflict, ServiceError
-from ..views.helpers import client_ip, device_hash
+from ... import ratelimits
+from ...auth import current_participant
+from ...clock import now
+from ...extensions import db
+from ...services import attempt_views, attempts, participants, rounds
+from ...services.errors import Conflict, ServiceError
+from ..helpers import client_ip, device_hash
 from . import BadInput, bp, field, json_body
 
 
