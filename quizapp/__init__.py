@@ -31,6 +31,7 @@ def _init_extensions(app: Flask) -> None:
     from .database import configure_sqlite
     from .extensions import cache, csrf, db, limiter, migrate
     from .views import errors
+    from .views.api import cors
 
     db.init_app(app)
     app.teardown_appcontext(_remove_session_quietly)
@@ -51,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
             x_host=1,
         )
     security.init_app(app)
+    cors.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

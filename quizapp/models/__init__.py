@@ -3,7 +3,7 @@
 from .attempt import Answer, Attempt, AttemptQuestion, Exclusion, RoundEntry
 from .bank import DIFFICULTIES, Question, QuestionVersion, Topic
 from .contest import PREDICTION_KINDS, ROUND_STATUSES, Contest, Round, RoundQuota
-from .people import PARTICIPANT_GROUPS, STAFF_ROLES, Participant, StaffUser
+from .people import PARTICIPANT_GROUPS, STAFF_ROLES, ApiToken, Participant, StaffUser
 from .records import AuditLog, PendingUpload, Publication
 from .registry import Organisation, Ward
 from .types import UTCDateTime, utcnow
@@ -15,6 +15,7 @@ __all__ = [
     "ROUND_STATUSES",
     "STAFF_ROLES",
     "Answer",
+    "ApiToken",
     "Attempt",
     "AttemptQuestion",
     "AuditLog",

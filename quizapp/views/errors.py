@@ -42,11 +42,19 @@ def title_code(status: int) -> str:
     return CODES.get(status, "server_error")
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
-    """The API's error body: {"error": {"code", "message", "field"?}}."""
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    fields: list[dict[str, str]] | None = None,
+) -> Response:
+    """The API's error body: {"error": {"code", "message", "field"?, "fields"?}}."""
     body: dict[str, Any] = {"error": {"code": code, "message": message}}
     if field:
         body["error"]["field"] = field
+    if fields:
+        body["error"]["fields"] = fields
     response = jsonify(body)
     response.status_code = status
     return response

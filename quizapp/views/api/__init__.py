@@ -1,27 +1,59 @@
-"""JSON API under /api/v1: the participant flow and public reads, over the same services."""
+"""JSON API under /api/v1: the participant flow and public reads, over the same services.
+
+Who calls: a bearer token (apps, mini-apps; no CSRF) or the browser's cookie session (with
+the X-CSRFToken header on every write). A request with an Authorization header is judged by
+its token alone, never by a cookie it also carries.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from ...extensions import db
+from ... import ratelimits
+from ...clock import now
+from ...extensions import csrf, db, login_manager
+from ...services import api_tokens
 from ...services.errors import ServiceError
 from ..errors import error_response, json_http_error
+from .spec import WRITES, BadInput, Unauthorized
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # checked below, for cookie sessions only
+
+# Writes that need neither a session nor CSRF: they take a password and answer with a token.
+NO_CSRF = {"api.issue_token"}
+
+__all__ = ["BadInput", "bp"]
 
 
-class BadInput(ServiceError):
-    """Malformed request data: a 400 with the field named."""
+@bp.before_request
+def authenticate() -> None:
+    if "Authorization" not in request.headers:
+        if (
+            current_app.config["WTF_CSRF_ENABLED"]
+            and request.method in WRITES
+            and request.endpoint not in NO_CSRF
+        ):
+            csrf.protect()
+        return
+    secret = ratelimits.bearer()
+    token = api_tokens.authenticate(secret, now()) if secret else None
+    if token is None:
+        raise Unauthorized(
+            "token_invalid", "Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi."
+        )
+    if db.session.is_modified(token):
+        db.session.commit()  # last_used_at, written at most once a minute per token
+    g.api_token = token
+    login_manager._update_request_context_with_user(token.participant)
 
 
 @bp.errorhandler(ServiceError)
 def handle_service_error(error: ServiceError) -> Response:
     db.session.rollback()
-    return error_response(error.status, error.code, error.message, error.field)
+    fields = getattr(error, "fields", None)
+    return error_response(error.status, error.code, error.message, error.field, fields)
 
 
 @bp.errorhandler(HTTPException)
@@ -29,33 +61,4 @@ def handle_http_error(error: HTTPException) -> Response:
     return json_http_error(error)
 
 
-def json_body() -> dict[str, Any]:
-    """The request's JSON object; anything else is a clean 400."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise BadInput("bad_json", "Dữ liệu gửi lên phải là một đối tượng JSON.")
-    return data
-
-
-def field(
-    data: dict[str, Any],
-    name: str,
-    kind: type | tuple[type, ...],
-    required: bool = True,
-    default: Any = None,
-) -> Any:
-    """One typed field of a JSON body (bool is never accepted as an int)."""
-    value = data.get(name, default)
-    if value is None:
-        if required:
-            raise BadInput("missing_field", f"Thiếu trường “{name}”.", field=name)
-        return None
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-        raise BadInput("bad_field", f"Trường “{name}” có kiểu không hợp lệ.", field=name)
-    if isinstance(value, int) and not isinstance(value, bool) and not -(2**31) <= value < 2**31:
-        raise BadInput("bad_field", f"Trường “{name}” có giá trị quá lớn.", field=name)
-    return value
-
-
-from . import openapi, participant, public  # noqa: E402,F401  (routes register on bp)
+from . import openapi, participant, public, tokens  # noqa: E402,F401  (routes register on bp)

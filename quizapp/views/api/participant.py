@@ -2,85 +2,132 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import g
 from flask_login import login_user, logout_user
 
 from ... import ratelimits
 from ...auth import current_participant
 from ...clock import now
 from ...extensions import db
-from ...services import attempt_views, attempts, participants, rounds
-from ...services.errors import Conflict, ServiceError
+from ...services import api_tokens, attempt_views, attempts, participants, rounds
+from ...services.errors import Conflict
 from ..helpers import client_ip, device_hash
-from . import BadInput, bp, field, json_body
+from . import bp
+from .schemas import AnswerIn, LoginIn, OkOut, PageIn, RegisterIn, SubmitIn
+from .schemas_flow import (
+    AttemptOut,
+    MeOut,
+    MyRoundsOut,
+    ResultOut,
+    SavedOut,
+    SignedInOut,
+    StartedOut,
+)
+from .spec import Unauthorized, page_of, paged, parse_body, parse_query, reply, route
 
 
-class LoginRequired(ServiceError):
-    status = 401
-
-
-def _require_me():
+def require_me():
     participant = current_participant()
     if participant is None:
-        raise LoginRequired("login_required", "Vui lòng đăng nhập bằng tài khoản người dự thi.")
+        raise Unauthorized("login_required", "Vui lòng đăng nhập bằng tài khoản người dự thi.")
     return participant
 
 
-@bp.post("/register")
+@route(
+    bp,
+    "POST",
+    "/register",
+    "register",
+    "Đăng ký người dự thi (mở phiên cookie)",
+    tag="account",
+    body=RegisterIn,
+    responses={201: SignedInOut},
+    errors=(409, 429),
+    auth="csrf",
+    description="Ứng dụng không dùng cookie: sau khi đăng ký, lấy mã truy cập ở POST /tokens.",
+)
 @ratelimits.register
 def register():
-    data = json_body()
-    registration = participants.Registration(
-        full_name=field(data, "full_name", str),
-        phone=field(data, "phone", str),
-        password=field(data, "password", str),
-        birth_year=field(data, "birth_year", int),
-        ward_id=field(data, "ward_id", int),
-        group=field(data, "group", str),
-        organisation_id=field(data, "organisation_id", int, required=False),
-        cccd=field(data, "cccd", str, required=False),
-        consent=field(data, "consent", bool),
-    )
+    data = parse_body(RegisterIn)
+    registration = participants.Registration(**data.model_dump())
     participant = participants.register(registration, now=now())
     db.session.commit()
     login_user(participant)
-    return jsonify({"id": participant.id, "full_name": participant.full_name}), 201
+    return reply(SignedInOut, {"id": participant.id, "full_name": participant.full_name}, 201)
 
 
-@bp.post("/login")
+@route(
+    bp,
+    "POST",
+    "/login",
+    "login",
+    "Đăng nhập cho trình duyệt (phiên cookie)",
+    tag="account",
+    body=LoginIn,
+    responses={200: SignedInOut},
+    errors=(401, 429),
+    auth="csrf",
+    description="Ứng dụng và mini app dùng POST /tokens thay cho lệnh này.",
+)
 @ratelimits.login
 def login():
-    data = json_body()
-    participant = participants.authenticate(field(data, "phone", str), field(data, "password", str))
+    data = parse_body(LoginIn)
+    participant = participants.authenticate(data.phone, data.password)
     if participant is None:
-        raise LoginRequired("bad_credentials", "Số điện thoại hoặc mật khẩu không đúng.")
+        raise Unauthorized("bad_credentials", "Số điện thoại hoặc mật khẩu không đúng.")
     login_user(participant, remember=True)
-    return jsonify({"id": participant.id, "full_name": participant.full_name})
+    return reply(SignedInOut, {"id": participant.id, "full_name": participant.full_name})
 
 
-@bp.post("/logout")
+@route(
+    bp,
+    "POST",
+    "/logout",
+    "logout",
+    "Đăng xuất: kết thúc phiên cookie, hoặc thu hồi mã truy cập đang dùng",
+    tag="account",
+    responses={200: OkOut},
+    auth="participant",
+)
 def logout():
-    logout_user()
-    return jsonify({"ok": True})
+    token = getattr(g, "api_token", None)
+    if token is not None:
+        api_tokens.revoke(token.participant, token.id, now())
+        db.session.commit()
+    else:
+        logout_user()
+    return reply(OkOut, {"ok": True})
 
 
-@bp.get("/me")
+@route(bp, "GET", "/me", "getMe", "Người dự thi đang đăng nhập", tag="account",
+       responses={200: MeOut}, auth="participant")  # fmt: skip
 def me():
-    participant = _require_me()
-    return jsonify(
+    participant = require_me()
+    return reply(
+        MeOut,
         {
             "id": participant.id,
             "full_name": participant.full_name,
             "ward": participant.ward.name,
             "organisation": participant.organisation.name if participant.organisation else None,
-        }
+        },
     )
 
 
-@bp.post("/rounds/<int:round_id>/attempts")
+@route(
+    bp,
+    "POST",
+    "/rounds/<int:round_id>/attempts",
+    "startAttempt",
+    "Bắt đầu một lượt thi, hoặc mở lại lượt đang làm dở (200)",
+    tag="attempt",
+    responses={201: StartedOut, 200: StartedOut},
+    errors=(404, 409, 429),
+    auth="participant",
+)
 @ratelimits.start
 def start_attempt(round_id: int):
-    participant = _require_me()
+    participant = require_me()
     rnd = rounds.get_public_round(round_id)
     moment = now()
     started = attempts.start_attempt(
@@ -91,77 +138,122 @@ def start_attempt(round_id: int):
         started.attempt, moment, answers=None if started.resumed else {}
     )
     db.session.commit()
-    return jsonify(state | {"resumed": started.resumed}), 200 if started.resumed else 201
+    return reply(StartedOut, state | {"resumed": started.resumed}, 200 if started.resumed else 201)
 
 
 def _loaded(attempt_id: int):
-    attempt = attempts.get_attempt(_require_me(), attempt_id)
+    attempt = attempts.get_attempt(require_me(), attempt_id)
     if attempts.finish_if_overdue(attempt, now()):
         db.session.commit()
     return attempt
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@route(
+    bp,
+    "GET",
+    "/attempts/<int:attempt_id>",
+    "getAttempt",
+    "Trạng thái lượt thi: câu hỏi, câu đã chọn, thời gian còn lại",
+    tag="attempt",
+    responses={200: AttemptOut},
+    errors=(404,),
+    auth="participant",
+)
 def attempt_state(attempt_id: int):
-    return jsonify(attempt_views.attempt_state(_loaded(attempt_id), now()))
+    return reply(AttemptOut, attempt_views.attempt_state(_loaded(attempt_id), now()))
 
 
-@bp.put("/attempts/<int:attempt_id>/answers/<int:position>")
+@route(
+    bp,
+    "PUT",
+    "/attempts/<int:attempt_id>/answers/<int:position>",
+    "saveAnswer",
+    "Lưu câu trả lời (choice: vị trí phương án như hiển thị, null để bỏ chọn) hoặc đánh dấu",
+    tag="attempt",
+    body=AnswerIn,
+    responses={200: SavedOut},
+    errors=(404, 409),
+    auth="participant",
+)
 def save_answer(attempt_id: int, position: int):
-    data = json_body()
-    if "choice" not in data and "flagged" not in data:
-        raise BadInput("missing_field", "Cần ít nhất một trong hai trường “choice”, “flagged”.")
-    choice = field(data, "choice", int, required=False)
-    flagged = field(data, "flagged", bool, required=False)
+    data = parse_body(AnswerIn)
     moment = now()
     saved = attempts.save_answer(
-        _require_me(), attempt_id, position, choice, moment, flagged=flagged
+        require_me(), attempt_id, position, data.choice, moment, flagged=data.flagged
     )
     # Before the commit, which would expire the attempt and cost a query to read it again.
     summary = attempt_views.save_summary(saved.attempt, saved.answered, moment)
     db.session.commit()
-    return jsonify({"saved": True, "position": position, **summary})
+    return reply(SavedOut, {"saved": True, "position": position, **summary})
 
 
-@bp.post("/attempts/<int:attempt_id>/submit")
+@route(
+    bp,
+    "POST",
+    "/attempts/<int:attempt_id>/submit",
+    "submitAttempt",
+    "Nộp bài (lần nộp thứ hai trả lại kết quả đã có)",
+    tag="attempt",
+    body=SubmitIn,
+    responses={200: ResultOut},
+    errors=(404, 409),
+    auth="participant",
+)
 def submit(attempt_id: int):
-    data = json_body()
-    prediction = field(data, "prediction", int, required=False)
-    attempt = attempts.submit_attempt(_require_me(), attempt_id, now(), prediction=prediction)
+    data = parse_body(SubmitIn)
+    attempt = attempts.submit_attempt(require_me(), attempt_id, now(), prediction=data.prediction)
     db.session.commit()
-    return jsonify(attempt_views.attempt_result(attempt, now()))
+    return reply(ResultOut, attempt_views.attempt_result(attempt, now()))
 
 
-@bp.get("/attempts/<int:attempt_id>/result")
+@route(
+    bp,
+    "GET",
+    "/attempts/<int:attempt_id>/result",
+    "getResult",
+    "Kết quả; đáp án chỉ có sau khi đợt thi kết thúc",
+    tag="attempt",
+    responses={200: ResultOut},
+    errors=(404, 409),
+    auth="participant",
+)
 def result(attempt_id: int):
     attempt = _loaded(attempt_id)
     if attempt.submitted_at is None:
         raise Conflict("not_finished", "Lượt thi chưa nộp.")
-    return jsonify(attempt_views.attempt_result(attempt, now()))
+    return reply(ResultOut, attempt_views.attempt_result(attempt, now()))
 
 
-@bp.get("/me/attempts")
+@route(
+    bp,
+    "GET",
+    "/me/attempts",
+    "listMyAttempts",
+    "Các lượt thi của tôi, theo đợt (mới nhất trước)",
+    tag="attempt",
+    query=PageIn,
+    responses={200: MyRoundsOut},
+    auth="participant",
+)
 def my_attempts():
-    entries = attempt_views.my_entries(_require_me().id)
-    return jsonify(
+    page = parse_query(PageIn)
+    entries, total = page_of(attempt_views.my_entries(require_me().id), page)
+    items = [
         {
-            "rounds": [
+            "round_id": e.round.id,
+            "title": e.round.title,
+            "counted_attempt": e.best_id,
+            "attempts": [
                 {
-                    "round_id": e.round.id,
-                    "title": e.round.title,
-                    "counted_attempt": e.best_id,
-                    "attempts": [
-                        {
-                            "id": a.id,
-                            "number": a.number,
-                            "score": a.score,
-                            "time_used_ms": a.time_used_ms,
-                            "finished": a.submitted_at is not None,
-                        }
-                        for a in e.attempts
-                    ],
+                    "id": a.id,
+                    "number": a.number,
+                    "score": a.score,
+                    "time_used_ms": a.time_used_ms,
+                    "finished": a.submitted_at is not None,
                 }
-                for e in entries
-            ]
+                for a in e.attempts
+            ],
         }
-    )
+        for e in entries
+    ]
+    return reply(MyRoundsOut, paged(items, page, total))
