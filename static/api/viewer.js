@@ -116,7 +116,7 @@
         byTag.get(tag).push(operation(path, method, op));
       }
     }
-    for (const [tag, cards] of byTag) root.append(el("h2", { class: "tag-title" }, tag), cards);
+    for (const [tag, cards] of byTag) root.append(el("h2", { class: "tag-title" }, tag), ...cards);
     const errors = el("section", { class: "card", id: "errors" }, el("h2", {}, "Lỗi"));
     for (const [name, response] of Object.entries(doc.components.responses)) {
       errors.append(el("p", {}, el("strong", {}, name.replace("Error", "")), " — ",
