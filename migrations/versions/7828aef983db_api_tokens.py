@@ -1,7 +1,7 @@
 """api tokens
 
 Revision ID: 7828aef983db
-Revises: f54a51604533
+Revises: b7c1d2e3f4a5
 Create Date: 2026-12-06 02:25:12.231236
 
 """
@@ -13,7 +13,7 @@ import quizapp.models.types
 
 # revision identifiers, used by Alembic.
 revision = '7828aef983db'
-down_revision = 'f54a51604533'
+down_revision = 'b7c1d2e3f4a5'
 branch_labels = None
 depends_on = None
 

@@ -107,6 +107,13 @@ def authenticate(phone: str, password: str) -> Participant | None:
     return participant if verify_password(participant.password_hash, password) else None
 
 
+def sign_out_everywhere(participant: Participant, now: datetime) -> int:
+    """End every session of the account (their stored version no longer matches) and revoke
+    every API token; how many tokens were revoked."""
+    participant.session_version += 1
+    return api_tokens.revoke_all([participant.id], now)
+
+
 def reset_password(
     staff: StaffUser, participant_id: int, new_password: str, reason: str, now: datetime
 ) -> None:

@@ -152,6 +152,7 @@ EXPECT: dict[str, Expect] = {
     "api.register": Expect({"POST": (201,) * 5}, body=NEW_PERSON),
     "api.login": Expect({"POST": ALL_200}, body={"phone": ME.phone, "password": TEST_PASSWORD}),
     "api.logout": Expect({"POST": ALL_200}),
+    "api.logout_everywhere": Expect({"POST": API_MINE}),
     "api.me": Expect({"GET": API_MINE}),
     "api.my_attempts": Expect({"GET": API_MINE}),
     "api.start_attempt": Expect({"POST": API_MINE}),  # both have an attempt open: resumed

@@ -226,3 +226,17 @@ def test_a_token_client_signs_in_from_an_allowed_origin(client, make_participant
 
 def test_the_allowlist_is_normalised(app: Flask) -> None:
     assert app.extensions["cors_origins"] == {ALLOWED, "http://localhost:5173"}
+
+
+def test_the_documented_finish_reasons_are_the_database_s() -> None:
+    import re
+
+    from quizapp.models import Attempt
+    from quizapp.views.api.schemas_flow import FinishReason
+
+    check = next(
+        str(c.sqltext)
+        for c in Attempt.__table__.constraints
+        if "finish_reason IN" in str(getattr(c, "sqltext", ""))
+    )
+    assert set(re.findall(r"'(\w+)'", check)) == set(FinishReason.__args__)

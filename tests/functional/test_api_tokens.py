@@ -176,3 +176,18 @@ def test_cookie_writes_still_need_csrf_and_token_writes_do_not(
         201,
     )
     assert ApiClient(client).call("POST", "/api/v1/logout").status_code == 200
+
+
+def test_logout_everywhere_ends_sessions_and_revokes_every_token(
+    app: Flask, client, login_participant
+) -> None:
+    person = login_participant()
+    other_device = app.test_client(use_cookies=False)
+    tokens = [issue(other_device, person.phone), issue(other_device, person.phone)]
+    done = other_device.post("/api/v1/logout/everywhere", headers=bearer(tokens[0]))
+    assert done.status_code == 200
+    assert [other_device.get("/api/v1/me", headers=bearer(t)).status_code for t in tokens] == [
+        401,
+        401,
+    ]
+    assert client.get("/api/v1/me").status_code == 401  # the cookie session ended too

@@ -99,6 +99,23 @@ def logout():
     return reply(OkOut, {"ok": True})
 
 
+@route(
+    bp,
+    "POST",
+    "/logout/everywhere",
+    "logoutEverywhere",
+    "Đăng xuất mọi nơi: kết thúc mọi phiên và thu hồi mọi mã truy cập của tài khoản",
+    tag="account",
+    responses={200: OkOut},
+    auth="participant",
+)
+def logout_everywhere():
+    participants.sign_out_everywhere(require_me(), now())
+    db.session.commit()
+    logout_user()
+    return reply(OkOut, {"ok": True})
+
+
 @route(bp, "GET", "/me", "getMe", "Người dự thi đang đăng nhập", tag="account",
        responses={200: MeOut}, auth="participant")  # fmt: skip
 def me():

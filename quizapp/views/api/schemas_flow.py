@@ -9,6 +9,8 @@ from pydantic import Field
 from .schemas import Moment, Paged, Response, _example
 
 MS = Field(ge=0, description="Mili giây")
+# As the attempts table's check constraint allows (tests/functional/test_api_contract.py).
+FinishReason = Literal["submitted", "timeout", "closed"]
 
 
 class MeOut(Response):
@@ -120,7 +122,9 @@ class ResultOut(Response):
     score: Annotated[int, Field(ge=0)] | None
     total: int = Field(ge=0)
     time_used_ms: Annotated[int, MS] | None
-    finish_reason: Literal["submitted", "timeout"] | None
+    finish_reason: FinishReason | None = Field(
+        description="submitted: tự nộp; timeout: hết giờ; closed: đợt thi đóng khi đang làm"
+    )
     prediction: int | None
     key_revealed: bool = Field(description="Đáp án chỉ có sau khi đợt thi kết thúc")
     review: list[ReviewOut] = Field(description="Rỗng cho đến khi đáp án được công bố")
