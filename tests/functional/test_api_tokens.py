@@ -191,3 +191,27 @@ def test_logout_everywhere_ends_sessions_and_revokes_every_token(
         401,
     ]
     assert client.get("/api/v1/me").status_code == 401  # the cookie session ended too
+
+
+def test_an_app_registers_and_gets_a_token_without_cookies(app: Flask, make_ward) -> None:
+    ward = make_ward()
+    client = app.test_client(use_cookies=False)
+    body = {
+        "full_name": "Phạm Thị Ứng Dụng",
+        "phone": "0912000999",
+        "password": "mat-khau-app-1",
+        "birth_year": 1990,
+        "ward_id": ward.id,
+        "group": "resident",
+        "consent": True,
+        "label": "Zalo mini app",
+    }
+    response = client.post("/api/v1/register/token", json=body)
+    assert response.status_code == 201, response.get_json()
+    assert "Set-Cookie" not in response.headers
+    token = response.get_json()
+    assert client.get("/api/v1/me", headers=bearer(token)).get_json()["full_name"] == (
+        "Phạm Thị Ứng Dụng"
+    )
+    again = client.post("/api/v1/register/token", json=body)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "phone_taken"

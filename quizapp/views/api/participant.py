@@ -44,7 +44,7 @@ def require_me():
     responses={201: SignedInOut},
     errors=(409, 429),
     auth="csrf",
-    description="Ứng dụng không dùng cookie: sau khi đăng ký, lấy mã truy cập ở POST /tokens.",
+    description="Ứng dụng và mini app dùng POST /register/token (nhận ngay mã truy cập).",
 )
 @ratelimits.register
 def register():

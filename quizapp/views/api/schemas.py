@@ -76,6 +76,28 @@ class RegisterIn(Request):
     )
 
 
+LABEL = Field(
+    default="Ứng dụng",
+    min_length=1,
+    max_length=80,
+    description="Tên thiết bị hoặc ứng dụng, để nhận ra mã khi thu hồi",
+)
+
+
+class RegisterTokenIn(RegisterIn):
+    label: str = LABEL
+    model_config = Request.model_config | _example(
+        full_name="Trần Thị Bình",
+        phone="0912000111",
+        password="matkhau123",
+        birth_year=1985,
+        ward_id=1,
+        group="resident",
+        consent=True,
+        label="Zalo mini app",
+    )
+
+
 class LoginIn(Request):
     phone: str = Field(min_length=1, max_length=20)
     password: str = Field(min_length=1, max_length=128)
@@ -83,12 +105,7 @@ class LoginIn(Request):
 
 
 class TokenIn(LoginIn):
-    label: str = Field(
-        default="Ứng dụng",
-        min_length=1,
-        max_length=80,
-        description="Tên thiết bị hoặc ứng dụng, để nhận ra mã khi thu hồi",
-    )
+    label: str = LABEL
     model_config = Request.model_config | _example(
         phone="0912000111", password="matkhau123", label="Zalo mini app — điện thoại của Bình"
     )

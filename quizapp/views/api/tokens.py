@@ -1,4 +1,4 @@
-"""Bearer tokens: sign in with phone and password for a token, list and revoke them."""
+"""Bearer tokens: sign in (or register) for a token, list and revoke them."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from flask import current_app, g
 from ... import ratelimits
 from ...clock import now
 from ...extensions import db
-from ...models import ApiToken
+from ...models import ApiToken, Participant
 from ...services import api_tokens, participants
 from . import bp
 from .participant import require_me
-from .schemas import OkOut, PageIn, TokenIn
+from .schemas import OkOut, PageIn, RegisterTokenIn, TokenIn
 from .schemas_flow import IssuedOut, TokensOut
 from .spec import Unauthorized, paged, parse_body, parse_query, reply, route
 
@@ -39,8 +39,34 @@ def issue_token():
     participant = participants.authenticate(data.phone, data.password)
     if participant is None:
         raise Unauthorized("bad_credentials", "Số điện thoại hoặc mật khẩu không đúng.")
+    return _issued(participant, data.label)
+
+
+@route(
+    bp,
+    "POST",
+    "/register/token",
+    "registerWithToken",
+    "Đăng ký người dự thi và nhận ngay mã truy cập (cho ứng dụng, mini app)",
+    tag="account",
+    body=RegisterTokenIn,
+    responses={201: IssuedOut},
+    errors=(409, 429),
+    auth="password",
+    description="Như POST /register nhưng không mở phiên cookie và không cần mã CSRF: "
+    "trả về mã truy cập như POST /tokens.",
+)
+@ratelimits.register
+def register_with_token():
+    data = parse_body(RegisterTokenIn)
+    registration = participants.Registration(**data.model_dump(exclude={"label"}))
+    participant = participants.register(registration, now=now())
+    return _issued(participant, data.label)
+
+
+def _issued(participant: Participant, label: str):
     lifetime = timedelta(days=current_app.config["API_TOKEN_DAYS"])
-    issued = api_tokens.issue(participant, data.label, now(), lifetime)
+    issued = api_tokens.issue(participant, label, now(), lifetime)
     body = {
         "token": issued.secret,
         "token_type": "Bearer",
