@@ -53,6 +53,17 @@ class Response(BaseModel):
 # Requests
 
 
+REGISTER_EXAMPLE = {
+    "full_name": "Trần Thị Bình",
+    "phone": "0912000111",
+    "password": "matkhau123",
+    "birth_year": 1985,
+    "ward_id": 1,
+    "group": "resident",
+    "consent": True,
+}
+
+
 class RegisterIn(Request):
     full_name: str = Field(min_length=1, max_length=120)
     phone: str = Field(min_length=1, max_length=20, description="Số di động Việt Nam")
@@ -65,15 +76,7 @@ class RegisterIn(Request):
     )
     cccd: Annotated[str, Field(max_length=20)] | None = Field(default=None, description="12 chữ số")
     consent: bool = Field(description="Phải là true: đồng ý xử lý dữ liệu cá nhân")
-    model_config = Request.model_config | _example(
-        full_name="Trần Thị Bình",
-        phone="0912000111",
-        password="matkhau123",
-        birth_year=1985,
-        ward_id=1,
-        group="resident",
-        consent=True,
-    )
+    model_config = Request.model_config | _example(**REGISTER_EXAMPLE)
 
 
 LABEL = Field(
@@ -86,16 +89,7 @@ LABEL = Field(
 
 class RegisterTokenIn(RegisterIn):
     label: str = LABEL
-    model_config = Request.model_config | _example(
-        full_name="Trần Thị Bình",
-        phone="0912000111",
-        password="matkhau123",
-        birth_year=1985,
-        ward_id=1,
-        group="resident",
-        consent=True,
-        label="Zalo mini app",
-    )
+    model_config = Request.model_config | _example(**REGISTER_EXAMPLE, label="Zalo mini app")
 
 
 class LoginIn(Request):
