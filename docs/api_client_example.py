@@ -107,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     except ApiError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 1
-    print(f"Kết quả: {result['score']}/{result['total']} câu đúng, {result['time_used_ms']} ms")
+    if result["score_shown"]:
+        print(f"Kết quả: {result['score']}/{result['total']} câu đúng, {result['time_used_ms']} ms")
+    else:
+        print(f"Kết quả: đã nộp {result['total']} câu; điểm được công bố khi đợt thi có kết quả")
     if args.origin:
         verdict = "được phép" if client.granted else "KHÔNG được phép"
         print(f"CORS cho {args.origin}: {verdict} ({len(client.granted)} lệnh gọi)")

@@ -14,10 +14,7 @@ from ..models import Attempt, Exclusion, Participant, Round, RoundEntry
 
 
 def policy_of(rnd: Round) -> tuple[str, ...]:
-    policy = ranking.parse_policy(rnd.ranking_policy)
-    if not rnd.prediction_kind:
-        policy = tuple(k for k in policy if k != "prediction")
-    return policy
+    return ranking.effective_policy(rnd.ranking_policy, bool(rnd.prediction_kind))
 
 
 def _excluded(rnd: Round, as_of: datetime | None) -> Select[Any]:

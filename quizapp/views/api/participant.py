@@ -254,19 +254,19 @@ def result(attempt_id: int):
 )
 def my_attempts():
     page = parse_query(PageIn)
-    entries, total = page_of(attempt_views.my_entries(require_me().id), page)
+    entries, total = page_of(attempt_views.my_entries(require_me().id, now()), page)
     items = [
         {
             "round_id": e.round.id,
             "title": e.round.title,
-            "counted_attempt": e.best_id,
+            "counted_attempt": e.counted_id,
             "attempts": [
                 {
                     "id": a.id,
                     "number": a.number,
                     "score": a.score,
                     "time_used_ms": a.time_used_ms,
-                    "finished": a.submitted_at is not None,
+                    "finished": a.finished,
                 }
                 for a in e.attempts
             ],

@@ -119,6 +119,7 @@ class ResultOut(Response):
     id: int
     round: RoundRef
     finished: bool
+    score_shown: bool = Field(description="false: điểm chưa được công bố (score là null)")
     score: Annotated[int, Field(ge=0)] | None
     total: int = Field(ge=0)
     time_used_ms: Annotated[int, MS] | None
@@ -132,6 +133,7 @@ class ResultOut(Response):
         id=41,
         round={"id": 7, "title": "Tuần 1"},
         finished=True,
+        score_shown=True,
         score=18,
         total=20,
         time_used_ms=412000,
@@ -145,7 +147,7 @@ class ResultOut(Response):
 class MyAttemptOut(Response):
     id: int
     number: int = Field(ge=1)
-    score: int | None
+    score: int | None = Field(description="null khi điểm chưa được công bố")
     time_used_ms: int | None
     finished: bool
 
@@ -153,7 +155,9 @@ class MyAttemptOut(Response):
 class MyRoundOut(Response):
     round_id: int
     title: str
-    counted_attempt: int | None = Field(description="Lượt được tính (tốt nhất)")
+    counted_attempt: int | None = Field(
+        description="Lượt được tính vào xếp hạng; null khi điểm chưa được công bố"
+    )
     attempts: list[MyAttemptOut]
 
 
