@@ -135,7 +135,7 @@ def stats() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export(output: Path) -> None:
     """Write the questions in use to an XLSX workbook (re-importable)."""
-    from ..bank_xlsx import bank_to_xlsx  # openpyxl is loaded only when exporting
+    from ..formats.bank_xlsx import bank_to_xlsx  # openpyxl is loaded only when exporting
 
     questions, topics = bank_queries.current_specs()
     output.write_bytes(bank_to_xlsx(questions, topics))

@@ -49,7 +49,7 @@ def stage(staff: StaffUser, filename: str, content: bytes, now: datetime) -> Pen
 
 def _report(upload: PendingUpload) -> tuple[BankReport, list[str], list[str]]:
     if upload.kind == "xlsx":
-        from ..bank_xlsx import records_from_xlsx
+        from ..formats.bank_xlsx import records_from_xlsx
 
         records, errors = records_from_xlsx(upload.content)
         report = validate(records, bank_queries.topic_specs())

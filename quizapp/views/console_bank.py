@@ -106,7 +106,7 @@ def confirm(upload_id: int):
 @bp.get("/template.xlsx")
 @staff_required()
 def template():
-    from ..bank_xlsx import template_xlsx
+    from ..formats.bank_xlsx import template_xlsx
 
     return xlsx_response(template_xlsx(bank_queries.topic_specs()), "mau-ngan-hang-cau-hoi.xlsx")
 
@@ -114,7 +114,7 @@ def template():
 @bp.get("/export.xlsx")
 @staff_required()
 def export():
-    from ..bank_xlsx import bank_to_xlsx
+    from ..formats.bank_xlsx import bank_to_xlsx
 
     questions, topics = bank_queries.current_specs()
     return xlsx_response(bank_to_xlsx(questions, topics), "ngan-hang-cau-hoi.xlsx")
