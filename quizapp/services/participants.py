@@ -11,7 +11,7 @@ from ..domain import people
 from ..extensions import db
 from ..models import PARTICIPANT_GROUPS, Organisation, Participant, StaffUser, Ward
 from ..security import hash_password, verify_password
-from . import audit
+from . import api_tokens, audit
 from .errors import Conflict, NotFound, ServiceError
 
 MIN_PASSWORD_LENGTH = 8
@@ -107,12 +107,24 @@ def authenticate(phone: str, password: str) -> Participant | None:
     return participant if verify_password(participant.password_hash, password) else None
 
 
-def reset_password(staff: StaffUser, participant_id: int, new_password: str, reason: str) -> None:
-    """An organiser sets a new password for a participant (audit-logged with the reason)."""
+def sign_out_everywhere(participant: Participant, now: datetime) -> int:
+    """End every session of the account (their stored version no longer matches) and revoke
+    every API token; how many tokens were revoked."""
+    participant.session_version += 1
+    return api_tokens.revoke_all([participant.id], now)
+
+
+def reset_password(
+    staff: StaffUser, participant_id: int, new_password: str, reason: str, now: datetime
+) -> None:
+    """An organiser sets a new password for a participant (audit-logged with the reason); the
+    old password's sessions end (their stamp no longer matches) and every API token is revoked.
+    """
     participant = db.session.get(Participant, participant_id)
     if participant is None:
         raise NotFound("not_found", "Không tìm thấy người dự thi.")
     if len(new_password) < MIN_PASSWORD_LENGTH:
         raise _invalid("password", f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
     participant.password_hash = hash_password(new_password)
+    api_tokens.revoke_all([participant.id], now)
     audit.record(staff, "participant.reset_password", participant, reason=reason)

@@ -116,7 +116,7 @@ def reset_password(person_id: int):
         return _detail_page(person_id, form)
     try:
         participants.reset_password(
-            current_staff(), person_id, form.password.data, form.reason.data
+            current_staff(), person_id, form.password.data, form.reason.data, now=now()
         )
     except NotFound:
         abort(404)
