@@ -13,6 +13,7 @@ from ..models import PARTICIPANT_GROUPS, Organisation, Participant, StaffUser, W
 from ..security import hash_password, verify_password
 from . import api_tokens, audit
 from .errors import Conflict, NotFound, ServiceError
+from .sessions import end_sessions
 
 MIN_PASSWORD_LENGTH = 8
 MIN_AGE = 0
@@ -107,10 +108,25 @@ def authenticate(phone: str, password: str) -> Participant | None:
     return participant if verify_password(participant.password_hash, password) else None
 
 
+def sign_out_everywhere_by_staff(
+    staff: StaffUser, participant_id: int, reason: str, now: datetime
+) -> int:
+    """An organiser ends every session and token of a participant (a lost phone, a shared
+    account), audit-logged with the reason."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None:
+        raise NotFound("not_found", "Không tìm thấy người dự thi.")
+    if not reason.strip():
+        raise ServiceError("reason_required", "Vui lòng ghi lý do.", field="reason")
+    revoked = sign_out_everywhere(participant, now)
+    audit.record(staff, "participant.sign_out_everywhere", participant, reason=reason.strip())
+    return revoked
+
+
 def sign_out_everywhere(participant: Participant, now: datetime) -> int:
     """End every session of the account (their stored version no longer matches) and revoke
     every API token; how many tokens were revoked."""
-    participant.session_version += 1
+    end_sessions(participant)
     return api_tokens.revoke_all([participant.id], now)
 
 
@@ -126,5 +142,5 @@ def reset_password(
     if len(new_password) < MIN_PASSWORD_LENGTH:
         raise _invalid("password", f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
     participant.password_hash = hash_password(new_password)
-    api_tokens.revoke_all([participant.id], now)
+    sign_out_everywhere(participant, now)
     audit.record(staff, "participant.reset_password", participant, reason=reason)

@@ -9,7 +9,7 @@ from ... import ratelimits
 from ...auth import current_participant
 from ...clock import now
 from ...extensions import db
-from ...services import api_tokens, attempt_views, attempts, participants, rounds
+from ...services import api_tokens, attempt_views, attempts, participants, rounds, sessions
 from ...services.errors import Conflict
 from ..helpers import client_ip, device_hash
 from . import bp
@@ -95,6 +95,8 @@ def logout():
         api_tokens.revoke(token.participant, token.id, now())
         db.session.commit()
     else:
+        sessions.end_sessions(require_me())
+        db.session.commit()
         logout_user()
     return reply(OkOut, {"ok": True})
 
