@@ -27,12 +27,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import auth, cli, security, templating
+    from . import auth, cli, inputs, security, templating
     from .database import configure_sqlite
     from .extensions import cache, csrf, db, limiter, migrate
     from .views import errors
     from .views.api import cors
 
+    inputs.init_app(app)
     db.init_app(app)
     app.teardown_appcontext(_remove_session_quietly)
     with app.app_context():

@@ -27,6 +27,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SITE_NAME": "Thi trực tuyến tìm hiểu Luật Thi đua, khen thưởng",
         "ORGANISER_NAME": "Hội đồng Thi đua – Khen thưởng",
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        # A JSON request body: larger or deeper is refused before it is parsed (inputs.py).
+        "JSON_MAX_BYTES": 256 * 1024,
+        "JSON_MAX_DEPTH": 32,
         # Phones on slow networks: let browsers keep CSS and JS for an hour.
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
         "SESSION_COOKIE_HTTPONLY": True,

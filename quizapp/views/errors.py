@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, Operationa
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+from ..inputs import InvalidInput
 
 MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ. Vui lòng thử lại."),
@@ -75,19 +76,33 @@ def render_error(status: int, detail: str | None = None):
 
 def handle_http_error(error: HTTPException):
     if _wants_json():
-        return json_http_error(error)
-    return render_error(error.code or 500)
+        response = json_http_error(error)
+    else:
+        response = make_response(render_error(error.code or 500))
+    # Keep what the exception says about itself: a 405's Allow, a 401's WWW-Authenticate.
+    for name, value in error.get_headers():
+        if name.lower() in ("allow", "www-authenticate", "retry-after"):
+            response.headers[name] = value
+    return response
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def handle_csrf_error(error: CSRFError):
+def handle_invalid_input(error: InvalidInput):
     if _wants_json():
-        return error_response(400, "csrf", "Thiếu hoặc sai mã CSRF (tiêu đề X-CSRFToken).")
+        return error_response(400, error.error_code, error.message, error.field)
+    return render_error(400, error.message)
+
+
+def handle_csrf_error(error: CSRFError):
+    """A write without its session's CSRF token is forbidden (403), never a bad request."""
+    if _wants_json():
+        return error_response(403, "csrf", "Thiếu hoặc sai mã CSRF (tiêu đề X-CSRFToken).")
     return render_error(
-        400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
+        403,
+        "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi thử lại.",
     )
 
 
@@ -128,5 +143,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(InterfaceError, handle_database_unavailable)
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(InvalidInput, handle_invalid_input)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(500, handle_internal_error)

@@ -180,6 +180,7 @@ EXPECT: dict[str, Expect] = {
     "console_people.reset_password": Expect(
         {"POST": STAFF_DONE}, body={"password": "mat-khau-moi-123"} | REASON
     ),
+    "console_people.sign_out_everywhere": Expect({"POST": STAFF_DONE}, body=REASON),
     "console_people.template": Expect({"GET": STAFF}),
     "console_people.import_upload": Expect({"GET": STAFF, "POST": STAFF}),
     "console_people.import_review": Expect({"GET": OWN_UPLOAD}, {"upload_id": W("people_upload")}),
@@ -393,6 +394,7 @@ FLASHED = {
     ("console_people.import_confirm", "upload_id"),
     ("console_review.exclude", "participant_id"),
     ("console_review.include", "participant_id"),
+    ("console_people.sign_out_everywhere", "person_id"),
 }
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="[^"]*"|"csrf_token": ?"[^"]*"')
 
@@ -494,7 +496,7 @@ def test_a_write_without_its_sessions_csrf_token_is_refused(
     }[token]
     body = {k: resolve(world, v) for k, v in EXPECT[endpoint].body.items()}
     response = send(client, method, url_of(app, world, endpoint, method), body, sent)
-    assert response.status_code == 400
+    assert response.status_code == 403
     if endpoint.startswith("api."):
         assert response.get_json()["error"]["code"] == "csrf"
     assert not matrix.watch.seen, "a write reached the database without a valid token"

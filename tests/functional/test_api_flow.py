@@ -231,7 +231,7 @@ def test_state_changing_calls_need_the_csrf_header(client, make_round, login_par
     rnd = make_round()
     login_participant()
     response = client.post(f"/api/v1/rounds/{rnd.id}/attempts")
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "csrf"
 
 

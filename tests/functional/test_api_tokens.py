@@ -168,7 +168,7 @@ def test_cookie_writes_still_need_csrf_and_token_writes_do_not(
     rnd = make_round()
     person = login_participant()
     refused = client.post(f"/api/v1/rounds/{rnd.id}/attempts")
-    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "csrf"
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "csrf"
     token = issue(app.test_client(), person.phone)
     fresh = app.test_client(use_cookies=False)
     assert fresh.post(f"/api/v1/rounds/{rnd.id}/attempts", headers=bearer(token)).status_code in (

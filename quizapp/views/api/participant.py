@@ -95,8 +95,10 @@ def logout():
         api_tokens.revoke(token.participant, token.id, now())
         db.session.commit()
     else:
-        sessions.end_sessions(require_me())
-        db.session.commit()
+        me = current_participant()
+        if me is not None:
+            sessions.end_sessions(me)
+            db.session.commit()
         logout_user()
     return reply(OkOut, {"ok": True})
 

@@ -192,8 +192,8 @@ def _statuses(op: Operation) -> list[int]:
     implied = {400} if op.body or op.query else set()
     if op.auth == "participant":
         implied |= {401}
-    if op.auth == "csrf":
-        implied |= {400}
+    if op.auth == "csrf" or (op.auth == "participant" and op.method in WRITES):
+        implied |= {403}  # a cookie session's write without its CSRF token
     return sorted(set(op.errors) | implied | {503})
 
 
@@ -261,9 +261,10 @@ def _operation(op: Operation, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]
 
 
 ERROR_TEXT = {
-    400: "Dữ liệu không hợp lệ (các trường sai nằm trong error.fields) hoặc thiếu mã CSRF",
+    400: "Dữ liệu không hợp lệ (các trường sai nằm trong error.fields; ký tự không hợp lệ, "
+    "JSON quá sâu hay quá lớn)",
     401: "Chưa đăng nhập, hoặc mã truy cập sai, hết hạn hay đã bị thu hồi",
-    403: "Không có quyền",
+    403: "Không có quyền, hoặc thiếu/sai mã CSRF (phiên cookie)",
     404: "Không tìm thấy (hoặc không phải của bạn)",
     409: "Xung đột với trạng thái hiện tại (đợt đã đóng, hết lượt, lượt đã nộp…)",
     429: "Quá nhiều yêu cầu; thử lại sau số giây ở tiêu đề Retry-After",
