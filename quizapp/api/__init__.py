@@ -17,10 +17,18 @@ class BadInput(ServiceError):
     """Malformed request data: a 400 with the field named."""
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    problems: dict[str, str] | None = None,
+) -> Response:
     body: dict[str, Any] = {"error": {"code": code, "message": message}}
     if field:
         body["error"]["field"] = field
+    if problems:
+        body["error"]["problems"] = [{"field": f, "message": m} for f, m in problems.items()]
     response = jsonify(body)
     response.status_code = status
     return response
@@ -31,7 +39,8 @@ def handle_service_error(error: ServiceError) -> Response:
     from ..extensions import db
 
     db.session.rollback()
-    return error_response(error.status, error.code, error.message, error.field)
+    problems = getattr(error, "problems", None)
+    return error_response(error.status, error.code, error.message, error.field, problems)
 
 
 @bp.errorhandler(HTTPException)

@@ -159,7 +159,16 @@ def document() -> dict[str, Any]:
                         "application/json": {
                             "schema": _obj(
                                 ["error"],
-                                error=_obj(["code", "message"], code=STR, message=STR, field=STR),
+                                error=_obj(
+                                    ["code", "message"],
+                                    code=STR,
+                                    message=STR,
+                                    field=STR,
+                                    problems={
+                                        "type": "array",
+                                        "items": _obj(["field", "message"], field=STR, message=STR),
+                                    },
+                                ),
                             )
                         }
                     },
