@@ -49,6 +49,9 @@ def seed(app: Flask) -> None:
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["bank", "import", str(BANK)])
     assert result.exit_code == 0, result.output
+    # As `make setup` does: the starter practice set, so /luyen-tap has questions.
+    result = app.test_cli_runner().invoke(args=["demo", "practice"])
+    assert result.exit_code == 0, result.output
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,21 @@ class LiveApp:
             rounds.open_round(None, rnd, now=moment)
             s.commit()
             return rnd.id
+
+    def publish_round(self, round_id: int) -> int:
+        """Close the round early, review it and publish its winners as the e2e organiser;
+        → the publication's id."""
+        from quizapp.models import Round, StaffUser, utcnow
+        from quizapp.services import publication, review, rounds
+
+        with self.session() as s:
+            staff = s.scalar(select(StaffUser).filter_by(username=STAFF_USERNAME))
+            rnd = s.get(Round, round_id)
+            rounds.close_round(staff, rnd, utcnow(), reason="Kiểm thử trên trình duyệt")
+            review.start_review(staff, rnd)
+            published = publication.publish(staff, rnd, utcnow())
+            s.commit()
+            return published.id
 
     def make_person(self, full_name: str = "Trần Thị Kiểm Thử") -> Person:
         from quizapp.models import Participant, Ward, utcnow
