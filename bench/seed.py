@@ -24,7 +24,7 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Participant, Round, Ward, utcnow
 from quizapp.models.people import credential_stamp
 from quizapp.security import hash_password
-from quizapp.services import attempts, bank, registry, rounds
+from quizapp.services import attempts, bank, lifecycle, registry, rounds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +60,7 @@ def main() -> None:
             ),
             now,
         )
-        rounds.open_round(None, rnd, now)
+        lifecycle.open_round(None, rnd, now, confirmed=True)
         wards = db.session.scalars(db.select(Ward.id)).all()
         password_hash = hash_password(args.password)  # one hash: seeding speed, same cost to verify
         rng = random.Random(1)
