@@ -114,14 +114,15 @@ class LiveApp:
         """Close the round early, review it and publish its winners as the e2e organiser;
         → the publication's id."""
         from quizapp.models import Round, StaffUser, utcnow
-        from quizapp.services import publication, review, rounds
+        from quizapp.services import lifecycle, publication
 
         with self.session() as s:
             staff = s.scalar(select(StaffUser).filter_by(username=STAFF_USERNAME))
             rnd = s.get(Round, round_id)
-            rounds.close_round(staff, rnd, utcnow(), reason="Kiểm thử trên trình duyệt")
-            review.start_review(staff, rnd)
-            published = publication.publish(staff, rnd, utcnow())
+            reason = "Kiểm thử trên trình duyệt"
+            lifecycle.close_round(staff, rnd, utcnow(), reason, confirmed=True)
+            lifecycle.start_review(staff, rnd, utcnow())
+            published = publication.publish(staff, rnd, utcnow(), confirmed=True)
             s.commit()
             return published.id
 
