@@ -1,10 +1,12 @@
 """What a resident meets first: the home page's open rounds, registration that returns to the
 round it started from (never to another site), and every registration problem in one pass."""
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
+from PIL import Image
 
 from tests.conftest import FIXED_NOW, ApiClient, post_form
 
@@ -117,3 +119,35 @@ def test_the_api_lists_every_registration_problem(api: ApiClient, make_ward) -> 
     error = api.call("POST", "/api/v1/register", body).get_json()["error"]
     assert [p["field"] for p in error["problems"]] == ["phone", "password", "consent"]
     assert (error["code"], error["field"]) == ("invalid", "phone")
+
+
+def _og(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<meta property="(og:[\w:]+)" content="([^"]*)">', page))
+
+
+@pytest.mark.parametrize("kind", ["share", "round"])
+def test_share_and_round_pages_carry_open_graph_tags_and_a_preview_card(
+    client, make_round, make_ward, clock, kind: str
+) -> None:
+    rnd = make_round(title="Tuần thi thứ nhất")
+    make_ward(code="an-nhon", name="Phường An Nhơn")
+    path = "/chia-se/phuong/an-nhon" if kind == "share" else f"/dot-thi/{rnd.id}"
+    tags = _og(client.get(path).get_data(as_text=True))
+    assert tags["og:url"] == f"http://localhost{path}"
+    assert tags["og:title"] and tags["og:description"] and tags["og:locale"] == "vi_VN"
+    assert "Tuần thi thứ nhất" in tags["og:image:alt"]
+    if kind == "share":
+        assert "Phường An Nhơn" in tags["og:image:alt"]
+    assert (tags["og:image:width"], tags["og:image:height"]) == ("1200", "630")
+    assert tags["og:image"].startswith("http://localhost/")
+    card = client.get(tags["og:image"].removeprefix("http://localhost"))
+    assert card.status_code == 200 and card.mimetype == "image/png"
+    assert "public" in card.headers["Cache-Control"]
+    with Image.open(io.BytesIO(card.data)) as image:
+        assert image.size == (1200, 630)
+
+
+def test_no_preview_card_for_a_draft_round_or_an_unknown_ward(client, make_round) -> None:
+    draft = make_round(status="draft")
+    assert client.get(f"/dot-thi/{draft.id}/anh.png").status_code == 404
+    assert client.get("/chia-se/phuong/khong-co/anh.png").status_code == 404
