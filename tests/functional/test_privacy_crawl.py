@@ -80,7 +80,9 @@ def crawl(client: FlaskClient, seeds: Iterable[str]) -> dict[str, str]:
         if url in seen or parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
             continue
         response = client.get(url)
-        body = response.get_data(as_text=True)
+        textual = response.mimetype.startswith("text/") or response.is_json
+        # Images (the favicon, the preview cards) are drawn from round and unit names only.
+        body = response.get_data(as_text=True) if textual else f"<{response.mimetype}>"
         response.close()
         if response.is_json:  # names are \u-escaped in JSON: search the decoded text
             body = json.dumps(response.get_json(), ensure_ascii=False)
