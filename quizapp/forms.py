@@ -100,11 +100,11 @@ class RegistrationForm(FlaskForm):
             self.add_problems(participants.registration_problems(self.registration(), now))
         return False
 
-    def problems(self) -> list[tuple[str, str, str]]:
-        """(field id, label, first message) of each field in error, in the form's order."""
+    def problems(self) -> list[tuple[str, str]]:
+        """(field id, first message) of each field in error, in the form's order; the messages
+        say which field they are about, so they stand alone in the summary."""
         hidden = ("CSRFTokenField", "HiddenField")
-        shown = (f for f in self if f.errors and f.type not in hidden)
-        return [(f.id, f.label.text, f.errors[0]) for f in shown]
+        return [(f.id, f.errors[0]) for f in self if f.errors and f.type not in hidden]
 
 
 class ParticipantLoginForm(FlaskForm):
