@@ -21,8 +21,8 @@ from sqlalchemy import Table, event, text
 from quizapp.domain.bank_types import LETTERS
 from quizapp.domain.round_rules import PrizeTier, RoundSettings
 from quizapp.extensions import db
+from quizapp.formats.people_xlsx import HEADERS, SHEET
 from quizapp.models import Attempt, Contest, Organisation, Participant, Round, StaffUser, Ward
-from quizapp.people_xlsx import HEADERS, SHEET
 from quizapp.security import hash_password
 from quizapp.services import (
     attempts,

@@ -142,21 +142,21 @@ def result(attempt_id: int):
 
 @bp.get("/me/attempts")
 def my_attempts():
-    entries = attempt_views.my_entries(_require_me().id)
+    entries = attempt_views.my_entries(_require_me().id, now())
     return jsonify(
         {
             "rounds": [
                 {
                     "round_id": e.round.id,
                     "title": e.round.title,
-                    "counted_attempt": e.best_id,
+                    "counted_attempt": e.counted_id,
                     "attempts": [
                         {
                             "id": a.id,
                             "number": a.number,
                             "score": a.score,
                             "time_used_ms": a.time_used_ms,
-                            "finished": a.submitted_at is not None,
+                            "finished": a.finished,
                         }
                         for a in e.attempts
                     ],

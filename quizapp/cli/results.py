@@ -9,12 +9,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .. import clock
-from ..exports import Options, export_round
-from ..exports.links import verification_url
 from ..extensions import db
 from ..models import Round
 from ..services import rounds
 from ..services.errors import ServiceError
+from ..services.exports import Options, export_round
+from ..services.links import verification_url
 from .common import fail
 
 results_cli = AppGroup("results", help="Kết quả đợt thi.")

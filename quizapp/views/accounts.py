@@ -81,5 +81,5 @@ def logout():
 @participant_required
 def my_entries():
     participant = current_participant()
-    entries = attempt_views.my_entries(participant.id)
+    entries = attempt_views.my_entries(participant.id, now())
     return render_template("accounts/mine.html", participant=participant, entries=entries)

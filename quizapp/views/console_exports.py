@@ -8,11 +8,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, send_
 
 from ..auth import current_staff, staff_required
 from ..clock import now
-from ..exports import Options, export_round
-from ..exports.links import verification_url
 from ..extensions import db
 from ..services import rounds
 from ..services.errors import NotFound, ServiceError
+from ..services.exports import Options, export_round
+from ..services.links import verification_url
 
 bp = Blueprint("console_exports", __name__, url_prefix="/console/rounds/<int:round_id>/export")
 

@@ -147,7 +147,7 @@ def import_upload():
 @bp.get("/template.xlsx")
 @staff_required()
 def template():
-    from ..people_xlsx import template_xlsx
+    from ..formats.people_xlsx import template_xlsx
 
     wards, organisations = people_admin.registry_codes()
     return xlsx_response(template_xlsx(wards, organisations), "mau-danh-sach-nguoi-du-thi.xlsx")

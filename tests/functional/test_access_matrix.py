@@ -158,6 +158,7 @@ EXPECT: dict[str, Expect] = {
     "console.index": Expect({"GET": STAFF}),
     "console_bank.index": Expect({"GET": STAFF}),
     "console_bank.question": Expect({"GET": STAFF}),
+    "console_bank.impact": Expect({"GET": STAFF}),
     "console_bank.template": Expect({"GET": STAFF}),
     "console_bank.export": Expect({"GET": STAFF}),
     "console_bank.upload": Expect({"GET": STAFF, "POST": STAFF}),  # no file: the form again

@@ -12,10 +12,10 @@ import pytest
 from flask import Flask
 
 from quizapp.domain.round_rules import PrizeTier
-from quizapp.exports.links import verification_url
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Participant, Round, StaffUser
 from quizapp.services import attempts, lifecycle, publication
+from quizapp.services.links import verification_url
 from tests.conftest import FIXED_NOW
 
 PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")

@@ -16,12 +16,10 @@ from openpyxl.utils.escape import unescape
 
 from quizapp.domain.collective import Group
 from quizapp.domain.prizes import Award, Draft
-from quizapp.exports import certificates, pdf, rows, xlsx
-from quizapp.exports import csv as csv_export
-from quizapp.models import Contest, Round
-from quizapp.services.rankings import RankRow
-from quizapp.services.results import Person, Results
-from quizapp.spreadsheet import clean_text, csv_text, is_plain, is_risky
+from quizapp.domain.results import Person, RankRow, Results, RoundInfo
+from quizapp.formats import certificates, pdf, rows, xlsx
+from quizapp.formats import csv as csv_export
+from quizapp.formats.sheets import clean_text, csv_text, is_plain, is_risky
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 HARMLESS = "Nguyễn Thị Ánh Tuyết"
@@ -41,11 +39,12 @@ PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
 
 def fake_results(names: list[str], awards: list[Award] | None = None, prediction: bool = False):
     """Results as gather() returns them, without a database: one participant per name."""
-    rnd = Round(
+    rnd = RoundInfo(
         id=7,
         title="Đợt 1: Tuần thi thứ nhất",
+        contest_title="Cuộc thi tìm hiểu Luật Thi đua, khen thưởng",
+        question_count=20,
         prediction_kind="participants" if prediction else None,
-        contest=Contest(title="Cuộc thi tìm hiểu Luật Thi đua, khen thưởng"),
     )
     ranking, people = [], {}
     for n, name in enumerate(names, start=1):

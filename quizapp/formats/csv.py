@@ -6,9 +6,9 @@ import csv
 import io
 from typing import BinaryIO
 
-from ..services.results import Results
-from ..spreadsheet import csv_text
+from ..domain.results import Results
 from .rows import headers, ranking_columns, ranking_rows
+from .sheets import csv_text
 
 MIMETYPE = "text/csv"
 # Excel reads a CSV as the local code page unless it starts with the UTF-8 byte order mark.

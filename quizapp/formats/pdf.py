@@ -13,8 +13,7 @@ from fpdf.enums import XPos, YPos
 
 from ..domain.formatting import format_datetime, format_number
 from ..domain.prizes import Award
-from ..services.rankings import RankRow
-from ..services.results import Person, Results
+from ..domain.results import Person, RankRow, Results
 from .rows import awards_in_order
 
 MIMETYPE = "application/pdf"
@@ -66,7 +65,7 @@ def place_of(person: Person) -> str:
 
 def _title(pdf: Document, results: Results, organiser: str, generated_at: datetime) -> None:
     pdf.line_of(organiser.upper(), 11, bold=True)
-    pdf.line_of(results.round.contest.title, 11)
+    pdf.line_of(results.round.contest_title, 11)
     pdf.ln(4)
     pdf.line_of("DANH SÁCH TRAO GIẢI", 17, bold=True, height=10)
     pdf.line_of(results.round.title, 13, bold=True)

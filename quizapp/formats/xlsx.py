@@ -19,8 +19,7 @@ from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from ..services.results import Results
-from ..spreadsheet import clean_text, is_plain, is_risky
+from ..domain.results import Results
 from .rows import (
     WINNER_COLUMNS,
     Column,
@@ -31,6 +30,7 @@ from .rows import (
     ranking_rows,
     winner_rows,
 )
+from .sheets import clean_text, is_plain, is_risky
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WINNERS_SHEET = "Đoạt giải"

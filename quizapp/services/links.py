@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from ..models import Round
-from ..services import publication
+from . import publication
 
 
 def verification_url(rnd: Round, base_url: str) -> str:

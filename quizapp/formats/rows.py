@@ -14,8 +14,7 @@ from ..domain.collective import Group
 from ..domain.formatting import format_datetime
 from ..domain.people import GROUP_LABELS
 from ..domain.prizes import Award
-from ..services.rankings import RankRow
-from ..services.results import Results
+from ..domain.results import RankRow, Results
 
 Value = str | int | float | None
 ORGANISER_STAFF_NOTE = "Thành viên ban tổ chức (không xét giải)"

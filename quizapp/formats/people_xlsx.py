@@ -13,13 +13,14 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..domain import people
+from ..domain.bank_checks import fold
+from ..domain.formatting import format_number
+from ..domain.people import GROUP_LABELS
+
 # The guard, the package checks and the cell-to-text rules are the bank workbook's: one copy.
 from .bank_xlsx import _header, _is_blank, _text
-from .domain import people
-from .domain.bank_checks import fold
-from .domain.formatting import format_number
-from .domain.people import GROUP_LABELS
-from .spreadsheet import Refusal, read_uploaded_sheet, safe_cell
+from .sheets import Refusal, read_uploaded_sheet, safe_cell
 
 SHEET = "Người dự thi"
 LIST_SHEET = "Danh mục"

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import openpyxl
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 
-from .domain.safezip import declared_entries
+from ..domain.safezip import declared_entries
 
 T = TypeVar("T")
 

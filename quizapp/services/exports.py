@@ -12,23 +12,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
+from ..domain.results import Results
+from ..formats import csv, xlsx
 from ..models import Round, StaffUser
-from ..services import audit
-from ..services.errors import Conflict
-from ..services.results import Results, gather
-from . import csv, xlsx
+from . import audit
+from .errors import Conflict
+from .results import gather
 
 PDF_MIMETYPE = "application/pdf"
 
 
 def _write_ceremony(results: Results, out: BinaryIO, options: Options) -> object:
-    from . import pdf  # fpdf is heavy: loaded when a PDF is asked for, not at start-up
+    from ..formats import pdf  # fpdf is heavy: loaded when a PDF is asked for, not at start-up
 
     return pdf.write_ceremony(results, out, organiser=options.organiser, generated_at=options.now)
 
 
 def _write_certificates(results: Results, out: BinaryIO, options: Options) -> object:
-    from . import certificates
+    from ..formats import certificates
 
     return certificates.write_certificates(
         results,

@@ -12,7 +12,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from quizapp.domain.bank import (
+from ..domain.bank import (
     DIFFICULTIES,
     LETTERS,
     Problem,
@@ -20,8 +20,8 @@ from quizapp.domain.bank import (
     RawQuestion,
     TopicSpec,
 )
-from quizapp.domain.bank_checks import fold
-from quizapp.spreadsheet import Refusal, read_uploaded_sheet, safe_cell
+from ..domain.bank_checks import fold
+from .sheets import Refusal, read_uploaded_sheet, safe_cell
 
 SHEET = "Câu hỏi"
 TOPIC_SHEET = "Chủ đề"

@@ -15,8 +15,7 @@ from fpdf.enums import XPos, YPos
 
 from ..domain.formatting import format_number, local_time
 from ..domain.prizes import Award
-from ..services.rankings import RankRow
-from ..services.results import Results
+from ..domain.results import RankRow, Results
 from .pdf import FONT, Document
 from .rows import awards_in_order
 
@@ -65,7 +64,7 @@ def _body(pdf: Document, results: Results, award: Award, row: RankRow) -> None:
     pdf.line_of("GIẤY CHỨNG NHẬN", 30, bold=True, height=16)
     pdf.set_text_color(0, 0, 0)
     pdf.ln(3)
-    pdf.line_of(f"Ban Tổ chức {results.round.contest.title} chứng nhận", 13, height=7)
+    pdf.line_of(f"Ban Tổ chức {results.round.contest_title} chứng nhận", 13, height=7)
     pdf.ln(2)
     pdf.line_of(person.full_name, 24, bold=True, height=13)
     pdf.line_of(place, 12, height=7)
