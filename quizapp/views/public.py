@@ -13,7 +13,7 @@ from ..clock import now
 from ..domain import ranking
 from ..domain.formatting import format_date
 from ..extensions import cache
-from ..services import board, collective, rankings, registry_queries, rounds
+from ..services import board, collective, rankings, registry_queries, round_queries, rounds
 from ..services import publication as publications
 from ..services.errors import NotFound
 
@@ -131,9 +131,13 @@ def round_card(round_id: int):
 
 @bp.get("/<any(p, d):kind>/<code>")
 def short_link(kind: str, code: str):
-    """Short links for posters and chat: open registration with the unit preselected."""
-    key = "phuong" if kind == "p" else "don-vi"
-    return redirect(url_for("accounts.register", **{key: code}))
+    """Short links for posters and chat: open registration with the unit preselected, and when
+    exactly one round is open, come back to it once registered."""
+    args = {"phuong" if kind == "p" else "don-vi": code}
+    open_now = round_queries.open_rounds(now())
+    if len(open_now) == 1:
+        args["next"] = url_for("quiz.round_page", round_id=open_now[0].id)
+    return redirect(url_for("accounts.register", **args))
 
 
 @bp.get("/ket-qua/cong-bo/<int:publication_id>")

@@ -151,3 +151,17 @@ def test_no_preview_card_for_a_draft_round_or_an_unknown_ward(client, make_round
     draft = make_round(status="draft")
     assert client.get(f"/dot-thi/{draft.id}/anh.png").status_code == 404
     assert client.get("/chia-se/phuong/khong-co/anh.png").status_code == 404
+
+
+def test_a_poster_link_leads_back_to_the_round_only_when_one_is_open(
+    client, make_round, make_ward, clock
+) -> None:
+    ward = make_ward(code="an-nhon")
+    assert client.get("/p/an-nhon").headers["Location"] == "/dang-ky?phuong=an-nhon"
+    first = make_round(title="Đợt một")
+    location = client.get("/p/an-nhon").headers["Location"]
+    assert location == f"/dang-ky?phuong=an-nhon&next=/dot-thi/{first.id}"
+    response = post_form(client, location, GOOD | {"ward_id": str(ward.id)})
+    assert response.headers["Location"] == f"/dot-thi/{first.id}"
+    make_round(title="Đợt hai")
+    assert client.get("/p/an-nhon").headers["Location"] == "/dang-ky?phuong=an-nhon"
