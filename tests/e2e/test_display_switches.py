@@ -8,6 +8,7 @@ import re
 
 import pytest
 from e2e_support import LiveApp
+from page_checks import overflow_px
 from playwright.sync_api import BrowserContext, Page, expect
 
 pytestmark = pytest.mark.e2e
@@ -107,3 +108,28 @@ def test_read_aloud_is_not_offered_without_a_vietnamese_voice(page: Page, attemp
     page.goto(attempt_url)
     expect(page.locator("#attempt")).to_have_class(re.compile(r"\benhanced\b"))
     expect(page.locator("#doc-cau-hoi")).to_be_hidden()
+
+
+def test_the_largest_text_still_fits_a_360_px_screen(
+    page: Page, live: LiveApp, context: BrowserContext, shot
+) -> None:
+    round_id = live.make_round("Đợt thử chữ lớn nhất trên màn hình hẹp", question_count=2)
+    person = live.make_person("Trương Thị Chữ To")
+    attempt_id = live.take_round(person, round_id, submit=False)
+    page.goto("/")
+    for _ in range(3):
+        page.get_by_role("button", name="Chữ lớn hơn").click()
+    expect(page.get_by_role("button", name="Chữ lớn hơn")).to_be_disabled()
+    assert font_px(page) == 24
+    live.api_login(context.request, person.phone)
+    for name, path in [
+        ("trang-chu", "/"),
+        ("dang-ky", "/dang-ky"),
+        ("trang-dot-thi", f"/dot-thi/{round_id}"),
+        ("lam-bai", f"/luot-thi/{attempt_id}"),
+        ("cua-toi", "/cua-toi"),
+    ]:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        shot(page, name)
+        assert overflow_px(page) == 0, f"{path} scrolls sideways at the largest text size"
