@@ -88,3 +88,10 @@ class TransitionForm(FlaskForm):
     reason = TextAreaField("Lý do (được lưu vào nhật ký)", validators=[Length(max=2000)])
     closes_at = StringField("Thời điểm đóng mới (dd/mm/yyyy HH:MM)", validators=[Length(max=20)])
     confirm = BooleanField("Tôi đã đọc và xác nhận thao tác này")
+
+
+class TooFastForm(FlaskForm):
+    seconds = IntegerField(
+        "Ngưỡng “làm quá nhanh” (giây; để trống: mặc định)",
+        validators=[Optional(), NumberRange(min=1, message="Ngưỡng phải lớn hơn 0 giây.")],
+    )

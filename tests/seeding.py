@@ -115,17 +115,23 @@ def _registry(world: World) -> tuple[list[Ward], Organisation]:
     return wards, org
 
 
-def _staff(world: World) -> dict[str, StaffUser]:
+def _staff(world: World, wards: list[Ward]) -> dict[str, StaffUser]:
+    """An organiser, an admin, and a liaison for each of the two wards ("liaison" has the
+    participant's ward, "other_liaison" the other one's)."""
     staff = {
-        role: StaffUser(username=name, full_name=full, role=role, password_hash=shared_hash())
-        for role, name, full in (
-            ("organiser", "bantochuc", "Nguyễn Văn Tổ Chức"),
-            ("admin", "quantri", "Trần Thị Quản Trị"),
+        key: StaffUser(
+            username=name, full_name=full, role=role, password_hash=shared_hash(), ward_id=ward
+        )
+        for key, role, name, full, ward in (
+            ("organiser", "organiser", "bantochuc", "Nguyễn Văn Tổ Chức", None),
+            ("admin", "admin", "quantri", "Trần Thị Quản Trị", None),
+            ("liaison", "liaison", "lienlac-an-nhon", "Đỗ Thị Liên Lạc", wards[0].id),
+            ("other_liaison", "liaison", "lienlac-hanh-thong", "Mai Văn Phụ Trách", wards[1].id),
         )
     }
     db.session.add_all(staff.values())
     db.session.flush()
-    world.ids |= {role: user.id for role, user in staff.items()}
+    world.ids |= {key: user.id for key, user in staff.items()}
     return staff
 
 
@@ -235,7 +241,7 @@ def seed_world(app: Flask) -> World:
     world = World(codes={"external_id": "Q-0001", "topic_id": "chung", "practice_key": "chung"})
     with app.app_context():
         wards, org = _registry(world)
-        staff = _staff(world)
+        staff = _staff(world, wards)
         people = _people(world, wards, org)
         bank.apply_import(bank_report(40), actor=None, now=FIXED_NOW - 30 * DAY)
         practice.set_questions_practice(None, PRACTICE_IDS, True, FIXED_NOW - 30 * DAY)
@@ -349,6 +355,8 @@ ACCOUNTS: dict[str, type[Participant] | type[StaffUser]] = {
     "other": Participant,
     "organiser": StaffUser,
     "admin": StaffUser,
+    "liaison": StaffUser,
+    "other_liaison": StaffUser,
 }
 
 

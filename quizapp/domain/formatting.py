@@ -6,6 +6,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DIFFICULTY_LABELS = {"easy": "Dễ", "medium": "Trung bình", "hard": "Khó"}
+
+
+def difficulty_label(code: str | None) -> str:
+    """A question's difficulty in Vietnamese (an unknown code is shown as it is)."""
+    return DIFFICULTY_LABELS.get(code or "", code or "")
 
 
 def local_time(moment: datetime, tz: ZoneInfo = VN_TZ) -> datetime:

@@ -97,7 +97,7 @@ def write_certificates(
     winners = awards_in_order(results)
     if not winners:
         raise ValueError("no winners: a certificates file would have no page")
-    pdf = Document(orientation="landscape")
+    pdf = Document(orientation="landscape", mark=results.stamp.mark)
     pdf.set_title(f"Giấy chứng nhận — {results.round.title}")
     pdf.set_auto_page_break(False)
     qr, issued = qr_png(verify_url), date_line(issued_at)

@@ -31,7 +31,9 @@ CEREMONY_COLUMNS = (
 class Document(FPDF):
     """An A4 document with the vendored Unicode font (Vietnamese needs a TTF, not Helvetica)."""
 
-    def __init__(self, orientation: str = "portrait", footer_text: str = "") -> None:
+    def __init__(
+        self, orientation: str = "portrait", footer_text: str = "", mark: str = ""
+    ) -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
         self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
@@ -40,13 +42,25 @@ class Document(FPDF):
         self.set_auto_page_break(True, margin=18)
         self.set_creator("quizapp")
         self.footer_text = footer_text
+        self.mark = mark  # a draft's warning, printed at the top of every page
+
+    def header(self) -> None:
+        if not self.mark:
+            return
+        self.set_xy(self.l_margin, 4)
+        self.set_font(FONT, "B", 12)
+        self.set_text_color(200, 0, 0)
+        self.cell(0, 6, self.mark, align="C")
+        self.set_text_color(0, 0, 0)
+        self.set_xy(self.l_margin, self.t_margin)
 
     def footer(self) -> None:
         if not self.footer_text:
             return
         self.set_y(-12)
         self.set_font(FONT, size=8)
-        self.cell(0, 5, f"{self.footer_text} · Trang {self.page_no()}/{{nb}}", align="C")
+        mark = f"{self.mark} · " if self.mark else ""
+        self.cell(0, 5, f"{mark}{self.footer_text} · Trang {self.page_no()}/{{nb}}", align="C")
 
     def line_of(self, text: str, size: float, bold: bool = False, height: float = 0) -> None:
         """One centred line (wrapped if long) across the printable width."""
@@ -112,7 +126,9 @@ def write_ceremony(
     results: Results, out: BinaryIO, *, organiser: str, generated_at: datetime
 ) -> None:
     """Tiers from the highest down, winners in ranking order, then the draft's open questions."""
-    pdf = Document(footer_text=f"{results.round.title} — danh sách trao giải")
+    pdf = Document(
+        footer_text=f"{results.round.title} — danh sách trao giải", mark=results.stamp.mark
+    )
     pdf.set_title(f"Danh sách trao giải — {results.round.title}")
     pdf.add_page()
     _title(pdf, results, organiser, generated_at)

@@ -75,6 +75,7 @@ class _Styles:
     header: Format
     header_quoted: Format
     quoted: Format
+    mark: Format
 
 
 def _styles(wb: Workbook) -> _Styles:
@@ -82,16 +83,17 @@ def _styles(wb: Workbook) -> _Styles:
         wb.add_format(HEADER_STYLE),
         wb.add_format({**HEADER_STYLE, "quote_prefix": True}),
         wb.add_format({"quote_prefix": True}),
+        wb.add_format({"bold": True, "font_color": "#C00000", "font_size": 14}),
     )
 
 
-def _header(ws: Worksheet, columns: Sequence[Column], styles: _Styles) -> None:
-    """Widths, a frozen bold header row and a filter over it."""
+def _header(ws: Worksheet, columns: Sequence[Column], styles: _Styles, top: int) -> None:
+    """Widths, a frozen bold header row (at row `top`) and a filter over it."""
     for col, column in enumerate(columns):
         ws.set_column(col, col, column.width)
-        write_text(ws, 0, col, column.header, styles.header, styles.header_quoted)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, 0, len(columns) - 1)
+        write_text(ws, top, col, column.header, styles.header, styles.header_quoted)
+    ws.freeze_panes(top + 1, 0)
+    ws.autofilter(top, 0, top, len(columns) - 1)
 
 
 def _sheet(
@@ -100,11 +102,16 @@ def _sheet(
     title: str,
     columns: Sequence[Column],
     rows: Iterable[list[Value]],
+    mark: str = "",
 ) -> None:
     ws = wb.add_worksheet(title)
-    _header(ws, columns, styles)
+    top = 1 if mark else 0
+    if mark:  # a draft: the first row of every sheet says so, in red
+        ws.write_string(0, 0, mark, styles.mark)
+        ws.set_header(f'&C&"Bold"{mark}')
+    _header(ws, columns, styles, top)
     write_number, quoted = ws.write_number, styles.quoted
-    for row_number, row in enumerate(rows, start=1):
+    for row_number, row in enumerate(rows, start=top + 1):
         for col, value in enumerate(row):
             if isinstance(value, str):
                 write_text(ws, row_number, col, value, None, quoted)
@@ -116,14 +123,31 @@ def write_results(results: Results, out: BinaryIO) -> None:
     """The four sheets, in the order the organiser reads them, with full personal data."""
     # Leaving the block closes the workbook even on an error, so no temporary file is left.
     with Workbook(out, WORKBOOK_OPTIONS) as wb:
-        styles = _styles(wb)
-        _sheet(wb, styles, WINNERS_SHEET, WINNER_COLUMNS, winner_rows(results))
-        _sheet(wb, styles, RANKING_SHEET, ranking_columns(results), ranking_rows(results))
-        _sheet(wb, styles, WARDS_SHEET, group_columns("Phường"), group_rows(results.wards))
-        _sheet(
-            wb,
-            styles,
-            ORGANISATIONS_SHEET,
-            group_columns("Cơ quan, đơn vị"),
-            group_rows(results.organisations),
+        styles, mark = _styles(wb), results.stamp.mark
+        sheets = (
+            (WINNERS_SHEET, WINNER_COLUMNS, winner_rows(results)),
+            (RANKING_SHEET, ranking_columns(results), ranking_rows(results)),
+            (WARDS_SHEET, group_columns("Phường"), group_rows(results.wards)),
+            (
+                ORGANISATIONS_SHEET,
+                group_columns("Cơ quan, đơn vị"),
+                group_rows(results.organisations),
+            ),
         )
+        for title, columns, rows in sheets:
+            _sheet(wb, styles, title, columns, rows, mark)
+        if results.stamp.published:
+            wb.set_properties(
+                {
+                    "comments": f"Bản công bố số {results.stamp.sequence}, "
+                    f"mã kiểm tra SHA-256 {results.stamp.digest}"
+                }
+            )
+
+
+def write_table(
+    out: BinaryIO, sheet: str, columns: Sequence[Column], rows: Iterable[list[Value]]
+) -> None:
+    """One sheet of rows under a bold, frozen, filtered header, through the same guard."""
+    with Workbook(out, WORKBOOK_OPTIONS) as wb:
+        _sheet(wb, _styles(wb), sheet, columns, rows)

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
-from ..domain.results import Results
+from ..domain import publication as pub
+from ..domain.results import Results, Stamp
 from ..formats import csv, xlsx
 from ..models import Round, StaffUser
-from . import audit
+from . import audit, publication
 from .errors import Conflict
-from .results import gather
+from .results import gather, ranking_records
 
 PDF_MIMETYPE = "application/pdf"
 
@@ -56,8 +57,8 @@ class Format:
     mimetype: str
     write: Callable[[Results, BinaryIO, Options], object]
 
-    def filename_for(self, rnd: Round) -> str:
-        return self.filename.format(round_id=rnd.id)
+    def filename_for(self, rnd: Round, stamp: Stamp) -> str:
+        return stamp.filename(self.filename.format(round_id=rnd.id))
 
 
 FORMATS = {
@@ -91,15 +92,37 @@ FORMATS = {
 }
 
 
+def stamp_of(rnd: Round, results: Results) -> Stamp:
+    """A draft until the round is published; once published, the file is built from the same
+    ranking and winners the publication holds (checked against its digest), or refused."""
+    published = publication.latest(rnd) if rnd.status in ("published", "archived") else None
+    if published is None:
+        return Stamp()
+    salt = published.payload["salt"]
+    data = pub.canonical(ranking_records(results.ranking, salt))
+    winners = [(w["tier"], w["entrant"]) for w in published.payload["winners"]]
+    now_winners = [(a.tier, pub.pseudonym(salt, a.participant_id)) for a in results.draft.awards]
+    if pub.digest(data) != published.digest or sorted(winners) != sorted(now_winners):
+        raise Conflict(
+            "changed_since_publication",
+            "Kết quả hiện tại khác bản đã công bố (mã kiểm tra không khớp); "
+            "hãy công bố đính chính trước khi xuất tệp cho lễ trao giải.",
+        )
+    return Stamp(published=True, digest=published.digest, sequence=published.sequence)
+
+
 def export_round(
     actor: StaffUser | None, rnd: Round, key: str, out: BinaryIO, options: Options
-) -> Format:
-    """Write the round's results in format `key` to `out` and audit it (organiser data in full).
+) -> tuple[Format, str]:
+    """Write the round's results in format `key` to `out` and audit it (organiser data in full);
+    returns the format and the file name. Before publication every file is marked as a draft
+    (on each page or sheet and in its name); after it, it matches the published digest.
 
     Certificates need at least one winner and the URL their QR code opens.
     """
     fmt = FORMATS[key]
     results = gather(rnd)
+    results.stamp = stamp_of(rnd, results)
     if key == "certificates":
         if not results.draft.awards:
             raise Conflict("no_winners", "Đợt thi chưa có người đoạt giải để in giấy chứng nhận.")
@@ -113,5 +136,6 @@ def export_round(
         format=key,
         rows=len(results.ranking),
         winners=len(results.draft.awards),
+        draft=not results.stamp.published,
     )
-    return fmt
+    return fmt, fmt.filename_for(rnd, results.stamp)

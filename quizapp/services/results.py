@@ -4,18 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.prizes import Candidate, Draft, allocate
+from ..domain.prizes import Candidate, Draft, adjust, allocate
 from ..domain.publication import pseudonym
 from ..domain.results import Person, RankRow, Results, RoundInfo
 from ..extensions import db
 from ..models import Organisation, Participant, Round, Ward
-from . import collective, rankings
+from . import collective, prize_adjustments, rankings
 from .rounds import settings_of
 
 
+def eligible_ranks(rows: list[RankRow]) -> dict[int, int]:
+    """Who may hold a prize, with their rank: everyone ranked but organisers' staff."""
+    return {r.participant_id: r.rank for r in rows if not r.is_organiser_staff}
+
+
 def prize_draft(rnd: Round, rows: list[RankRow]) -> Draft:
+    """The automatic allocation, then the organiser's adjustments by hand, in order."""
     candidates = [Candidate(r.participant_id, r.rank, not r.is_organiser_staff) for r in rows]
-    return allocate(candidates, settings_of(rnd).prizes)
+    tiers = settings_of(rnd).prizes
+    draft = allocate(candidates, tiers)
+    changes = prize_adjustments.adjustments_of(rnd)
+    if not changes:
+        return draft
+    return adjust(draft, prize_adjustments.as_changes(changes), tiers, eligible_ranks(rows))
 
 
 def _people(ids: list[int]) -> dict[int, Person]:

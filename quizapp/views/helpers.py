@@ -90,3 +90,23 @@ def upload_page(
             db.session.commit()
             return redirect(url_for(preview_endpoint, upload_id=staged.id))
     return render_template(template, form=form)
+
+
+def round_or_404(round_id: int):
+    """The round with this id, or a 404 page."""
+    from flask import abort
+
+    from ..services import rounds
+    from ..services.errors import NotFound
+
+    try:
+        return rounds.get_round(round_id)
+    except NotFound:
+        abort(404)
+
+
+def no_store(response):
+    """For blueprints whose pages show personal data or live figures: never cached
+    (register with `bp.after_request(no_store)`)."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -23,7 +23,8 @@ def login():
             db.session.commit()
             login_user(staff)
             flash("Đăng nhập thành công.", "success")
-            return redirect(safe_next(request.args.get("next"), "console.index"))
+            home = "liaison.index" if staff.role == "liaison" else "console.index"
+            return redirect(safe_next(request.args.get("next"), home))
         flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
     return render_template("staff/login.html", form=form)
 
