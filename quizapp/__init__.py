@@ -31,6 +31,7 @@ def _init_extensions(app: Flask) -> None:
     from .database import configure_sqlite
     from .extensions import cache, csrf, db, limiter, migrate
     from .views import errors
+    from .views.api import cors
 
     db.init_app(app)
     app.teardown_appcontext(_remove_session_quietly)
@@ -51,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
             x_host=1,
         )
     security.init_app(app)
+    cors.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -82,9 +84,9 @@ def _remove_session_quietly(exc: BaseException | None) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import api
     from .views import (
         accounts,
+        api,
         console,
         console_bank,
         console_exports,

@@ -25,6 +25,7 @@ from quizapp.formats.people_xlsx import HEADERS, SHEET
 from quizapp.models import Attempt, Contest, Organisation, Participant, Round, StaffUser, Ward
 from quizapp.security import hash_password
 from quizapp.services import (
+    api_tokens,
     attempts,
     bank,
     bank_uploads,
@@ -257,6 +258,9 @@ def seed_world(app: Flask) -> World:
         )
         world.ids["draft_round"] = draft.id
         _uploads(world, staff["organiser"])
+        token = api_tokens.issue(people["participant"], "Điện thoại", FIXED_NOW, 30 * DAY)
+        world.ids["token"] = token.token.id
+        world.codes["token_secret"] = token.secret
         db.session.commit()
     return world
 

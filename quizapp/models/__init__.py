@@ -3,7 +3,7 @@
 from .attempt import Answer, Attempt, AttemptQuestion, Exclusion, RoundEntry
 from .bank import DIFFICULTIES, Question, QuestionVersion, Topic
 from .contest import PREDICTION_KINDS, ROUND_STATUSES, Contest, Round, RoundQuota
-from .people import CONSOLE_ROLES, PARTICIPANT_GROUPS, STAFF_ROLES, Participant, StaffUser
+from .people import CONSOLE_ROLES, PARTICIPANT_GROUPS, STAFF_ROLES, ApiToken, Participant, StaffUser
 from .records import AuditLog, PendingUpload, PrizeAdjustment, Publication
 from .registry import Organisation, Ward
 from .types import UTCDateTime, utcnow
@@ -16,6 +16,7 @@ __all__ = [
     "ROUND_STATUSES",
     "STAFF_ROLES",
     "Answer",
+    "ApiToken",
     "Attempt",
     "AttemptQuestion",
     "AuditLog",

@@ -29,6 +29,7 @@ def _compute(rnd: Round, as_of: datetime | None, now: datetime) -> dict[str, Any
     ][:30]
     return {
         "round_id": rnd.id,
+        "as_of": as_of or now,
         "frozen_at": as_of,
         "updated_at": as_of or now,
         "participants": sum(g.participants for g in by_ward),
@@ -101,7 +102,12 @@ def public_board_json(round_id: int, now: datetime) -> bytes:
     if body is None:
         data = public_board(rnd, now)
         body = json.dumps(
-            {**data, "frozen_at": _iso(data["frozen_at"]), "updated_at": _iso(data["updated_at"])},
+            {
+                **data,
+                "as_of": _iso(data["as_of"]),
+                "frozen_at": _iso(data["frozen_at"]),
+                "updated_at": _iso(data["updated_at"]),
+            },
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode("utf-8")

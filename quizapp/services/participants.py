@@ -11,8 +11,9 @@ from ..domain import people
 from ..extensions import db
 from ..models import PARTICIPANT_GROUPS, Organisation, Participant, StaffUser, Ward
 from ..security import hash_password, verify_password
-from . import audit
+from . import api_tokens, audit
 from .errors import Conflict, NotFound, ServiceError
+from .sessions import end_sessions
 
 MIN_PASSWORD_LENGTH = 8
 MIN_AGE = 0
@@ -52,12 +53,14 @@ def _invalid(field: str, message: str) -> ServiceError:
 class InvalidRegistration(ServiceError):
     """Every problem of a registration at once: field → Vietnamese message, in form order.
 
-    `field` and `message` are the first problem's, for callers that show only one."""
+    `field` and `message` are the first problem's, for callers that show only one; `fields`
+    lists them all as the API's error body does."""
 
     def __init__(self, problems: dict[str, str]) -> None:
         field, message = next(iter(problems.items()))
         super().__init__("invalid", message, field=field)
         self.problems = problems
+        self.fields = [{"field": f, "code": "invalid", "message": m} for f, m in problems.items()]
 
 
 def _values(data: Registration, now: datetime) -> tuple[dict[str, object], dict[str, str]]:
@@ -174,12 +177,39 @@ def authenticate(phone: str, password: str) -> Participant | None:
     return participant if verify_password(participant.password_hash, password) else None
 
 
-def reset_password(staff: StaffUser, participant_id: int, new_password: str, reason: str) -> None:
-    """An organiser sets a new password for a participant (audit-logged with the reason)."""
+def sign_out_everywhere_by_staff(
+    staff: StaffUser, participant_id: int, reason: str, now: datetime
+) -> int:
+    """An organiser ends every session and token of a participant (a lost phone, a shared
+    account), audit-logged with the reason."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None:
+        raise NotFound("not_found", "Không tìm thấy người dự thi.")
+    if not reason.strip():
+        raise ServiceError("reason_required", "Vui lòng ghi lý do.", field="reason")
+    revoked = sign_out_everywhere(participant, now)
+    audit.record(staff, "participant.sign_out_everywhere", participant, reason=reason.strip())
+    return revoked
+
+
+def sign_out_everywhere(participant: Participant, now: datetime) -> int:
+    """End every session of the account (their stored version no longer matches) and revoke
+    every API token; how many tokens were revoked."""
+    end_sessions(participant)
+    return api_tokens.revoke_all([participant.id], now)
+
+
+def reset_password(
+    staff: StaffUser, participant_id: int, new_password: str, reason: str, now: datetime
+) -> None:
+    """An organiser sets a new password for a participant (audit-logged with the reason); the
+    old password's sessions end (their stamp no longer matches) and every API token is revoked.
+    """
     participant = db.session.get(Participant, participant_id)
     if participant is None:
         raise NotFound("not_found", "Không tìm thấy người dự thi.")
     if len(new_password) < MIN_PASSWORD_LENGTH:
         raise _invalid("password", f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
     participant.password_hash = hash_password(new_password)
+    sign_out_everywhere(participant, now)
     audit.record(staff, "participant.reset_password", participant, reason=reason)

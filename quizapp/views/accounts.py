@@ -1,7 +1,7 @@
 """Participants: register, sign in, sign out, see their entries."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import ratelimits
@@ -9,7 +9,7 @@ from ..auth import current_participant, participant_required
 from ..clock import now
 from ..extensions import db
 from ..forms import ParticipantLoginForm, RegistrationForm
-from ..services import attempt_views, participants, registry_queries
+from ..services import attempt_views, participants, registry_queries, sessions
 from ..services.errors import ServiceError
 from .helpers import safe_next, safe_path
 
@@ -72,6 +72,11 @@ def login():
 
 @bp.post("/dang-xuat")
 def logout():
+    account = current_user._get_current_object()
+    if account.is_authenticated:
+        # Every session of the account ends, the remember cookie included (not only this one).
+        sessions.end_sessions(account)
+        db.session.commit()
     logout_user()
     flash("Bạn đã đăng xuất.", "success")
     return redirect(url_for("main.index"))

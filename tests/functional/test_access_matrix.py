@@ -72,6 +72,7 @@ DEFAULT_ARGS: dict[str, Any] = {
     "round_id": W("open_round"),
     "attempt_id": W("attempt"),
     "position": 1,
+    "token_id": W("token"),
     "publication_id": W("publication"),
     "person_id": W("participant"),
     "participant_id": W("participant"),
@@ -143,13 +144,23 @@ EXPECT: dict[str, Expect] = {
     # The JSON API.
     "api.csrf_token": Expect({"GET": ALL_200}),
     "api.openapi_json": Expect({"GET": ALL_200}),
-    "api.registry": Expect({"GET": ALL_200}),
+    "api.wards": Expect({"GET": ALL_200}),
+    "api.organisations": Expect({"GET": ALL_200}),
+    "api.docs": Expect({"GET": ALL_302}),
+    # A token is issued for a phone and password to anyone who has them (no session needed).
+    "api.issue_token": Expect(
+        {"POST": (201,) * 5}, body={"phone": ME.phone, "password": TEST_PASSWORD}
+    ),
+    "api.register_with_token": Expect({"POST": (201,) * 5}, body=NEW_PERSON),
+    "api.list_tokens": Expect({"GET": API_MINE}),
+    "api.revoke_token": Expect({"DELETE": (401, 200, 404, 401, 401)}),
     "api.rounds_list": Expect({"GET": ALL_200}),
     "api.round_detail": Expect({"GET": ALL_200}),
     "api.leaderboard": Expect({"GET": ALL_200}),
     "api.register": Expect({"POST": (201,) * 5}, body=NEW_PERSON),
     "api.login": Expect({"POST": ALL_200}, body={"phone": ME.phone, "password": TEST_PASSWORD}),
     "api.logout": Expect({"POST": ALL_200}),
+    "api.logout_everywhere": Expect({"POST": API_MINE}),
     "api.me": Expect({"GET": API_MINE}),
     "api.my_attempts": Expect({"GET": API_MINE}),
     "api.start_attempt": Expect({"POST": API_MINE}),  # both have an attempt open: resumed
@@ -346,6 +357,7 @@ def outcome(response) -> int | str:
 
 
 IDS = {"round_id", "attempt_id", "position", "publication_id", "person_id", "participant_id"}
+IDS |= {"token_id"}
 IDS |= {"version_id", "entry_id", "upload_id", "contest_id"}
 CODES = {"code", "kind", "name", "filename", "external_id", "topic_id", "key", "fmt"}
 
@@ -465,7 +477,10 @@ def test_only_someone_who_took_part_can_be_excluded(matrix: Matrix, round_key: s
 
 # --- CSRF ---------------------------------------------------------------------------------------
 
-WRITE_ROUTES = [(e, m) for e, m in ROUTES if m in WRITES]
+# Issuing a token takes a password and answers with the token in the body, not a cookie: a
+# forged cross-site request gains nothing, and apps have no CSRF token to send.
+TOKEN_ISSUERS = {"api.issue_token", "api.register_with_token"}
+WRITE_ROUTES = [(e, m) for e, m in ROUTES if m in WRITES and e not in TOKEN_ISSUERS]
 
 
 @pytest.mark.parametrize("token", ["none", "forged", "another session's"])

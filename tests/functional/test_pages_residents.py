@@ -117,7 +117,7 @@ def test_the_api_lists_every_registration_problem(api: ApiClient, make_ward) -> 
         "consent": False,
     }
     error = api.call("POST", "/api/v1/register", body).get_json()["error"]
-    assert [p["field"] for p in error["problems"]] == ["phone", "password", "consent"]
+    assert [p["field"] for p in error["fields"]] == ["phone", "password", "consent"]
     assert (error["code"], error["field"]) == ("invalid", "phone")
 
 
