@@ -1,4 +1,4 @@
-"""flask commands: the registry, staff accounts and the demo organiser."""
+"""flask commands: the registry, staff accounts, the demo organiser and practice set."""
 
 from __future__ import annotations
 
@@ -84,6 +84,22 @@ def demo_contest() -> None:
         click.echo("Cuộc thi mẫu đã có sẵn.")
     else:
         click.echo(f"Đã tạo cuộc thi mẫu với đợt thi #{rnd.id} đang mở.")
+
+
+@demo_cli.command("practice")
+def demo_practice() -> None:
+    """Mark a few questions of each topic for practice (once), so /luyen-tap has questions."""
+    from ..services.practice import DEMO_PER_TOPIC, mark_demo_practice
+
+    try:
+        marked = mark_demo_practice(clock.now())
+    except ServiceError as exc:
+        fail([f"Lỗi: {exc.message}"])
+    db.session.commit()
+    if marked:
+        click.echo(f"Đã chọn {len(marked)} câu luyện tập mẫu ({DEMO_PER_TOPIC} câu mỗi chủ đề).")
+    else:
+        click.echo("Đã có câu hỏi luyện tập (hoặc chưa có ngân hàng câu hỏi): không đổi gì.")
 
 
 @demo_cli.command("staff")

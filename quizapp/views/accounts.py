@@ -11,7 +11,7 @@ from ..extensions import db
 from ..forms import ParticipantLoginForm, RegistrationForm
 from ..services import attempt_views, participants, registry_queries, sessions
 from ..services.errors import ServiceError
-from .helpers import safe_next
+from .helpers import safe_next, safe_path
 
 bp = Blueprint("accounts", __name__)
 
@@ -40,18 +40,19 @@ def _registration_form() -> RegistrationForm:
 @ratelimits.register
 def register():
     form = _registration_form()
-    if form.validate_on_submit():
+    back = safe_path(request.args.get("next"))
+    if form.is_submitted() and form.check_all(now()):
         try:
             participant = participants.register(form.registration(), now=now())
         except ServiceError as exc:
             db.session.rollback()
-            form.refused(exc.message, exc.field)
+            form.refuse(exc)
         else:
             db.session.commit()
             login_user(participant)
             flash("Đăng ký thành công. Chúc bạn thi tốt!", "success")
-            return redirect(url_for("quiz.rounds_list"))
-    return render_template("accounts/register.html", form=form)
+            return redirect(back or url_for("quiz.rounds_list"))
+    return render_template("accounts/register.html", form=form, next=back)
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
@@ -64,7 +65,9 @@ def login():
             login_user(participant, remember=True)
             return redirect(safe_next(request.args.get("next"), "quiz.rounds_list"))
         flash("Số điện thoại hoặc mật khẩu không đúng.", "error")
-    return render_template("accounts/login.html", form=form)
+    return render_template(
+        "accounts/login.html", form=form, next=safe_path(request.args.get("next"))
+    )
 
 
 @bp.post("/dang-xuat")

@@ -100,7 +100,7 @@ def new():
             person = participants.register(form.registration(), now=now(), staff=current_staff())
         except ServiceError as exc:
             db.session.rollback()
-            form.refused(exc.message, exc.field)
+            form.refuse(exc)
         else:
             db.session.commit()
             flash(f"Đã đăng ký cho {person.full_name} ({person.phone}).", "success")

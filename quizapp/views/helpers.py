@@ -18,13 +18,18 @@ from ..models import PendingUpload, StaffUser
 from ..services.errors import ServiceError
 
 
-def safe_next(target: str | None, default_endpoint: str) -> str:
-    """Only same-site relative paths: never an open redirect."""
+def safe_path(target: str | None) -> str | None:
+    """`target` when it is a same-site relative path, else None: never an open redirect."""
     if target and target.startswith("/") and not target.startswith("//"):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and "\\" not in target:
             return target
-    return url_for(default_endpoint)
+    return None
+
+
+def safe_next(target: str | None, default_endpoint: str) -> str:
+    """Only same-site relative paths: never an open redirect."""
+    return safe_path(target) or url_for(default_endpoint)
 
 
 def client_ip() -> str | None:

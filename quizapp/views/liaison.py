@@ -182,7 +182,7 @@ def register():
             )
         except ServiceError as exc:
             db.session.rollback()
-            form.refused(exc.message, exc.field)
+            form.refuse(exc)
         else:
             db.session.commit()
             flash(f"Đã đăng ký cho {person.full_name} ({person.phone}).", "success")

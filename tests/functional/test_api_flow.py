@@ -102,6 +102,7 @@ def test_duplicate_phone_is_a_conflict_with_a_clear_message(
     assert response.get_json()["error"] == {
         "code": "phone_taken",
         "message": "Số điện thoại này đã được đăng ký. Hãy đăng nhập.",
+        "field": "phone",
     }
 
 

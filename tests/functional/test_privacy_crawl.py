@@ -98,7 +98,10 @@ def crawl(client: FlaskClient, seeds: Iterable[str]) -> dict[str, str]:
 
 
 def as_text(data: bytes, mimetype: str) -> str:
-    """A page or a download as text: a workbook's cells one per line."""
+    """A page or a download as text: a workbook's cells one per line; an image (the favicon,
+    a preview card, drawn from round and unit names only) as its type."""
+    if mimetype.startswith("image/"):
+        return f"<{mimetype}>"
     if mimetype != XLSX:
         return data.decode("utf-8-sig")
     sheets = openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets
