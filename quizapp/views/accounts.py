@@ -9,7 +9,8 @@ from ..auth import current_participant, participant_required
 from ..clock import now
 from ..extensions import db
 from ..forms import ParticipantLoginForm, RegistrationForm
-from ..services import attempt_views, participants, registry_queries, sessions
+from ..services import participant_results as attempt_views
+from ..services import participants, registry_queries, sessions
 from ..services.errors import ServiceError
 from .helpers import safe_next, safe_path
 

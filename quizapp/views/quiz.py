@@ -8,7 +8,8 @@ from ..clock import now
 from ..domain import round_rules, timing
 from ..extensions import db
 from ..forms import EmptyForm, PredictionForm
-from ..services import attempt_views, attempts, rounds
+from ..services import attempts, rounds
+from ..services import participant_results as attempt_views
 from ..services.errors import NotFound, ServiceError
 from .helpers import client_ip, device_hash
 

@@ -30,10 +30,10 @@ from quizapp.domain.round_rules import RoundSettings
 from quizapp.extensions import cache, db
 from quizapp.models import Answer, Attempt, Contest, Participant, Publication, Round, StaffUser
 from quizapp.services import (
-    attempt_views,
     attempts,
     board,
     lifecycle,
+    participant_results,
     publication,
     rankings,
     rounds,
@@ -205,15 +205,15 @@ def make_machine(app, people: list[int], staff_id: int, contest_id: int):
                 attempt = self.attempt_of(who)
                 if attempt is None:
                     continue
-                state = json.dumps(attempt_views.attempt_state(attempt, self.now))
+                state = json.dumps(participant_results.attempt_state(attempt, self.now))
                 assert not any(marker in state for marker in KEY_MARKERS)
                 if attempt.submitted_at is None:
                     continue
-                result = attempt_views.attempt_result(attempt, self.now)
+                result = participant_results.attempt_result(attempt, self.now)
                 if not final:
                     assert result["review"] == [] and not result["key_revealed"]
                     assert result["score"] is None  # several attempts: no probing
-                    mine = attempt_views.my_entries(people[who], self.now)
+                    mine = participant_results.my_entries(people[who], self.now)
                     here = [e for e in mine if e.round.id == self.round_id]
                     assert all(a.score is None for e in here for a in e.attempts)
                     assert all(e.counted_id is None for e in here)
@@ -249,7 +249,7 @@ def make_machine(app, people: list[int], staff_id: int, contest_id: int):
                 ]
                 shown = [
                     e.counted_id
-                    for e in attempt_views.my_entries(people[who], self.now)
+                    for e in participant_results.my_entries(people[who], self.now)
                     if e.round.id == self.round_id
                 ]
                 if not finished or not shown or shown[0] is None:

@@ -9,7 +9,8 @@ from ... import ratelimits
 from ...auth import current_participant
 from ...clock import now
 from ...extensions import db
-from ...services import api_tokens, attempt_views, attempts, participants, rounds, sessions
+from ...services import api_tokens, attempts, participants, rounds, sessions
+from ...services import participant_results as attempt_views
 from ...services.errors import Conflict
 from ..helpers import client_ip, device_hash
 from . import bp
