@@ -30,6 +30,7 @@ run: setup
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check quizapp tests
+	$(BIN)/lint-imports
 
 pytest: $(STAMP)
 	QUIZAPP_TEST_BACKEND=sqlite $(BIN)/python -m pytest -W error

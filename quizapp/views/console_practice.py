@@ -7,10 +7,9 @@ from wtforms.validators import DataRequired, Length
 
 from ..auth import current_staff, staff_required
 from ..clock import now
-from ..extensions import db
 from ..forms import EmptyForm
 from ..services import practice
-from ..services.errors import NotFound, ServiceError
+from .unit_of_work import Refused, perform
 
 bp = Blueprint("console_practice", __name__, url_prefix="/console/practice")
 
@@ -64,16 +63,13 @@ def index():
 @staff_required()
 def topic(topic_id: str):
     marking = _action()
-    try:
-        changed = practice.set_topic_practice(current_staff(), topic_id, marking, now())
-    except NotFound:
-        db.session.rollback()
-        abort(404)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    changed = perform(
+        lambda: practice.set_topic_practice(current_staff(), topic_id, marking, now()),
+        missing_is_404=True,
+    )
+    if isinstance(changed, Refused):
+        flash(changed.message, "error")
     else:
-        db.session.commit()
         _done(changed, marking)
     return redirect(url_for("console_practice.index"))
 
@@ -85,18 +81,17 @@ def questions():
     marking = _action()
     if not form.validate_on_submit():
         return _page(form)
-    try:
-        changed = practice.set_questions_practice(
+    changed = perform(
+        lambda: practice.set_questions_practice(
             current_staff(),
             practice.parse_ids(form.ids.data),
             marking,
             now(),
             reason=form.reason.data or "",
         )
-    except ServiceError as exc:
-        db.session.rollback()
-        form.ids.errors.append(exc.message)
+    )
+    if isinstance(changed, Refused):
+        form.ids.errors.append(changed.message)
         return _page(form)
-    db.session.commit()
     _done(changed, marking)
     return redirect(url_for("console_practice.index"))

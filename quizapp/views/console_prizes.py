@@ -12,7 +12,8 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.prizes import ADJUSTMENT_KINDS, Adjustment
 from ..services import prize_adjustments, results, rounds
-from .helpers import act, round_or_404
+from .helpers import round_or_404
+from .unit_of_work import act
 
 bp = Blueprint("console_prizes", __name__, url_prefix="/console/rounds/<int:round_id>/giai")
 

@@ -15,17 +15,13 @@ from ..extensions import db
 from ..forms_console import ReasonForm, RoundForm
 from ..models import Contest
 from ..services import board, round_queries, rounds
-from ..services.errors import NotFound, ServiceError
-from .helpers import act
+from ..services.errors import NotFound
+from .unit_of_work import FormProblem, Refused, act, perform
 
 # Review starts on the review page; a correction is offered there as "publish".
 MANAGED_ELSEWHERE = (Action.REVIEW, Action.CORRECT)
 
 bp = Blueprint("console_rounds", __name__, url_prefix="/console/rounds")
-
-
-class FormProblem(ValueError):
-    """A field the organiser must correct."""
 
 
 def _lines(text: str | None) -> list[str]:
@@ -125,16 +121,14 @@ def _contest(title: str) -> Contest:
 def new():
     form = RoundForm()
     if form.validate_on_submit():
-        try:
-            settings = _settings(form)
-            rnd = rounds.create_round(
-                current_staff(), _contest(form.contest_title.data), settings, now()
+        rnd = perform(
+            lambda: rounds.create_round(
+                current_staff(), _contest(form.contest_title.data), _settings(form), now()
             )
-        except (FormProblem, ServiceError) as exc:
-            db.session.rollback()
-            flash(getattr(exc, "message", str(exc)), "error")
+        )
+        if isinstance(rnd, Refused):
+            flash(rnd.message, "error")
         else:
-            db.session.commit()
             flash("Đã tạo đợt thi (nháp).", "success")
             return redirect(url_for("console_rounds.edit", round_id=rnd.id))
     return render_template("console/rounds/edit.html", form=form, round=None, rules=None)
@@ -153,16 +147,15 @@ def edit(round_id: int):
     rnd = _round(round_id)
     form = RoundForm()
     if form.validate_on_submit():
-        try:
-            rounds.update_round(
+        updated = perform(
+            lambda: rounds.update_round(
                 current_staff(), rnd, _settings(form), now(), reason=form.reason.data or ""
             )
-        except (FormProblem, ServiceError) as exc:
-            db.session.rollback()
-            flash(getattr(exc, "message", str(exc)), "error")
+        )
+        if isinstance(updated, Refused):
+            flash(updated.message, "error")
             rnd = _round(round_id)
         else:
-            db.session.commit()
             flash("Đã lưu thay đổi.", "success")
             return redirect(url_for("console_rounds.edit", round_id=round_id))
     elif not form.is_submitted():
