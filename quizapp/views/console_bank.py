@@ -1,12 +1,12 @@
 """Console: the question bank — browse, preview, upload with a diff, Excel in and out."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from ..auth import current_staff, staff_required
 from ..clock import now
 from ..forms import EmptyForm
+from ..forms_base import Form
 from ..services import bank_impact, bank_queries, bank_uploads
 from ..services.errors import NotFound, ServiceError
 from .helpers import upload_page, xlsx_response
@@ -15,7 +15,7 @@ from .unit_of_work import Refused, perform
 bp = Blueprint("console_bank", __name__, url_prefix="/console/bank")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(
         "Tệp ngân hàng câu hỏi (.yaml, .zip hoặc .xlsx)",
         validators=[FileRequired("Vui lòng chọn tệp.")],

@@ -2,7 +2,6 @@
 importing an organisation's staff from Excel."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
@@ -12,6 +11,7 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.people import GROUP_LABELS
 from ..forms import EmptyForm, RegistrationForm
+from ..forms_base import Form
 from ..forms_console import PasswordResetForm, ReasonForm
 from ..services import participants, people_admin, registry_queries
 from ..services.errors import NotFound
@@ -28,7 +28,7 @@ class AssistedRegistrationForm(RegistrationForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Tệp Excel (.xlsx) theo mẫu", validators=[FileRequired("Vui lòng chọn tệp.")])
 
 

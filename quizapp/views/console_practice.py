@@ -1,13 +1,13 @@
 """Console: the practice set — mark or unmark whole topics or single questions as practice."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..auth import current_staff, staff_required
 from ..clock import now
 from ..forms import EmptyForm
+from ..forms_base import Form
 from ..services import practice
 from .unit_of_work import Refused, perform
 
@@ -16,7 +16,7 @@ bp = Blueprint("console_practice", __name__, url_prefix="/console/practice")
 ACTIONS = {"mark": True, "unmark": False}
 
 
-class PracticeIdsForm(FlaskForm):
+class PracticeIdsForm(Form):
     ids = TextAreaField(
         "Mã câu hỏi (cách nhau bởi dấu phẩy, dấu cách hoặc xuống dòng)",
         validators=[DataRequired("Vui lòng nhập ít nhất một mã câu hỏi."), Length(max=20_000)],

@@ -1,7 +1,6 @@
 """Console: how each question of a round performed; correcting a wrong key before publication."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -9,6 +8,7 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.bank_types import LETTERS
 from ..domain.item_analysis import LOW_P, MIN_FLAG_N, TAIL_PERCENT
+from ..forms_base import Form
 from ..services import question_stats, regrade, rounds
 from ..services.errors import NotFound
 from .unit_of_work import Refused, perform
@@ -18,7 +18,7 @@ bp = Blueprint("console_questions", __name__, url_prefix="/console/rounds/<int:r
 LOCKED_STATUSES = ("published", "archived")
 
 
-class CorrectKeyForm(FlaskForm):
+class CorrectKeyForm(Form):
     letter = SelectField("Đáp án đúng (theo thứ tự gốc trong ngân hàng câu hỏi)")
     reason = TextAreaField(
         "Lý do sửa đáp án (ghi nhật ký)",

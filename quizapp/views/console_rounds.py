@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.drawing import Quota
-from ..domain.formatting import format_datetime, parse_local
+from ..domain.formatting import DIFFICULTY_LABELS, format_datetime, parse_local
 from ..domain.lifecycle import RULES, STATUS_LABELS, Action, Status, allowed
 from ..domain.round_rules import PrizeTier, RoundSettings, rules_text
 from ..extensions import db
@@ -35,14 +35,15 @@ def _quotas(text: str | None) -> tuple[Quota, ...]:
         if len(parts) != 3 or not parts[2].isdigit():
             raise FormProblem(f"Dòng cơ cấu «{line}» phải có dạng CHỦ_ĐỀ:MỨC_ĐỘ:SỐ_CÂU.")
         topic, difficulty, count = parts
-        quotas.append(
-            Quota(
-                int(count),
-                None if topic == "*" else topic,
-                None if difficulty == "*" else difficulty,
-            )
-        )
+        level = DIFFICULTY_BY_LABEL.get(difficulty.casefold(), difficulty)
+        quotas.append(Quota(int(count), None if topic == "*" else topic, level))
     return tuple(quotas)
+
+
+# "dễ", "trung bình", "khó" (the labels the console shows), or the codes; "*" is any.
+DIFFICULTY_BY_LABEL = {"*": None} | {
+    label.casefold(): code for code, label in DIFFICULTY_LABELS.items()
+}
 
 
 def _prizes(text: str | None) -> tuple[PrizeTier, ...]:
@@ -92,7 +93,8 @@ def _fill(form: RoundForm, rnd) -> None:
     )
     form.max_attempts.data = s.max_attempts
     form.quotas.data = "\n".join(
-        f"{q.topic or '*'}:{q.difficulty or '*'}:{q.count}" for q in s.quotas
+        f"{q.topic or '*'}:{DIFFICULTY_LABELS.get(q.difficulty or '', '*').lower()}:{q.count}"
+        for q in s.quotas
     )
     form.shuffle_questions.data, form.shuffle_choices.data = (
         s.shuffle_questions,
