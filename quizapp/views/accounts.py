@@ -8,8 +8,7 @@ from .. import ratelimits
 from ..auth import current_participant, participant_required
 from ..clock import now
 from ..forms import ParticipantLoginForm, RegistrationForm
-from ..services import participant_results as attempt_views
-from ..services import participants, registry_queries, sessions
+from ..services import participant_results, participants, registry_queries, sessions
 from .helpers import safe_next, safe_path
 from .unit_of_work import Refused, commit, perform
 
@@ -83,5 +82,5 @@ def logout():
 @participant_required
 def my_entries():
     participant = current_participant()
-    entries = attempt_views.my_entries(participant.id, now())
+    entries = participant_results.my_entries(participant.id, now())
     return render_template("accounts/mine.html", participant=participant, entries=entries)

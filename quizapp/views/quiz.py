@@ -7,8 +7,7 @@ from ..auth import current_participant, participant_required
 from ..clock import now
 from ..domain import round_rules, timing
 from ..forms import EmptyForm, PredictionForm
-from ..services import attempts, rounds
-from ..services import participant_results as attempt_views
+from ..services import attempts, participant_results, rounds
 from ..services.errors import NotFound
 from .helpers import client_ip, device_hash
 from .unit_of_work import Refused, commit, perform
@@ -77,7 +76,7 @@ def attempt_page(attempt_id: int):
     attempt = _load(attempt_id)
     if attempt.submitted_at is not None:
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
-    state = attempt_views.attempt_state(attempt, now())
+    state = participant_results.attempt_state(attempt, now())
     count = len(state["questions"])
     position = min(max(request.args.get("cau", 1, type=int), 1), count)
     return render_template(
@@ -127,7 +126,7 @@ def review(attempt_id: int):
     attempt = _load(attempt_id)
     if attempt.submitted_at is not None:
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
-    state = attempt_views.attempt_state(attempt, now())
+    state = participant_results.attempt_state(attempt, now())
     return render_template(
         "quiz/review.html",
         state=state,
@@ -161,4 +160,6 @@ def result(attempt_id: int):
     attempt = _load(attempt_id)
     if attempt.submitted_at is None:
         return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id))
-    return render_template("quiz/result.html", result=attempt_views.attempt_result(attempt, now()))
+    return render_template(
+        "quiz/result.html", result=participant_results.attempt_result(attempt, now())
+    )

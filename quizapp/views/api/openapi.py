@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import jsonify, redirect, url_for
 
-from . import bp
+from .blueprint import bp
 from .spec import document as build
 
 INFO = {

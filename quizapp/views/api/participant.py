@@ -8,12 +8,11 @@ from flask_login import login_user, logout_user
 from ... import ratelimits
 from ...auth import current_participant
 from ...clock import now
-from ...services import api_tokens, attempts, participants, rounds, sessions
-from ...services import participant_results as attempt_views
+from ...services import api_tokens, attempts, participant_results, participants, rounds, sessions
 from ...services.errors import Conflict
 from ..helpers import client_ip, device_hash
 from ..unit_of_work import commit
-from . import bp
+from .blueprint import bp
 from .schemas import AnswerIn, LoginIn, OkOut, PageIn, RegisterIn, SubmitIn
 from .schemas_flow import (
     AttemptOut,
@@ -156,7 +155,7 @@ def start_attempt(round_id: int):
         participant, rnd, moment, client_ip=client_ip(), device_hash=device_hash()
     )
     # Read before the commit expires the new rows; a new attempt has no saved answers yet.
-    state = attempt_views.attempt_state(
+    state = participant_results.attempt_state(
         started.attempt, moment, answers=None if started.resumed else {}
     )
     commit()
@@ -182,7 +181,7 @@ def _loaded(attempt_id: int):
     auth="participant",
 )
 def attempt_state(attempt_id: int):
-    return reply(AttemptOut, attempt_views.attempt_state(_loaded(attempt_id), now()))
+    return reply(AttemptOut, participant_results.attempt_state(_loaded(attempt_id), now()))
 
 
 @route(
@@ -204,7 +203,7 @@ def save_answer(attempt_id: int, position: int):
         require_me(), attempt_id, position, data.choice, moment, flagged=data.flagged
     )
     # Before the commit, which would expire the attempt and cost a query to read it again.
-    summary = attempt_views.save_summary(saved.attempt, saved.answered, moment)
+    summary = participant_results.save_summary(saved.attempt, saved.answered, moment)
     commit()
     return reply(SavedOut, {"saved": True, "position": position, **summary})
 
@@ -225,7 +224,7 @@ def submit(attempt_id: int):
     data = parse_body(SubmitIn)
     attempt = attempts.submit_attempt(require_me(), attempt_id, now(), prediction=data.prediction)
     commit()
-    return reply(ResultOut, attempt_views.attempt_result(attempt, now()))
+    return reply(ResultOut, participant_results.attempt_result(attempt, now()))
 
 
 @route(
@@ -243,7 +242,7 @@ def result(attempt_id: int):
     attempt = _loaded(attempt_id)
     if attempt.submitted_at is None:
         raise Conflict("not_finished", "Lượt thi chưa nộp.")
-    return reply(ResultOut, attempt_views.attempt_result(attempt, now()))
+    return reply(ResultOut, participant_results.attempt_result(attempt, now()))
 
 
 @route(
@@ -259,7 +258,7 @@ def result(attempt_id: int):
 )
 def my_attempts():
     page = parse_query(PageIn)
-    entries, total = page_of(attempt_views.my_entries(require_me().id, now()), page)
+    entries, total = page_of(participant_results.my_entries(require_me().id, now()), page)
     items = [
         {
             "round_id": e.round.id,

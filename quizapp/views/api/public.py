@@ -11,7 +11,7 @@ from ...clock import now
 from ...domain import round_rules, timing
 from ...models import Round
 from ...services import board, registry_queries, rounds
-from . import bp
+from .blueprint import bp
 from .schemas import (
     CsrfOut,
     OrganisationsIn,

@@ -11,7 +11,7 @@ from ...clock import now
 from ...models import ApiToken, Participant
 from ...services import api_tokens, participants
 from ..unit_of_work import commit
-from . import bp
+from .blueprint import bp
 from .participant import require_me
 from .schemas import OkOut, PageIn, RegisterTokenIn, TokenIn
 from .schemas_flow import IssuedOut, TokensOut
