@@ -54,5 +54,6 @@ clean:
 bench: $(STAMP) .venv-bench/.installed
 	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 1; }
 	$(BIN)/python bench/run_load.py $(BENCH_ARGS)
+	$(BIN)/python bench/password_bench.py
 	$(BIN)/python bench/rankings_bench.py --participants 100000 --attempts 1000000
 	$(BIN)/python bench/export_bench.py --rows 100000

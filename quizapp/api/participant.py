@@ -54,6 +54,7 @@ def login():
     participant = participants.authenticate(field(data, "phone", str), field(data, "password", str))
     if participant is None:
         raise LoginRequired("bad_credentials", "Số điện thoại hoặc mật khẩu không đúng.")
+    db.session.commit()  # a rehashed password (argon2id), before the session takes its stamp
     login_user(participant, remember=True)
     return jsonify({"id": participant.id, "full_name": participant.full_name})
 
