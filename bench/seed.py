@@ -30,7 +30,7 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Participant, Round, Ward
 from quizapp.models.people import credential_stamp
 from quizapp.security import hash_password
-from quizapp.services import attempts, bank, registry, rounds
+from quizapp.services import attempts, bank, lifecycle, registry, rounds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +83,7 @@ def _round(now: datetime, minutes: int) -> Round:
         ),
         now,
     )
-    rounds.open_round(None, rnd, now)
+    lifecycle.open_round(None, rnd, now, confirmed=True)
     db.session.commit()
     return rnd
 
@@ -116,14 +116,17 @@ def _sessions(app: Flask, started: dict[int, int]) -> list[dict]:
     cookies = app.session_interface.get_signing_serializer(app)
     tokens = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")  # as Flask-WTF signs
     people = db.session.execute(
-        db.select(Participant.id, Participant.phone, Participant.password_hash).order_by(
-            Participant.phone
-        )
+        db.select(
+            Participant.id,
+            Participant.phone,
+            Participant.password_hash,
+            Participant.session_version,
+        ).order_by(Participant.phone)
     )
     users = []
-    for pid, ph, hashed in people:
+    for pid, ph, hashed, version in people:
         raw = hashlib.sha1(os.urandom(32)).hexdigest()
-        session = {"_user_id": f"p:{pid}:{credential_stamp(hashed)}", "_fresh": False}
+        session = {"_user_id": f"p:{pid}:{credential_stamp(hashed)}:{version}", "_fresh": False}
         users.append(
             {
                 "phone": ph,

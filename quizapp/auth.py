@@ -27,13 +27,15 @@ def init_app(app: Flask) -> None:
 
 def load_user(user_id: str) -> Participant | StaffUser | None:
     """The account a session names, if its password is still the one it signed in with."""
-    kind, raw, stamp = [*user_id.split(":"), "", ""][:3]
+    kind, raw, stamp, version = [*user_id.split(":"), "", "", ""][:4]
     model = {"s": StaffUser, "p": Participant}.get(kind)
     if model is None or not raw.isdigit():
         return None
     user = db.session.get(model, int(raw))
     if user is None or stamp != credential_stamp(user.password_hash):
         return None
+    if version != str(user.session_version):
+        return None  # signed out everywhere since this session began
     if isinstance(user, StaffUser) and not user.active:
         return None
     return user

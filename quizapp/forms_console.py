@@ -67,7 +67,9 @@ class PasswordResetForm(FlaskForm):
     reason = StringField("Lý do", validators=[DataRequired("Vui lòng ghi lý do."), Length(max=500)])
 
 
-class PublishForm(FlaskForm):
-    change_note = TextAreaField(
-        "Nội dung đính chính (bắt buộc khi công bố lại)", validators=[Length(max=2000)]
-    )
+class TransitionForm(FlaskForm):
+    """A change of a round's state, confirmed on its own page (reason and time as required)."""
+
+    reason = TextAreaField("Lý do (được lưu vào nhật ký)", validators=[Length(max=2000)])
+    closes_at = StringField("Thời điểm đóng mới (dd/mm/yyyy HH:MM)", validators=[Length(max=20)])
+    confirm = BooleanField("Tôi đã đọc và xác nhận thao tác này")

@@ -290,7 +290,7 @@ def make_round(app: Flask, make_bank: Callable[..., None]) -> Callable[..., Any]
 
         from quizapp.domain.round_rules import RoundSettings
         from quizapp.models import Contest
-        from quizapp.services import rounds
+        from quizapp.services import lifecycle, rounds
 
         make_bank(bank_size)
         values = {
@@ -306,7 +306,7 @@ def make_round(app: Flask, make_bank: Callable[..., None]) -> Callable[..., Any]
             contest = contest or rounds.create_contest(None, "thu", "Cuộc thi thử")
             rnd = rounds.create_round(None, contest, RoundSettings(**values), now=FIXED_NOW)
             if status == "open":
-                rounds.open_round(None, rnd, now=values["opens_at"])
+                lifecycle.open_round(None, rnd, now=values["opens_at"], confirmed=True)
             db.session.commit()
             return persist_round(rnd)
 

@@ -28,6 +28,7 @@ from quizapp.services import (
     attempts,
     bank,
     bank_uploads,
+    lifecycle,
     people_admin,
     practice,
     publication,
@@ -161,7 +162,7 @@ def _round(contest: Contest, title: str, opens: datetime, closes: datetime, **ex
         **extra,
     )
     rnd = rounds.create_round(None, contest, settings, now=opens - DAY)
-    rounds.open_round(None, rnd, now=opens)
+    lifecycle.open_round(None, rnd, now=opens, confirmed=True)
     return rnd
 
 
@@ -179,7 +180,7 @@ def _closed_round(world: World, contest: Contest, people, organiser: StaffUser) 
     rnd = _round(contest, "Tuần thi thứ nhất", opens, opens + 7 * DAY)
     for n, key in enumerate(CLOSED_TAKERS):
         take(people[key], rnd, opens + HOUR, correct=5 - n)
-    rounds.close_round(None, rnd, now=opens + 8 * DAY)
+    lifecycle.close_round(None, rnd, now=opens + 8 * DAY, confirmed=True)
     first = db.session.scalars(db.select(Attempt).where(Attempt.round_id == rnd.id)).first()
     version = first.items[0].version
     letter = LETTERS[(version.correct_index + 1) % len(version.choices)]
@@ -200,8 +201,8 @@ def _published_round(world: World, contest: Contest, people, organiser: StaffUse
     rnd = _round(contest, "Tuần thi thứ hai", opens, opens + 7 * DAY)
     for n, key in enumerate(PUBLISHED_TAKERS):
         take(people[key], rnd, opens + 2 * HOUR, correct=5 - n)
-    rounds.close_round(None, rnd, now=opens + 8 * DAY)
-    found = publication.publish(organiser, rnd, opens + 9 * DAY)
+    lifecycle.close_round(None, rnd, now=opens + 8 * DAY, confirmed=True)
+    found = publication.publish(organiser, rnd, opens + 9 * DAY, confirmed=True)
     world.ids |= {"published_round": rnd.id, "publication": found.id}
 
 

@@ -14,7 +14,7 @@ from ..domain.formatting import format_datetime, parse_local
 from ..domain.round_rules import PREDICTION_LABELS, RoundSettings
 from ..extensions import db
 from ..models import Contest, Round
-from ..services import attempts, rounds
+from ..services import attempts, lifecycle, rounds
 from ..services.errors import ServiceError
 from .common import fail
 
@@ -112,29 +112,75 @@ def _round(round_id: int) -> Round:
         fail([exc.message])
 
 
-@round_cli.command("open")
-@click.argument("round_id", type=int)
-def round_open(round_id: int) -> None:
-    """Open a draft round (checks that the bank can satisfy its quotas)."""
+def _confirm(yes: bool, question: str) -> bool:
+    """--yes, or the organiser answers the question (a change of state is never silent)."""
+    return yes or click.confirm(question, default=False)
+
+
+def _change(action, round_id: int, done: str) -> None:
     try:
-        rounds.open_round(None, _round(round_id), now=clock.now())
+        action(_round(round_id))
     except ServiceError as exc:
         fail([f"Lỗi: {exc.message}"])
     db.session.commit()
-    click.echo(f"Đã mở đợt thi #{round_id}.")
+    click.echo(done)
+
+
+@round_cli.command("open")
+@click.argument("round_id", type=int)
+@click.option("--yes", is_flag=True, help="Không hỏi xác nhận.")
+def round_open(round_id: int, yes: bool) -> None:
+    """Open a draft round (checks that the bank can satisfy its quotas)."""
+    rnd = _round(round_id)
+    confirmed = _confirm(
+        yes,
+        f"Mở đợt thi #{rnd.id} «{rnd.title}» ({format_datetime(rnd.opens_at)} → "
+        f"{format_datetime(rnd.closes_at)})?",
+    )
+    _change(
+        lambda r: lifecycle.open_round(None, r, clock.now(), confirmed=confirmed),
+        round_id,
+        f"Đã mở đợt thi #{round_id}.",
+    )
 
 
 @round_cli.command("close")
 @click.argument("round_id", type=int)
-@click.option("--reason", default="", help="Lý do (ghi nhật ký), nhất là khi đóng sớm.")
-def round_close(round_id: int, reason: str) -> None:
-    """Close an open round now (early if before its close time)."""
-    try:
-        rounds.close_round(None, _round(round_id), now=clock.now(), reason=reason)
-    except ServiceError as exc:
-        fail([f"Lỗi: {exc.message}"])
-    db.session.commit()
-    click.echo(f"Đã đóng đợt thi #{round_id}.")
+@click.option("--reason", default="", help="Lý do (ghi nhật ký); bắt buộc khi đóng sớm.")
+@click.option("--yes", is_flag=True, help="Không hỏi xác nhận.")
+def round_close(round_id: int, reason: str, yes: bool) -> None:
+    """Close an open round now (early if before its close time): attempts in progress are
+    finished with the answers saved so far."""
+    rnd = _round(round_id)
+    busy = lifecycle.in_progress(rnd)
+    confirmed = _confirm(
+        yes, f"Đóng đợt thi #{rnd.id} «{rnd.title}»? {busy} lượt đang làm sẽ kết thúc ngay."
+    )
+    _change(
+        lambda r: lifecycle.close_round(None, r, clock.now(), reason, confirmed=confirmed),
+        round_id,
+        f"Đã đóng đợt thi #{round_id}; {busy} lượt đang làm đã kết thúc.",
+    )
+
+
+@round_cli.command("reopen")
+@click.argument("round_id", type=int)
+@click.option("--closes", "closes_at", type=LocalTime(), required=True, help="dd/mm/yyyy HH:MM")
+@click.option("--reason", required=True, help="Lý do mở lại (ghi nhật ký).")
+@click.option("--yes", is_flag=True, help="Không hỏi xác nhận.")
+def round_reopen(round_id: int, closes_at, reason: str, yes: bool) -> None:
+    """Reopen a closed round (not yet under review) until a new close time."""
+    rnd = _round(round_id)
+    confirmed = _confirm(
+        yes, f"Mở lại đợt thi #{rnd.id} «{rnd.title}» đến {format_datetime(closes_at)}?"
+    )
+    _change(
+        lambda r: lifecycle.reopen_round(
+            None, r, clock.now(), closes_at, reason, confirmed=confirmed
+        ),
+        round_id,
+        f"Đã mở lại đợt thi #{round_id} đến {format_datetime(closes_at)}.",
+    )
 
 
 @round_cli.command("list")
@@ -151,6 +197,10 @@ def round_list() -> None:
 def finish_overdue() -> None:
     """Finish every attempt whose time ran out, grading the answers saved so far."""
     total = 0
+    closed = lifecycle.close_due_rounds(clock.now())
+    db.session.commit()
+    if closed:
+        click.echo(f"Đã đóng {closed} đợt thi đến giờ đóng.")
     while count := attempts.finish_overdue(clock.now()):
         db.session.commit()
         total += count
@@ -223,5 +273,5 @@ def ensure_demo_contest() -> Round | None:
         prediction_kind="participants",
     )
     rnd = rounds.create_round(None, contest, settings, now=now)
-    rounds.open_round(None, rnd, now=now)
+    lifecycle.open_round(None, rnd, now, confirmed=True)  # the demo round, opened by make run
     return rnd

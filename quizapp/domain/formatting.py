@@ -23,6 +23,11 @@ def format_datetime(moment: datetime | None, tz: ZoneInfo = VN_TZ, seconds: bool
     return local_time(moment, tz).strftime(pattern)
 
 
+def format_time(moment: datetime, tz: ZoneInfo = VN_TZ) -> str:
+    """HH:MM on the given day, in Vietnam's time (a deadline said in a message)."""
+    return local_time(moment, tz).strftime("%H:%M ngày %d/%m/%Y")
+
+
 def format_date(moment: datetime | None, tz: ZoneInfo = VN_TZ) -> str:
     """dd/mm/yyyy in Vietnam's time; empty for None."""
     return "" if moment is None else local_time(moment, tz).strftime("%d/%m/%Y")

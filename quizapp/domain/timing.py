@@ -28,6 +28,12 @@ def attempt_deadline(
     return min(started_at + timedelta(seconds=time_limit_seconds), closes_at)
 
 
+def effective_deadline(deadline: datetime, closes_at: datetime) -> datetime:
+    """An attempt ends at its own deadline or at the round's close, whichever comes first (an
+    early close moves the round's close; the attempt's own deadline is not rewritten)."""
+    return min(deadline, closes_at)
+
+
 def save_window_end(deadline: datetime, grace_seconds: int) -> datetime:
     """Saves and submits arriving up to this instant count (in-flight requests at 0:00)."""
     return deadline + timedelta(seconds=grace_seconds)

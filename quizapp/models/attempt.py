@@ -23,7 +23,7 @@ class Attempt(db.Model):
         CheckConstraint("number > 0", name="number_positive"),
         CheckConstraint("deadline_at > started_at", name="deadline_after_start"),
         CheckConstraint(
-            "finish_reason IS NULL OR finish_reason IN ('submitted', 'timeout')",
+            "finish_reason IS NULL OR finish_reason IN ('submitted', 'timeout', 'closed')",
             name="finish_reason_known",
         ),
         Index("ix_attempts_round_finished", "round_id", "submitted_at"),

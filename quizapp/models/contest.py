@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -65,6 +65,9 @@ class Round(db.Model):
     prediction_kind: Mapped[str | None] = mapped_column(String(20))
     prediction_actual: Mapped[int | None]
     grace_seconds: Mapped[int] = mapped_column(default=30)
+    # The score shown right after submit; off by default when several attempts are allowed
+    # (one could probe the key by changing one answer at a time).
+    show_score_after_submit: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(12), default="draft")
     ranking_policy: Mapped[str] = mapped_column(String(120), default=DEFAULT_RANKING_POLICY)
     prize_tiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

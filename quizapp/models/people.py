@@ -47,12 +47,15 @@ class Participant(UserMixin, db.Model):
     is_organiser_staff: Mapped[bool] = mapped_column(default=False)
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Bumped by logout, a password change or "sign out everywhere": older sessions and
+    # remember cookies name the old value and are refused when the user is loaded.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     ward: Mapped[Ward] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
 
     def get_id(self) -> str:
-        return f"p:{self.id}:{credential_stamp(self.password_hash)}"
+        return f"p:{self.id}:{credential_stamp(self.password_hash)}:{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<Participant {self.id}>"
@@ -70,13 +73,14 @@ class StaffUser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
 
     def get_id(self) -> str:
-        return f"s:{self.id}:{credential_stamp(self.password_hash)}"
+        return f"s:{self.id}:{credential_stamp(self.password_hash)}:{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<StaffUser {self.username}>"

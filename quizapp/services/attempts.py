@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from ..domain import scoring, timing
 from ..domain.drawing import DrawError, draw
+from ..domain.formatting import format_time
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptQuestion, Participant, Round
 from . import rankings
@@ -154,10 +155,28 @@ def get_attempt(participant: Participant, attempt_id: int) -> Attempt:
     return attempt
 
 
+def deadline_of(attempt: Attempt) -> datetime:
+    """The attempt's effective deadline: its own, or its round's close if that is earlier."""
+    return timing.effective_deadline(attempt.deadline_at, attempt.round.closes_at)
+
+
+def _round_ended(rnd: Round, now: datetime) -> bool:
+    return rnd.status not in ("open",) or not timing.accepts_answers(
+        rnd.closes_at, rnd.grace_seconds, now
+    )
+
+
 def _check_accepting(attempt: Attempt, now: datetime) -> None:
+    rnd = attempt.round
+    if _round_ended(rnd, now):
+        raise Conflict(
+            "round_closed",
+            f"Đợt thi đã kết thúc lúc {format_time(rnd.closes_at)}; "
+            "các câu trả lời đã lưu trước đó được tính.",
+        )
     if attempt.submitted_at is not None:
         raise Conflict("attempt_finished", "Bài thi đã được nộp, không thể thay đổi.")
-    if not timing.accepts_answers(attempt.deadline_at, attempt.round.grace_seconds, now):
+    if not timing.accepts_answers(deadline_of(attempt), rnd.grace_seconds, now):
         raise Conflict("deadline_passed", "Đã hết giờ làm bài; các câu đã lưu trước đó được tính.")
 
 
@@ -217,10 +236,12 @@ def submit_attempt(
 ) -> Attempt:
     """Finish and grade; submitting twice is harmless (the first result stands)."""
     attempt = lock_attempt(participant, attempt_id)
+    rnd = attempt.round
+    if _round_ended(rnd, now):
+        _check_accepting(attempt, now)  # refused: the round's close finished it
     if attempt.submitted_at is not None:
         return attempt
-    rnd = attempt.round
-    if now > attempt.deadline_at:
+    if now > deadline_of(attempt):
         # Time is up (the countdown reached zero, or a late request): the saved answers count.
         finish(attempt, now)
         return attempt
@@ -250,7 +271,7 @@ def finish(attempt: Attempt, now: datetime, reason: str = "timeout") -> None:
     for item, mark in zip(items, marks, strict=True):
         if item.id in answers:
             answers[item.id].is_correct = mark
-    end = now if reason == "submitted" else attempt.deadline_at
+    end = now if reason == "submitted" else deadline_of(attempt)
     attempt.submitted_at = end
     attempt.finish_reason = reason
     attempt.score = scoring.score(marks)
@@ -265,7 +286,7 @@ def finish_if_overdue(attempt: Attempt, now: datetime) -> bool:
     The row is locked and read again first, so simultaneous requests grade it once.
     """
     if attempt.submitted_at is not None or not timing.is_overdue(
-        attempt.deadline_at, attempt.round.grace_seconds, now
+        deadline_of(attempt), attempt.round.grace_seconds, now
     ):
         return False
     locked = db.session.scalar(
@@ -284,9 +305,29 @@ def finish_overdue(now: datetime, limit: int = 1000) -> int:
     """Finish every unfinished attempt past its window (the `flask attempts` sweep)."""
     rows = db.session.scalars(
         db.select(Attempt)
-        .where(Attempt.submitted_at.is_(None), Attempt.deadline_at < now)
+        .join(Round, Round.id == Attempt.round_id)
+        .where(
+            Attempt.submitted_at.is_(None),
+            (Attempt.deadline_at < now) | (Round.closes_at < now),
+        )
         .order_by(Attempt.deadline_at)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(of=Attempt, skip_locked=True)
     ).all()
     return sum(finish_if_overdue(attempt, now) for attempt in rows)
+
+
+def finish_at_close(rnd: Round, now: datetime) -> int:
+    """Finish every attempt of `rnd` still in progress, at the round's close, with the answers
+    saved until then (the round's close event; rows locked, so a save in flight waits and is
+    then refused)."""
+    rows = db.session.scalars(
+        db.select(Attempt)
+        .where(Attempt.round_id == rnd.id, Attempt.submitted_at.is_(None))
+        .order_by(Attempt.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    for attempt in rows:
+        finish(attempt, now, reason="closed")
+    return len(rows)

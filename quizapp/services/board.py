@@ -119,13 +119,23 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def freeze(actor: StaffUser, rnd: Round, now: datetime) -> None:
+def freeze(actor: StaffUser | None, rnd: Round, now: datetime) -> None:
+    """Keep the public board exactly as it is now until publication (or an unfreeze)."""
     if rnd.board_frozen_at is not None:
         raise Conflict("already_frozen", "Bảng xếp hạng công khai đã được đóng băng.")
-    rnd.board_frozen_at = now
+    if rnd.status in ("draft", "published", "archived"):
+        raise Conflict(
+            "not_freezable", "Chỉ đóng băng được bảng xếp hạng của đợt thi đang diễn ra."
+        )
+    freeze_at(rnd, now)
+    audit.record(actor, "board.freeze", rnd)
+
+
+def freeze_at(rnd: Round, moment: datetime) -> None:
+    """Copy the live entries as the public view, labelled with `moment`."""
+    rnd.board_frozen_at = moment
     rankings.freeze_entries(rnd)
     forget_served(rnd)
-    audit.record(actor, "board.freeze", rnd)
 
 
 def unfreeze(actor: StaffUser, rnd: Round, reason: str) -> None:

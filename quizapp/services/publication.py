@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from ..domain import publication as pub
+from ..domain.lifecycle import Action, Command
 from ..domain.people import mask_phone
 from ..domain.ranking import KEYS
 from ..domain.round_rules import rules_text
 from ..extensions import db
 from ..models import Publication, Round, StaffUser
-from . import audit, board, contest_ranking, rankings
-from .errors import Conflict, NotFound, ServiceError
+from . import audit, board, contest_ranking, lifecycle, rankings
+from .errors import NotFound, ServiceError
 from .rankings import policy_of
 from .results import Results, gather, ranking_records
 from .rounds import settings_of
@@ -49,10 +50,19 @@ def _winners(results: Results, salt: str) -> list[dict[str, Any]]:
     return winners
 
 
-def publish(actor: StaffUser, rnd: Round, now: datetime, change_note: str = "") -> Publication:
-    """Freeze the winners; a later call publishes a correction that must say what changed."""
-    if rnd.status not in ("closed", "review", "published"):
-        raise Conflict("not_closed", "Chỉ công bố kết quả đợt thi đã đóng.")
+def publish(
+    actor: StaffUser,
+    rnd: Round,
+    now: datetime,
+    change_note: str = "",
+    *,
+    confirmed: bool = False,
+) -> Publication:
+    """Freeze the winners; a later call publishes a correction that must say what changed.
+
+    The state machine checks the move (closed or under review → published; published →
+    published for a correction, which needs its note); a publication is never changed."""
+    lifecycle.settle(rnd, now)
     previous = latest(rnd)
     if previous is not None and not change_note.strip():
         raise ServiceError(
@@ -60,6 +70,8 @@ def publish(actor: StaffUser, rnd: Round, now: datetime, change_note: str = "") 
             "Công bố đính chính phải nêu rõ thay đổi và lý do.",
             field="change_note",
         )
+    action = Action.CORRECT if rnd.status == "published" else Action.PUBLISH
+    lifecycle.apply(actor, rnd, Command(action, now, change_note, confirmed))
     results = gather(rnd)
     salt = secrets.token_hex(16)
     data = pub.canonical(ranking_records(results.ranking, salt))
@@ -90,18 +102,12 @@ def publish(actor: StaffUser, rnd: Round, now: datetime, change_note: str = "") 
         change_note=change_note.strip(),
     )
     db.session.add(publication)
-    rnd.status = "published"
     rnd.board_frozen_at = None
     rankings.drop_frozen_entries(rnd)
     board.forget_served(rnd)
     db.session.flush()
     audit.record(
-        actor,
-        "round.publish",
-        rnd,
-        reason=change_note,
-        publication=publication.id,
-        digest=publication.digest,
+        actor, "publication.create", rnd, publication=publication.id, digest=publication.digest
     )
     return publication
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.integrity import AttemptFacts, PersonFacts, flags
 from ..extensions import db
 from ..models import Attempt, Exclusion, Participant, Round, StaffUser
-from . import audit, board, rankings
+from . import audit
 from .errors import Conflict, NotFound, ServiceError
 
 
@@ -97,15 +97,3 @@ def include(actor: StaffUser, rnd: Round, participant_id: int, reason: str) -> N
         raise NotFound("not_excluded", "Bài thi này không bị loại.")
     db.session.delete(exclusion)
     audit.record(actor, "entry.include", rnd, reason=reason, participant=participant_id)
-
-
-def start_review(actor: StaffUser, rnd: Round) -> None:
-    """Closed → under review: the public board is frozen while complaints are settled."""
-    if rnd.status != "closed":
-        raise Conflict("not_closed", "Chỉ xét duyệt được đợt thi đã đóng.")
-    rnd.status = "review"
-    if rnd.board_frozen_at is None:
-        rnd.board_frozen_at = rnd.closes_at
-        rankings.freeze_entries(rnd)
-        board.forget_served(rnd)
-    audit.record(actor, "round.review", rnd)

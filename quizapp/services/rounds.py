@@ -1,22 +1,22 @@
-"""Contests and rounds: create, change within the rules, open, close."""
+"""Contests and rounds: create, change within the rules (state changes: services.lifecycle)."""
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..domain import round_rules
-from ..domain.drawing import Candidate, Quota, quota_problems
+from ..domain.drawing import Candidate, Quota
 from ..domain.round_rules import PrizeTier, RoundSettings
 from ..extensions import cache, db
 from ..models import Attempt, Contest, Question, QuestionVersion, Round, RoundQuota, StaffUser
-from . import audit, rankings
-from .errors import Conflict, NotFound, ServiceError
+from . import audit
+from .errors import NotFound, ServiceError
 
 
 def settings_of(rnd: Round) -> RoundSettings:
@@ -93,14 +93,27 @@ def update_round(
     _refuse(round_rules.settings_problems(s))
     if rnd.status != "draft":
         _refuse(round_rules.refused_changes(old, s))
-        if s.closes_at != old.closes_at and s.closes_at < now:
-            _refuse(["Không thể đặt thời điểm đóng vào quá khứ; hãy dùng “Đóng đợt thi”."])
+    if s.closes_at != old.closes_at:
+        _refuse(_close_time_problems(rnd, s.closes_at, now))
     _apply(rnd, s)
     rnd.updated_at = now
     audit.record(
         actor, "round.update", rnd, reason=reason, changed=round_rules.changed_fields(old, s)
     )
     return rnd
+
+
+def _close_time_problems(rnd: Round, closes_at: datetime, now: datetime) -> list[str]:
+    """The close time moves only while the round has not ended: a closed round is reopened
+    (with a reason, through the state machine), never extended by an edit."""
+    if rnd.status not in ("draft", "open") or (rnd.status == "open" and now >= rnd.closes_at):
+        return [
+            "Đợt thi đã kết thúc nên không thể đổi thời điểm đóng; "
+            "hãy dùng “Mở lại đợt thi” (cần lý do) nếu phải kéo dài."
+        ]
+    if rnd.status == "open" and closes_at < now:
+        return ["Không thể đặt thời điểm đóng vào quá khứ; hãy dùng “Đóng đợt thi”."]
+    return []
 
 
 def _loggable(s: RoundSettings) -> dict[str, object]:
@@ -168,39 +181,6 @@ def _drop_pool_after_bank_change(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_bank_change(session: Session) -> None:
     session.info.pop("bank_changed", None)
-
-
-def open_round(actor: StaffUser | None, rnd: Round, now: datetime) -> Round:
-    """Draft → open, once the bank can satisfy the round's quotas."""
-    if rnd.status != "draft":
-        raise Conflict("not_draft", "Chỉ mở được đợt thi đang ở trạng thái nháp.")
-    s = settings_of(rnd)
-    _refuse(quota_problems(candidates(), s.quotas, s.question_count))
-    if rnd.closes_at <= now:
-        _refuse(["Thời điểm đóng đã qua; hãy dời thời điểm đóng trước khi mở."])
-    rnd.status = "open"
-    rnd.updated_at = now
-    audit.record(actor, "round.open", rnd)
-    return rnd
-
-
-def close_round(actor: StaffUser | None, rnd: Round, now: datetime, reason: str = "") -> Round:
-    """Open → closed (early if before its close); records the prediction's true value."""
-    if rnd.status != "open":
-        raise Conflict("not_open", "Chỉ đóng được đợt thi đang mở.")
-    early = now < rnd.closes_at
-    if early:
-        # The close moves to now; a round closed before it opened keeps a one-second window.
-        rnd.closes_at = max(now, rnd.opens_at + timedelta(seconds=1))
-    rnd.status = "closed"
-    rnd.updated_at = now
-    rnd.prediction_actual = prediction_actual(rnd) if rnd.prediction_kind else None
-    if "prediction" in rankings.policy_of(rnd):
-        # The prediction's true value is known only now: it may change which attempt of a
-        # participant counts (kept entries already follow every other key exactly).
-        rankings.rebuild_entries(rnd)
-    audit.record(actor, "round.close", rnd, reason=reason, early=early)
-    return rnd
 
 
 def prediction_actual(rnd: Round) -> int:

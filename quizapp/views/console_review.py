@@ -8,8 +8,8 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.collective import METRICS
 from ..domain.round_rules import rules_text
-from ..forms_console import PublishForm, ReasonForm
-from ..services import contest_ranking, publication, results, review, rounds
+from ..forms_console import ReasonForm
+from ..services import contest_ranking, lifecycle, publication, results, review, rounds
 from ..services.errors import NotFound
 from .helpers import act
 
@@ -42,7 +42,6 @@ def index(round_id: int):
         flags=flags,
         exclusions=review.exclusions(rnd),
         form=ReasonForm(),
-        publish_form=PublishForm(),
         history=publication.history(rnd.id),
         rules=rules_text(rounds.settings_of(rnd)),
         only_flagged=only_flagged,
@@ -64,7 +63,7 @@ def _act(round_id: int, action, message: str):
 def start(round_id: int):
     return _act(
         round_id,
-        lambda rnd: review.start_review(current_staff(), rnd),
+        lambda rnd: lifecycle.start_review(current_staff(), rnd, now()),
         "Đợt thi chuyển sang xét duyệt; bảng công khai được đóng băng.",
     )
 
@@ -88,17 +87,6 @@ def include(round_id: int, participant_id: int):
         round_id,
         lambda rnd: review.include(current_staff(), rnd, participant_id, reason),
         "Đã khôi phục bài thi.",
-    )
-
-
-@bp.post("/publish")
-@staff_required()
-def publish(round_id: int):
-    note = PublishForm().change_note.data or ""
-    return _act(
-        round_id,
-        lambda rnd: publication.publish(current_staff(), rnd, now(), note),
-        "Đã công bố kết quả.",
     )
 
 

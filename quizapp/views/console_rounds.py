@@ -1,4 +1,5 @@
-"""Console: contests and rounds — create, edit within the rules, open, close."""
+"""Console: contests and rounds — create, edit within the rules, freeze the public board
+(changes of state: views/console_lifecycle.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.drawing import Quota
 from ..domain.formatting import format_datetime, parse_local
+from ..domain.lifecycle import RULES, STATUS_LABELS, Action, Status, allowed
 from ..domain.round_rules import PrizeTier, RoundSettings, rules_text
 from ..extensions import db
 from ..forms_console import ReasonForm, RoundForm
@@ -15,6 +17,9 @@ from ..models import Contest
 from ..services import board, round_queries, rounds
 from ..services.errors import NotFound, ServiceError
 from .helpers import act
+
+# Review starts on the review page; a correction is offered there as "publish".
+MANAGED_ELSEWHERE = (Action.REVIEW, Action.CORRECT)
 
 bp = Blueprint("console_rounds", __name__, url_prefix="/console/rounds")
 
@@ -165,25 +170,12 @@ def edit(round_id: int):
         rules=rules_text(rounds.settings_of(rnd)),
         action_form=ReasonForm(),
         stats=round_queries.participation(rnd.id),
-    )
-
-
-@bp.post("/<int:round_id>/open")
-@staff_required()
-def open_(round_id: int):
-    return _transition(
-        round_id, lambda rnd: rounds.open_round(current_staff(), rnd, now()), "Đã mở đợt thi."
-    )
-
-
-@bp.post("/<int:round_id>/close")
-@staff_required()
-def close(round_id: int):
-    reason = ReasonForm().reason.data or ""
-    return _transition(
-        round_id,
-        lambda rnd: rounds.close_round(current_staff(), rnd, now(), reason),
-        "Đã đóng đợt thi.",
+        status_label=STATUS_LABELS[Status(rnd.status)],
+        actions=[
+            a for a in allowed(Status(rnd.status)) if a not in (Action.REVIEW, Action.CORRECT)
+        ],
+        transition_rules=RULES,
+        now=now(),
     )
 
 

@@ -87,7 +87,7 @@ class LiveApp:
         """An open round of the e2e contest whose window is now (plus a day)."""
         from quizapp.domain.round_rules import RoundSettings
         from quizapp.models import Contest, utcnow
-        from quizapp.services import rounds
+        from quizapp.services import lifecycle, rounds
 
         moment = utcnow()
         values = {
@@ -101,7 +101,7 @@ class LiveApp:
         with self.session() as s:
             contest = s.scalar(select(Contest).filter_by(slug=CONTEST_SLUG))
             rnd = rounds.create_round(None, contest, RoundSettings(**values), now=moment)
-            rounds.open_round(None, rnd, now=moment)
+            lifecycle.open_round(None, rnd, now=moment, confirmed=True)
             s.commit()
             return rnd.id
 

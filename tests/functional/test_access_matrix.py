@@ -184,8 +184,10 @@ EXPECT: dict[str, Expect] = {
     "console_rounds.index": Expect({"GET": STAFF}),
     "console_rounds.new": Expect({"GET": STAFF, "POST": STAFF}),  # empty: the form again
     "console_rounds.edit": Expect({"GET": STAFF, "POST": STAFF}),
-    "console_rounds.open_": Expect({"POST": STAFF_DONE}),
-    "console_rounds.close": Expect({"POST": STAFF_DONE}, body=REASON),
+    # Unconfirmed: the confirmation page again (400), the round untouched for the next role.
+    "console_lifecycle.confirm": Expect(
+        {"GET": STAFF, "POST": (STAFF_LOGIN, 403, 403, 400, 400)}, CLOSED | {"name": "publish"}
+    ),
     "console_rounds.freeze": Expect({"POST": STAFF_DONE}),
     "console_rounds.unfreeze": Expect({"POST": STAFF_DONE}, body=REASON),
     "console_exports.download": Expect({"GET": STAFF}, CLOSED),
@@ -201,7 +203,6 @@ EXPECT: dict[str, Expect] = {
     "console_review.include": Expect(
         {"POST": STAFF_DONE}, CLOSED | {"participant_id": W("excluded")}, REASON
     ),
-    "console_review.publish": Expect({"POST": STAFF_DONE}, CLOSED),
     "console_review.collective_metric": Expect({"POST": STAFF_DONE}, CLOSED, {"metric": "points"}),
     "console.contest": Expect({"GET": STAFF, "POST": STAFF_DONE}, body={"combine": "best"}),
 }

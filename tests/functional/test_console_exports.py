@@ -15,7 +15,7 @@ from quizapp.domain.round_rules import PrizeTier
 from quizapp.exports.links import verification_url
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Participant, Round, StaffUser
-from quizapp.services import attempts, publication, rounds
+from quizapp.services import attempts, lifecycle, publication
 from tests.conftest import FIXED_NOW
 
 PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
@@ -139,8 +139,12 @@ def test_qr_opens_the_board_then_the_latest_publication(app, played, make_staff)
         rnd = db.session.get(Round, played.id)
         board = verification_url(rnd, "https://thi.example.vn/")
         assert board == f"https://thi.example.vn/dot-thi/{rnd.id}/bang-xep-hang"
-        rounds.close_round(None, rnd, FIXED_NOW + timedelta(minutes=5), reason="thử")
-        published = publication.publish(db.session.get(StaffUser, staff.user.id), rnd, FIXED_NOW)
+        lifecycle.close_round(
+            None, rnd, FIXED_NOW + timedelta(minutes=5), reason="thử", confirmed=True
+        )
+        published = publication.publish(
+            db.session.get(StaffUser, staff.user.id), rnd, FIXED_NOW, confirmed=True
+        )
         db.session.commit()
         link = verification_url(rnd, "https://thi.example.vn/go-vap/")
         assert link == f"https://thi.example.vn/go-vap/ket-qua/cong-bo/{published.id}"

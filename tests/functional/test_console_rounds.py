@@ -47,7 +47,12 @@ def test_create_open_edit_and_close_a_round(
             (None, "hard", 1),
         ]
 
-    opened = post_form(client, f"{url}/open", {}, page=url)
+    page = client.get(f"{url}/open").get_data(as_text=True)
+    assert "Người dự thi có thể bắt đầu làm bài" in page
+    unconfirmed = post_form(client, f"{url}/open", {}, page=f"{url}/open")
+    assert unconfirmed.status_code == 400
+    assert "Vui lòng xác nhận thao tác." in unconfirmed.get_data(as_text=True)
+    opened = post_form(client, f"{url}/open", {"confirm": "y"}, page=f"{url}/open")
     assert "Đã mở đợt thi." in client.get(opened.headers["Location"]).get_data(as_text=True)
 
     unfair = post_form(client, url, FORM | {"question_count": "10", "reason": "thử"})
@@ -59,7 +64,14 @@ def test_create_open_edit_and_close_a_round(
         FORM | {"closes_at": "30/11/2026 17:00", "reason": "gia hạn theo đề nghị của phường"},
     )
     assert extended.status_code == 302
-    closed = post_form(client, f"{url}/close", {"reason": "thử đóng sớm"}, page=url)
+    assert "lượt thi đang làm dở sẽ được kết thúc ngay" in client.get(f"{url}/close").get_data(
+        as_text=True
+    )
+    no_reason = post_form(client, f"{url}/close", {"confirm": "y"}, page=f"{url}/close")
+    assert no_reason.status_code == 400 and "Vui lòng ghi lý do" in no_reason.get_data(as_text=True)
+    closed = post_form(
+        client, f"{url}/close", {"reason": "thử đóng sớm", "confirm": "y"}, page=f"{url}/close"
+    )
     assert closed.status_code == 302
     with app.app_context():
         rnd = db.session.scalar(db.select(Round))
@@ -90,10 +102,9 @@ def test_opening_refuses_quotas_the_bank_cannot_meet(app, client, login_staff, m
     login_staff("organiser")
     created = post_form(client, "/console/rounds/new", FORM | {"quotas": "chung:easy:5"})
     url = created.headers["Location"]
-    refused = post_form(client, f"{url}/open", {}, page=url)
-    assert "cần 5 câu nhưng ngân hàng chỉ còn" in client.get(refused.headers["Location"]).get_data(
-        as_text=True
-    )
+    refused = post_form(client, f"{url}/open", {"confirm": "y"}, page=f"{url}/open")
+    assert refused.status_code == 400
+    assert "cần 5 câu nhưng ngân hàng chỉ còn" in refused.get_data(as_text=True)
 
 
 def test_update_rules_table(app, make_round) -> None:

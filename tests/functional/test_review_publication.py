@@ -46,9 +46,9 @@ def closed_round(app, make_round, make_participant, clock):
     _take(app, rnd.id, people["kha"], FIXED_NOW, correct=3, seconds=100)
     clock.advance(hours=2)
     with app.app_context():
-        from quizapp.services import rounds
+        from quizapp.services import lifecycle
 
-        rounds.close_round(None, db.session.get(Round, rnd.id), clock.now)
+        lifecycle.close_round(None, db.session.get(Round, rnd.id), clock.now, confirmed=True)
         db.session.commit()
     return rnd, people
 
@@ -75,14 +75,19 @@ def test_review_exclude_publish_and_verify(
         {"reason": "làm bài quá nhanh, đã xác minh dùng công cụ"},
         page=url,
     )
-    published = post_form(client, f"/console/rounds/{rnd.id}/review/publish", {}, page=url)
+    confirm_url = f"/console/rounds/{rnd.id}/publish"
+    page = client.get(confirm_url).get_data(as_text=True)
+    assert "Bản công bố không thể sửa" in page and "Lê Thị Giỏi" in page  # the winners shown
+    published = post_form(client, confirm_url, {"confirm": "y"}, page=confirm_url)
     assert published.status_code == 302
     with app.app_context():
         publication = db.session.scalar(db.select(Publication))
         winners = [(w["tier"], w["name"]) for w in publication.payload["winners"]]
         assert winners == [("Giải Nhất", "Lê Thị Giỏi"), ("Giải Nhì", "Phạm Văn Khá")]
         actions = db.session.scalars(db.select(AuditLog.action)).all()
-        assert {"entry.exclude", "round.review", "round.publish"} <= set(actions)
+        assert {"entry.exclude", "round.review", "round.publish", "publication.create"} <= set(
+            actions
+        )
         assert db.session.get(Round, rnd.id).status == "published"
         publication_id, digest = publication.id, publication.digest
 
@@ -116,15 +121,16 @@ def test_publication_is_immutable_and_corrections_say_why(
     rnd, people = closed_round
     login_staff("organiser")
     url = f"/console/rounds/{rnd.id}/review/"
-    post_form(client, f"/console/rounds/{rnd.id}/review/publish", {}, page=url)
+    confirm_url = f"/console/rounds/{rnd.id}/publish"
+    post_form(client, confirm_url, {"confirm": "y"}, page=confirm_url)
     with app.app_context():
         first = db.session.scalar(db.select(Publication))
         first.change_note = "sửa lén"
         with pytest.raises(ValueError, match="immutable"):
             db.session.commit()
         db.session.rollback()
-    refused = post_form(client, f"/console/rounds/{rnd.id}/review/publish", {}, page=url)
-    assert "phải nêu rõ thay đổi" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    refused = post_form(client, confirm_url, {"confirm": "y"}, page=confirm_url)
+    assert refused.status_code == 400 and "phải nêu rõ thay đổi" in refused.get_data(as_text=True)
     blocked = post_form(
         client,
         f"/console/rounds/{rnd.id}/review/exclude/{people['gioi'].id}",
@@ -136,9 +142,9 @@ def test_publication_is_immutable_and_corrections_say_why(
     )
     post_form(
         client,
-        f"/console/rounds/{rnd.id}/review/publish",
-        {"change_note": "Bổ sung giải sau khi xét khiếu nại."},
-        page=url,
+        confirm_url,
+        {"reason": "Bổ sung giải sau khi xét khiếu nại.", "confirm": "y"},
+        page=confirm_url,
     )
     with app.app_context():
         first, second = db.session.scalars(db.select(Publication).order_by(Publication.id)).all()

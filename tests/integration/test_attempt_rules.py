@@ -7,7 +7,7 @@ from flask import Flask
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Participant, Round
-from quizapp.services import attempts, rounds
+from quizapp.services import attempts, lifecycle
 from quizapp.services.errors import Conflict, NotFound, ServiceError
 from tests.conftest import FIXED_NOW
 
@@ -231,6 +231,6 @@ def test_close_round_records_the_prediction_value(app, make_round, make_particip
             p = db.session.get(Participant, person.id)
             attempt = attempts.start_attempt(p, r, T).attempt
             attempts.submit_attempt(p, attempt.id, T + timedelta(seconds=9), prediction=5)
-        rounds.close_round(None, r, T + timedelta(minutes=1), reason="thử")
+        lifecycle.close_round(None, r, T + timedelta(minutes=1), reason="thử", confirmed=True)
         assert r.prediction_actual == 3 and r.status == "closed"
         assert r.closes_at == T + timedelta(minutes=1)

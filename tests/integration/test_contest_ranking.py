@@ -5,7 +5,7 @@ from datetime import timedelta
 from quizapp.domain.round_rules import RoundSettings
 from quizapp.extensions import db
 from quizapp.models import Contest, Exclusion, Participant, Round
-from quizapp.services import attempts, contest_ranking, rounds
+from quizapp.services import attempts, contest_ranking, lifecycle, rounds
 from tests.conftest import FIXED_NOW
 
 
@@ -39,7 +39,7 @@ def test_sum_and_best_of_the_rounds(app, make_round, make_participant) -> None:
             ),
             FIXED_NOW,
         )
-        rounds.open_round(None, r2, FIXED_NOW - timedelta(hours=1))
+        lifecycle.open_round(None, r2, FIXED_NOW - timedelta(hours=1), confirmed=True)
         a, b, c = (db.session.get(Participant, p.id) for p in people)
         _take(r1, a, 5, 100)
         _take(r2, a, 1, 100)  # a: 6 in total, best round 5

@@ -9,7 +9,7 @@ from flask import Flask
 from quizapp.domain.drawing import Quota
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Question, QuestionVersion
-from quizapp.services import practice, rounds
+from quizapp.services import lifecycle, practice, rounds
 from quizapp.services.errors import Conflict, NotFound, ServiceError
 from quizapp.services.practice import PracticeRun
 from tests.conftest import FIXED_NOW
@@ -127,7 +127,7 @@ def test_marking_is_refused_when_a_live_round_would_lack_questions(
     )
     with app.app_context():
         if status == "closed":
-            rounds.close_round(None, rounds.get_round(rnd.id), FIXED_NOW)
+            lifecycle.close_round(None, rounds.get_round(rnd.id), FIXED_NOW, "thử", confirmed=True)
             db.session.commit()
         try:
             practice.set_questions_practice(None, ids, True, FIXED_NOW)

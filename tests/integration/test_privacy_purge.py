@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, Participant, Publication, Round
-from quizapp.services import attempts, publication, rounds
+from quizapp.services import attempts, lifecycle, publication, rounds
 from quizapp.services.privacy import PURGED_NAME
 from tests.conftest import FIXED_NOW
 
@@ -19,8 +19,10 @@ def test_purge_after_publication(app, runner, make_round, make_participant, make
         p = db.session.get(Participant, done_person.id)
         a = attempts.start_attempt(p, r, FIXED_NOW).attempt
         attempts.submit_attempt(p, a.id, FIXED_NOW + timedelta(minutes=1))
-        rounds.close_round(None, r, FIXED_NOW + timedelta(hours=2))
-        publication.publish(db.session.merge(staff.user), r, FIXED_NOW + timedelta(hours=3))
+        lifecycle.close_round(None, r, FIXED_NOW + timedelta(hours=2), confirmed=True)
+        publication.publish(
+            db.session.merge(staff.user), r, FIXED_NOW + timedelta(hours=3), confirmed=True
+        )
         contest = r.contest
         from quizapp.domain.round_rules import RoundSettings
 
@@ -35,7 +37,7 @@ def test_purge_after_publication(app, runner, make_round, make_participant, make
             ),
             now=FIXED_NOW,
         )
-        rounds.open_round(None, later, FIXED_NOW + timedelta(days=1))
+        lifecycle.open_round(None, later, FIXED_NOW + timedelta(days=1), confirmed=True)
         b = db.session.get(Participant, busy_person.id)
         attempts.start_attempt(b, later, FIXED_NOW + timedelta(days=2))
         db.session.commit()

@@ -60,7 +60,7 @@ def seed(
     Every call makes new people and a new round, so tests may share one database.
     """
     from quizapp.domain.round_rules import RoundSettings
-    from quizapp.services import rounds
+    from quizapp.services import lifecycle, rounds
     from quizapp.services.bank import apply_import
 
     now, n = utcnow(), next(_seeds)
@@ -93,7 +93,7 @@ def seed(
             max_attempts=max_attempts,
         )
         rnd = rounds.create_round(None, contest, settings, now=settings.opens_at)
-        rounds.open_round(None, rnd, now=settings.opens_at)
+        lifecycle.open_round(None, rnd, now=settings.opens_at, confirmed=True)
         db.session.commit()
         return Seeded(rnd.id, phones)
 
