@@ -264,6 +264,27 @@ def scenarios(meter: Meter, app: Server, users: Path, ranges: dict, args) -> lis
     return runs
 
 
+def prepare(env: dict, tmp: Path, people: int, started: list[str], wrk_users: int):
+    """Migrate, make the minimal app's table, seed; (users JSON path, its data, wrk's TSV)."""
+    subprocess.run([APP_PY, "-m", "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True)
+    subprocess.run([APP_PY, "bench/minimal_app.py", "create"], env=env, cwd=ROOT, check=True)
+    users = tmp / "users.json"
+    seed = [APP_PY, "bench/seed.py", "--participants", str(people), "--password", PASSWORD]
+    seed += ["--out", str(users), *(x for s in started for x in ("--started", s))]
+    seeded = subprocess.run(seed, env=env, cwd=ROOT, capture_output=True, text=True)
+    if seeded.returncode:
+        raise RuntimeError(f"seeding failed:\n{seeded.stderr[-3000:]}")
+    data = json.loads(users.read_text())
+    tsv = tmp / "wrk-users.tsv"
+    tsv.write_text(
+        "".join(
+            f"{u['cookie']}\t{u['csrf']}\t{u['attempt']}\t{u['phone']}\n"
+            for u in data["users"][:wrk_users]
+        )
+    )
+    return users, data, tsv
+
+
 def run_database(kind: str, args: argparse.Namespace, port: int) -> dict:
     sizes = {"wrk": args.wrk_users, "burst": args.burst, "start": args.participants}
     sizes |= {"steady": args.steady, "rush": args.rush}
@@ -274,27 +295,11 @@ def run_database(kind: str, args: argparse.Namespace, port: int) -> dict:
     started.append(f"{ranges['rush'][0]}:{args.rush}:19")
     with tempfile.TemporaryDirectory() as tmp, Database(kind, _shared(Path(tmp)), port) as database:
         env = base_env(database.url, args.server)
-        flask = [APP_PY, "-m", "flask"]
-        subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True)
-        subprocess.run([APP_PY, "bench/minimal_app.py", "create"], env=env, cwd=ROOT, check=True)
-        users = Path(tmp) / "users.json"
-        seed = [APP_PY, "bench/seed.py", "--participants", str(first), "--password", PASSWORD]
-        seed += ["--out", str(users), *(x for s in started for x in ("--started", s))]
         began = time.monotonic()
-        seeded = subprocess.run(seed, env=env, cwd=ROOT, capture_output=True, text=True)
-        if seeded.returncode:
-            raise RuntimeError(f"seeding failed:\n{seeded.stderr[-3000:]}")
+        users, data, wrk_users = prepare(env, Path(tmp), first, started, args.wrk_users)
         seconds = time.monotonic() - began
         print(f"{kind}: seeded {first} participants in {seconds:.0f} s", file=sys.stderr)
-        data = json.loads(users.read_text())
         args.round_id = data["round"]
-        wrk_users = Path(tmp) / "wrk-users.tsv"
-        wrk_users.write_text(
-            "".join(
-                f"{u['cookie']}\t{u['csrf']}\t{u['attempt']}\t{u['phone']}\n"
-                for u in data["users"][: args.wrk_users]
-            )
-        )
         app = Server("wsgi:app", args.port_base, env)
         minimal = Server("bench.minimal_app:app", args.port_base + 1, env)
         try:

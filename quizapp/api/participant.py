@@ -118,8 +118,8 @@ def save_answer(attempt_id: int, position: int):
     saved = attempts.save_answer(
         _require_me(), attempt_id, position, choice, moment, flagged=flagged
     )
-    # Before the commit, which would expire the attempt and cost a query to read it again.
-    summary = attempt_views.save_summary(saved.attempt, saved.answered, moment)
+    # The summary comes from the write itself (deadline, count): nothing is read again.
+    summary = attempt_views.save_summary(saved.deadline_at, saved.answered, moment)
     db.session.commit()
     return jsonify({"saved": True, "position": position, **summary})
 

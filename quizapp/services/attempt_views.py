@@ -95,12 +95,12 @@ def attempt_state(
     }
 
 
-def save_summary(attempt: Attempt, answered: int, now: datetime) -> dict[str, Any]:
+def save_summary(deadline_at: datetime, answered: int, now: datetime) -> dict[str, Any]:
     """What a save answers with: the server's remaining time and how many are answered."""
     return {
-        "remaining_seconds": timing.remaining_seconds(attempt.deadline_at, now),
-        "remaining_ms": timing.remaining_ms(attempt.deadline_at, now),
-        "deadline": attempt.deadline_at.isoformat(),
+        "remaining_seconds": timing.remaining_seconds(deadline_at, now),
+        "remaining_ms": timing.remaining_ms(deadline_at, now),
+        "deadline": deadline_at.isoformat(),
         "answered": answered,
     }
 

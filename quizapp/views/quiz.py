@@ -117,7 +117,7 @@ def save(attempt_id: int, position: int):
         flash(exc.message, "error")
         return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id))
     db.session.commit()
-    target = _next_position(position, len(saved.attempt.items))
+    target = _next_position(position, saved.questions)
     if target == "review":
         return redirect(url_for("quiz.review", attempt_id=attempt_id))
     return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id, cau=target))
