@@ -93,7 +93,8 @@ def render(header: dict, results: list[dict]) -> str:
     ]
     for result in results:
         out += ["", f"### {result['database']}", ""]
-        out += closed_table(result["closed"], header["generator_limit"])
+        if result["closed"]:
+            out += closed_table(result["closed"], header["generator_limit"])
         if result["scenarios"]:
             out += ["", *scenario_table(result["scenarios"], header["generator_limit"])]
             lost = result["lost"]

@@ -306,7 +306,11 @@ def run_database(kind: str, args: argparse.Namespace, port: int) -> dict:
             meter_app = Meter({"app": app.cpu_seconds, "db": database.cpu_seconds})
             meter_min = Meter({"app": minimal.cpu_seconds, "db": database.cpu_seconds})
             wrk_env = {"BENCH_WRK_USERS": str(wrk_users)}
-            rows = closed_loops(meter_app, meter_min, app, minimal, args, wrk_env)
+            rows = (
+                []
+                if args.closed == "none"
+                else closed_loops(meter_app, meter_min, app, minimal, args, wrk_env)
+            )
             print(f"{kind}: closed loops done", file=sys.stderr)
             runs = scenarios(meter_app, app, users, ranges, args)
         finally:
@@ -327,6 +331,7 @@ def main() -> None:
     parser.add_argument("--databases", default="postgresql,sqlite")
     parser.add_argument("--server", default="", help="CLASS:WORKERS[xTHREADS] (gunicorn.conf.py)")
     parser.add_argument("--seconds", type=int, default=15, help="each closed loop")
+    parser.add_argument("--closed", default="all", help="or none")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--wrk-users", type=int, default=256)

@@ -1,4 +1,7 @@
 -- Shared by every wrk script of `make bench`: a one-line JSON summary the runner reads.
+-- One connection a request, as gunicorn's sync workers do anyway: with keep-alive, gthread
+-- workers would keep each wrk connection on one worker (tooling-notes.md).
+wrk.headers["Connection"] = "close"
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -40,5 +43,5 @@ end
 
 function json_headers(u)
   return {["Cookie"] = "session=" .. u.cookie, ["X-CSRFToken"] = u.csrf,
-          ["Content-Type"] = "application/json"}
+          ["Content-Type"] = "application/json", ["Connection"] = "close"}
 end

@@ -2,5 +2,5 @@
 dofile(os.getenv("BENCH_WRK_DIR") .. "/common.lua")
 request = function()
   local u = next_user()
-  return wrk.format("GET", "/luot-thi/" .. u.attempt, {["Cookie"] = "session=" .. u.cookie})
+  return wrk.format("GET", "/luot-thi/" .. u.attempt, {["Cookie"] = "session=" .. u.cookie, ["Connection"] = "close"})
 end
