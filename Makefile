@@ -57,3 +57,4 @@ bench: $(STAMP) .venv-bench/.installed
 	$(BIN)/python bench/password_bench.py
 	$(BIN)/python bench/rankings_bench.py --participants 100000 --attempts 1000000
 	$(BIN)/python bench/export_bench.py --rows 100000
+	.venv-bench/bin/python bench/xlsx_writers.py --rows 100000

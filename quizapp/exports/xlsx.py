@@ -1,23 +1,22 @@
 """The organiser's results workbook: winners, full ranking, wards, organisations.
 
-Written with xlsxwriter in constant-memory mode: each row goes to a temporary file as soon as
-the next one starts, so a large ranking never sits in memory as a grid of cells. Those files
-(mkstemp: owner-only) hold personal data only while the workbook is written; closing removes them.
+Written by rustpy-xlsxwriter (rust_xlsxwriter under a thin Python layer), chosen by measurement
+(docs/performance.md): the 100,000-row ranking in about a fifth of XlsxWriter's CPU time, rows
+streamed to the file as they come (constant memory), every text an inline string cell, never a
+formula.
 
-Every text goes through `write_string` (never `write`, which would turn "{=…}" into an array
-formula) after the formula-injection guard of quizapp/spreadsheet.py: risky text is a string
-cell with a quote prefix, never a formula.
+The formula-injection guard (quizapp/spreadsheet.py): text goes through `clean_text`, and a row
+holding risky text (=, +, -, @, TAB, CR, an error code) gets the quote-prefix style, so Excel
+keeps it as text even when the cell is edited. The writer styles rows, not single cells: the
+other cells of such a row carry the prefix too, which changes nothing for plain text or numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import BinaryIO
 
-from xlsxwriter import Workbook
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
+from rustpy_xlsxwriter import FastExcel, Format
 
 from ..services.results import Results
 from ..spreadsheet import clean_text, is_plain, is_risky
@@ -27,6 +26,7 @@ from .rows import (
     Value,
     group_columns,
     group_rows,
+    headers,
     ranking_columns,
     ranking_rows,
     winner_rows,
@@ -37,93 +37,63 @@ WINNERS_SHEET = "Đoạt giải"
 RANKING_SHEET = "Xếp hạng cá nhân"
 WARDS_SHEET = "Xếp hạng phường"
 ORGANISATIONS_SHEET = "Xếp hạng cơ quan, đơn vị"
-
-# Text stays text: no formulas, hyperlinks or numbers guessed from strings.
-WORKBOOK_OPTIONS = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
-HEADER_STYLE = {
-    "bold": True,
-    "pattern": 1,
-    "bg_color": "#DDEBF7",
-    "text_wrap": True,
-    "valign": "top",
-}
+HEADER_FILL = "#DDEBF7"
 
 
-def write_text(
-    ws: Worksheet, row: int, col: int, value: str, style: Format | None, quoted: Format
-) -> None:
-    """One text cell through the guard: risky text gets `quoted` (a quote prefix), not `style`."""
-    if is_plain(value) and value[:1] != "<":
-        ws.write_string(row, col, value, style)  # the common case, checked fast
-        return
-    text = clean_text(value)
-    if text.startswith("<r>") and text.endswith("</r>"):
-        # xlsxwriter copies such text into the sheet unescaped, as rich-string XML (a formula
-        # could be slipped in); as a rich string of three plain runs it is escaped like any text.
-        ws.write_rich_string(row, col, text[0], text[1], text[2:], *([style] if style else []))
-    else:
-        ws.write_string(row, col, text, quoted if is_risky(text) else style)
+def _text(value: Value) -> Value:
+    """Text a workbook can hold (control characters dropped); other values as they are."""
+    if isinstance(value, str) and not is_plain(value):
+        return clean_text(value)
+    return value
 
 
-@dataclass(frozen=True)
-class _Styles:
-    header: Format
-    header_quoted: Format
-    quoted: Format
+def _is_risky_row(row: Sequence[Value]) -> bool:
+    return any(isinstance(v, str) and not is_plain(v) and is_risky(clean_text(v)) for v in row)
 
 
-def _styles(wb: Workbook) -> _Styles:
-    return _Styles(
-        wb.add_format(HEADER_STYLE),
-        wb.add_format({**HEADER_STYLE, "quote_prefix": True}),
-        wb.add_format({"quote_prefix": True}),
-    )
+def _records(keys: list[str], rows: Iterable[list[Value]]) -> Iterator[dict[str, Value]]:
+    for row in rows:
+        yield {key: _text(value) for key, value in zip(keys, row, strict=True)}
 
 
-def _header(ws: Worksheet, columns: Sequence[Column], styles: _Styles) -> None:
-    """Widths, a frozen bold header row and a filter over it."""
-    for col, column in enumerate(columns):
-        ws.set_column(col, col, column.width)
-        write_text(ws, 0, col, column.header, styles.header, styles.header_quoted)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, 0, len(columns) - 1)
-
-
-def _sheet(
-    wb: Workbook,
-    styles: _Styles,
+def _add_sheet(
+    book: FastExcel,
     title: str,
     columns: Sequence[Column],
-    rows: Iterable[list[Value]],
+    rows: Callable[[], Iterable[list[Value]]],
 ) -> None:
-    ws = wb.add_worksheet(title)
-    _header(ws, columns, styles)
-    write_number, quoted = ws.write_number, styles.quoted
-    for row_number, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            if isinstance(value, str):
-                write_text(ws, row_number, col, value, None, quoted)
-            elif value is not None:
-                write_number(row_number, col, value)
+    """One sheet; `rows` is called twice (risky rows first, then the cells), never held whole."""
+    keys = headers(columns)
+    quoted = Format().set_quote_prefix()
+    risky = {n: quoted for n, row in enumerate(rows(), start=1) if _is_risky_row(row)}
+    records: Iterable[dict[str, Value]] = _records(keys, rows())
+    if not risky and not any(True for _ in rows()):
+        records = [dict.fromkeys(keys)]  # the header of an empty table (the writer needs a row)
+    book.sheet(
+        title,
+        records,
+        column_widths=[c.width for c in columns],
+        header_format=Format()
+        .set_bold()
+        .set_text_wrap()
+        .set_align("top")
+        .set_pattern("solid")
+        .set_background_color(HEADER_FILL),
+        autofilter=True,
+        row_formats=risky,
+    )
 
 
 def write_results(results: Results, out: BinaryIO) -> None:
     """The four sheets, in the order the organiser reads them, with full personal data."""
-    # Leaving the block closes the workbook even on an error, so no temporary file is left.
-    with Workbook(out, WORKBOOK_OPTIONS) as wb:
-        styles = _styles(wb)
-        _sheet(wb, styles, WINNERS_SHEET, WINNER_COLUMNS, winner_rows(results))
-        _sheet(wb, styles, RANKING_SHEET, ranking_columns(results), ranking_rows(results))
-        _sheet(wb, styles, WARDS_SHEET, group_columns("Phường"), group_rows(results.wards))
-        _sheet(
-            wb,
-            styles,
-            ORGANISATIONS_SHEET,
-            group_columns("Cơ quan, đơn vị"),
-            group_rows(results.organisations),
-        )
+    book = FastExcel(out).freeze(row=1)
+    _add_sheet(book, WINNERS_SHEET, WINNER_COLUMNS, lambda: winner_rows(results))
+    _add_sheet(book, RANKING_SHEET, ranking_columns(results), lambda: ranking_rows(results))
+    _add_sheet(book, WARDS_SHEET, group_columns("Phường"), lambda: group_rows(results.wards))
+    _add_sheet(
+        book,
+        ORGANISATIONS_SHEET,
+        group_columns("Cơ quan, đơn vị"),
+        lambda: group_rows(results.organisations),
+    )
+    book.save()
