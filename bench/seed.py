@@ -141,14 +141,19 @@ def _sessions(app: Flask, started: dict[int, int]) -> list[dict]:
 def _start_attempts(
     rnd: Round, first: int, count: int, saved: int, now: datetime, rng: random.Random
 ) -> dict[int, int]:
-    """Attempts started through the service, their first `saved` answers saved in bulk."""
+    """Attempts drawn as the service draws them, inserted in batches (the service's locks and
+    checks, one person at a time, took minutes here); their first `saved` answers saved."""
     phones = [phone(n) for n in range(first, first + count)]
-    people = db.session.scalars(db.select(Participant).where(Participant.phone.in_(phones)))
-    answers, started = [], {}
-    for person in people:
-        attempt = attempts.start_attempt(person, rnd, now).attempt  # flushed: ids are known
-        started[person.id] = attempt.id
-        answers += [
+    people = db.session.scalars(db.select(Participant).where(Participant.phone.in_(phones))).all()
+    started: dict[int, int] = {}
+    for batch in range(0, len(people), 500):
+        made = [
+            (person, attempts._new_attempt(person, rnd, 1, now, f"bench-{person.id}"))
+            for person in people[batch : batch + 500]
+        ]
+        db.session.add_all(a for _, a in made)
+        db.session.flush()  # ids of the attempts and their drawn questions
+        answers = [
             {
                 "attempt_id": attempt.id,
                 "attempt_question_id": item.id,
@@ -156,13 +161,13 @@ def _start_attempts(
                 "flagged": False,
                 "saved_at": now,
             }
+            for _, attempt in made
             for item in attempt.items[:saved]
         ]
-        if len(started) % 500 == 0:
-            db.session.commit()
-    for start in range(0, len(answers), 5000):
-        db.session.execute(Answer.__table__.insert(), answers[start : start + 5000])
-    db.session.commit()
+        if answers:
+            db.session.execute(Answer.__table__.insert(), answers)
+        started |= {person.id: attempt.id for person, attempt in made}
+        db.session.commit()
     return started
 
 
