@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from statistics import mean
+from statistics import mean, median
+
+
+def writes_rows(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if r["phase"].startswith("minimal write")]
 
 
 def _mark(share: float, limit: float) -> str:
@@ -28,16 +32,21 @@ def closed_table(rows: list[dict], limit: float) -> list[str]:
             f"{_mark(r['generator_share'], limit)} | "
             f"{r['box_busy']:.0%} |"
         )
-    saves = [r["rps"] for r in rows if r["phase"].startswith("answer save")]
-    save_cost = mean(r["app_ms"] + r["db_ms"] for r in rows if r["phase"].startswith("answer"))
+    saves = [r for r in rows if r["phase"].startswith("answer save")]
+    pairs = [s["rps"] / w["rps"] for s, w in zip(saves, writes_rows(rows), strict=True)]
+    by_cpu = [
+        (w["app_ms"] + w["db_ms"]) / (s["app_ms"] + s["db_ms"])
+        for s, w in zip(saves, writes_rows(rows), strict=True)
+    ]
     lines.append("")
     lines.append(
-        f"**Answer save / minimal durable write = {mean(saves) / minimal:.2f}** "
-        f"(saves {' and '.join(f'{s:.0f}' for s in saves)}/s, minimal writes "
-        f"{' and '.join(f'{w:.0f}' for w in writes)}/s, measured alternately); "
-        f"minimal write / ceiling = {minimal / ceiling:.2f}. By CPU per request (less sensitive "
-        f"to the rest of the box): save {save_cost:.2f} ms, minimal write {write_cost:.2f} ms, "
-        f"ratio {write_cost / save_cost:.2f}."
+        f"**Answer save / minimal durable write = {median(pairs):.2f}** (median of "
+        f"{len(pairs)} pairs measured alternately: {', '.join(f'{p:.2f}' for p in pairs)}; "
+        f"saves {', '.join(f'{rate:.0f}' for rate in (s['rps'] for s in saves))}/s, "
+        "minimal writes "
+        f"{', '.join(f'{w:.0f}' for w in writes)}/s); minimal write / ceiling = "
+        f"{minimal / ceiling:.2f}. By CPU per request (app + database, less sensitive to the "
+        f"rest of the box): {median(by_cpu):.2f} ({', '.join(f'{p:.2f}' for p in by_cpu)})."
     )
     return lines
 

@@ -178,8 +178,11 @@ def wrk(meter: Meter, name: str, port: int, script: str, args, extra=None) -> di
 
 
 def closed_loops(meter_app: Meter, meter_min: Meter, app: Server, minimal: Server, args, users):
+    warm = argparse.Namespace(**{**vars(args), "seconds": 3})
+    for server, script in ((minimal, "write.lua"), (app, "save.lua"), (app, "page.lua")):
+        wrk(meter_app, "warm-up", server.port, script, warm, users)  # imports, caches, pools
     rows = [wrk(meter_app, "ceiling: GET /healthz", app.port, "get.lua", args)]
-    for _ in range(2):  # alternately: the ratio the issue asks for, twice in one run
+    for _ in range(args.pairs):  # alternately: the ratio the issue asks for, pair by pair
         name = "minimal write: INSERT + commit"
         rows.append(wrk(meter_min, name, minimal.port, "write.lua", args))
         rows.append(wrk(meter_app, "answer save (PUT, CSRF)", app.port, "save.lua", args, users))
@@ -332,6 +335,7 @@ def main() -> None:
     parser.add_argument("--server", default="", help="CLASS:WORKERS[xTHREADS] (gunicorn.conf.py)")
     parser.add_argument("--seconds", type=int, default=15, help="each closed loop")
     parser.add_argument("--closed", default="all", help="or none")
+    parser.add_argument("--pairs", type=int, default=3, help="minimal write / save, alternately")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--wrk-users", type=int, default=256)
