@@ -315,7 +315,8 @@ def run_database(kind: str, args: argparse.Namespace, port: int) -> dict:
                 else closed_loops(meter_app, meter_min, app, minimal, args, wrk_env)
             )
             print(f"{kind}: closed loops done", file=sys.stderr)
-            runs = scenarios(meter_app, app, users, ranges, args)
+            wanted = kind in args.scenario_databases.split(",")
+            runs = scenarios(meter_app, app, users, ranges, args) if wanted else []
         finally:
             app.stop()
             minimal.stop()
@@ -340,6 +341,7 @@ def main() -> None:
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--wrk-users", type=int, default=256)
     parser.add_argument("--scenarios", default="burst,start,steady,rush")
+    parser.add_argument("--scenario-databases", default="postgresql", help="(durable PostgreSQL)")
     parser.add_argument("--burst", type=int, default=1000, help="starts within one second")
     parser.add_argument("--participants", type=int, default=3000, help="synchronised start")
     parser.add_argument("--answers", type=int, default=20, help="each, in the synchronised start")
