@@ -49,14 +49,19 @@ class Database:
         if self.kind == "sqlite":
             self.url = f"sqlite:///{self.workdir / 'bench.sqlite3'}"
         else:
-            out = subprocess.run(  # durable: fsync and synchronous commit, as in production
-                [ROOT / "scripts/pg-throwaway", "start", self.workdir / "pg", str(self.port)],
-                check=True,
-                capture_output=True,
-                text=True,
-                env={**os.environ, "PG_THROWAWAY_DURABLE": "1"},
-            )
-            self.url = out.stdout.strip()
+            # The brief's ports lie in Linux's ephemeral range: a client socket of an earlier
+            # phase (TIME_WAIT) can hold one, so the next ones are tried.
+            for port in range(self.port, self.port + 10):
+                out = subprocess.run(  # durable: fsync and synchronous commit, as in production
+                    [ROOT / "scripts/pg-throwaway", "start", self.workdir / "pg", str(port)],
+                    capture_output=True,
+                    text=True,
+                    env={**os.environ, "PG_THROWAWAY_DURABLE": "1"},
+                )
+                if out.returncode == 0:
+                    self.url = out.stdout.strip()
+                    return self
+            raise RuntimeError(f"PostgreSQL did not start on ports {self.port}-{port}")
         return self
 
     def cpu_seconds(self) -> float:
