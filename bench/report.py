@@ -28,7 +28,7 @@ def closed_table(rows: list[dict], limit: float) -> list[str]:
             f"| {r['phase']} | {r['rps']:.0f} | {r['rps'] / ceiling:.2f} | "
             f"{r['rps'] / minimal:.2f} | {r['p50']:.0f} | {r['p99']:.0f} | {r['errors']} | "
             f"{r['app_ms']:.2f} | {r['db_ms']:.2f} | "
-            f"{write_cost / max(r['app_ms'] + r['db_ms'], 1e-9):.2f} | "
+            f"{_ratio(write_cost, r['app_ms'] + r['db_ms'])} | "
             f"{_mark(r['generator_share'], limit)} | "
             f"{r['box_busy']:.0%} |"
         )
@@ -49,6 +49,10 @@ def closed_table(rows: list[dict], limit: float) -> list[str]:
         f"rest of the box): {median(by_cpu):.2f} ({', '.join(f'{p:.2f}' for p in by_cpu)})."
     )
     return lines
+
+
+def _ratio(numerator: float, denominator: float) -> str:
+    return f"{numerator / denominator:.2f}" if denominator > 0 else "—"
 
 
 def _errors(values: dict) -> str:
