@@ -4,13 +4,18 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers, one per core: on small machines more workers only add context switches.
+# One worker per core, four threads each (measured, docs/performance.md "Worker model"): a sync
+# worker sits idle while PostgreSQL flushes a commit to disk, and the answer save is mostly
+# that wait; threads overlap it (saves and starts at 1.5-3 times the sync figures in the same
+# runs), where more sync workers did not help on two cores.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-keepalive = 2
+# No keep-alive: with it a gthread worker keeps the connections it accepted (nginx's upstream
+# keep-alive pool included), so one worker can queue requests while the other idles.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 # Connections waiting for a worker: at a synchronised start thousands arrive within seconds, and
 # a full queue resets them (seen in `make bench` at 2,048); waiting is better than a reset.
 backlog = int(os.environ.get("GUNICORN_BACKLOG", "4096"))
