@@ -6,8 +6,9 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # One worker per core, four threads each (measured, docs/performance.md "Worker model"): a sync
 # worker sits idle while PostgreSQL flushes a commit to disk, and the answer save is mostly
-# that wait; threads overlap it (saves and starts at 1.5-3 times the sync figures in the same
-# runs), where more sync workers did not help on two cores.
+# that wait; threads overlap it. Over eight runs on a busy 2-core box, 2 x 4 threads gave the
+# best or equal saves and starts (2 sync workers matched it only on the quietest run), and
+# 4 sync workers were the worst.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
