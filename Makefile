@@ -20,6 +20,7 @@ setup: $(STAMP)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask registry load $(REGISTRY)
 	$(BIN)/flask bank import question_bank
+	$(BIN)/flask demo practice
 	$(BIN)/flask demo contest
 	$(BIN)/flask demo staff
 

@@ -2,8 +2,8 @@
 
     python bench/export_bench.py [--rows 100000] [--writer all|xlsx|csv]
 
-The writers are the app's: quizapp.exports.xlsx (rustpy-xlsxwriter, streamed) and
-quizapp.exports.csv; bench/xlsx_writers.py compares the XLSX candidates on the ranking sheet.
+The writers are the app's: quizapp.formats.xlsx (rustpy-xlsxwriter, streamed) and
+quizapp.formats.csv; bench/xlsx_writers.py compares the XLSX candidates on the ranking sheet.
 Each writer runs in a fresh interpreter, so its peak RSS (getrusage) is its own. The figures
 include the faked results held in memory, as after `results.gather()`.
 A benchmark that prints figures, not a test: nothing is asserted.
@@ -26,11 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from quizapp.domain.collective import Group  # noqa: E402
 from quizapp.domain.prizes import Award, Draft  # noqa: E402
-from quizapp.exports import csv as csv_export  # noqa: E402
-from quizapp.exports import xlsx  # noqa: E402
-from quizapp.models import Contest, Round  # noqa: E402
-from quizapp.services.rankings import RankRow  # noqa: E402
-from quizapp.services.results import Person, Results  # noqa: E402
+from quizapp.domain.results import Person, RankRow, Results, RoundInfo  # noqa: E402
+from quizapp.formats import csv as csv_export  # noqa: E402
+from quizapp.formats import xlsx  # noqa: E402
 
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng")
 MIDDLE = ("Văn", "Thị", "Hữu", "Minh", "Ngọc", "Thanh", "Quốc", "Thu")
@@ -47,11 +45,12 @@ def _name(n: int) -> str:
 def fake_results(count: int) -> Results:
     """A ranking of `count` people in 21 wards and 300 organisations, with 11 prizes."""
     start = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
-    rnd = Round(
+    rnd = RoundInfo(
         id=1,
         title="Đợt thử hiệu năng",
+        contest_title="Cuộc thi tìm hiểu Luật Thi đua, khen thưởng",
+        question_count=20,
         prediction_kind="participants",
-        contest=Contest(title="Cuộc thi tìm hiểu Luật Thi đua, khen thưởng"),
     )
     ranking, people = [], {}
     for n in range(1, count + 1):

@@ -26,8 +26,8 @@ WRITERS = ("xlsxwriter", "pyexcelerate", "rustpy")
 
 
 def _guarded(results, keys=None):
-    from quizapp.exports import rows
-    from quizapp.spreadsheet import clean_text, is_plain, is_risky
+    from quizapp.formats import rows
+    from quizapp.formats.sheets import clean_text, is_plain, is_risky
 
     for n, row in enumerate(rows.ranking_rows(results), start=1):
         values = [clean_text(v) if isinstance(v, str) and not is_plain(v) else v for v in row]
@@ -36,7 +36,7 @@ def _guarded(results, keys=None):
 
 
 def write(writer: str, results, path: str) -> None:
-    from quizapp.exports import rows, xlsx
+    from quizapp.formats import rows, xlsx
 
     columns = rows.ranking_columns(results)
     if writer == "xlsxwriter":

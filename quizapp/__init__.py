@@ -27,11 +27,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import auth, cli, security, templating
+    from . import auth, cli, inputs, security, templating
     from .database import configure_sqlite
     from .extensions import cache, csrf, db, limiter, migrate
     from .views import errors
+    from .views.api import cors
 
+    inputs.init_app(app)
     db.init_app(app)
     app.teardown_appcontext(_remove_session_quietly)
     with app.app_context():
@@ -51,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
             x_host=1,
         )
     security.init_app(app)
+    cors.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -82,18 +85,21 @@ def _remove_session_quietly(exc: BaseException | None) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import api
     from .views import (
         accounts,
+        api,
         console,
         console_bank,
         console_exports,
         console_lifecycle,
+        console_monitor,
         console_people,
         console_practice,
+        console_prizes,
         console_questions,
         console_review,
         console_rounds,
+        liaison,
         main,
         practice,
         public,
@@ -109,10 +115,13 @@ def _register_blueprints(app: Flask) -> None:
         console_rounds,
         console_lifecycle,
         console_review,
+        console_prizes,
+        console_monitor,
         console_exports,
         console_questions,
         console_practice,
         console_people,
+        liaison,
         accounts,
         quiz,
         practice,

@@ -11,7 +11,7 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 
 from .extensions import db, login_manager
-from .models import Participant, StaffUser
+from .models import CONSOLE_ROLES, Participant, StaffUser
 from .models.people import credential_stamp
 
 
@@ -79,7 +79,12 @@ def participant_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def staff_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Anonymous users go to the staff login; signed-in users without the role get 403."""
+    """Anonymous users go to the staff login; signed-in users without the role get 403.
+
+    Without roles: the organiser console's roles. A liaison (scoped to one ward or
+    organisation) must be named explicitly, so a new console page is closed to it by default.
+    """
+    allowed = roles or CONSOLE_ROLES
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -89,7 +94,7 @@ def staff_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., 
                 if current_user.is_authenticated:
                     abort(403)
                 return redirect(url_for("staff_auth.login", next=request.full_path))
-            if roles and staff.role not in roles:
+            if staff.role not in allowed:
                 abort(403)
             return view(*args, **kwargs)
 

@@ -27,6 +27,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SITE_NAME": "Thi trực tuyến tìm hiểu Luật Thi đua, khen thưởng",
         "ORGANISER_NAME": "Hội đồng Thi đua – Khen thưởng",
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        # A JSON request body: larger or deeper is refused before it is parsed (inputs.py).
+        "JSON_MAX_BYTES": 256 * 1024,
+        "JSON_MAX_DEPTH": 32,
         # Phones on slow networks: let browsers keep CSS and JS for an hour.
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -47,6 +50,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LIMIT_LOGIN_PER_ACCOUNT": "10 per 10 minutes",
         "LIMIT_REGISTER": "20 per minute;200 per hour",
         "LIMIT_START": "10 per minute",
+        "LIMIT_API_TOKEN": "300 per minute",
+        # Bearer tokens of the API: lifetime, and the origins (scheme://host[:port]) whose
+        # browser code may call /api/ (CORS); none by default, never "*".
+        "API_TOKEN_DAYS": 30,
+        "CORS_ORIGINS": [],
         # Number of proxies in front of the app whose X-Forwarded-For may be trusted.
         "PROXY_COUNT": 0,
     }
@@ -101,6 +109,13 @@ class ConfigError(RuntimeError):
 
 def check(config: dict[str, Any]) -> None:
     """Refuse settings that must never reach production."""
+    origins = config.get("CORS_ORIGINS") or []
+    for origin in origins.split(",") if isinstance(origins, str) else origins:
+        if origin.strip() == "*" or "://" not in origin:
+            raise ConfigError(
+                f"CORS_ORIGINS: {origin!r} is not an origin; name each one as "
+                'scheme://host[:port] ("*" is never allowed).'
+            )
     if config["ENV_NAME"] == "production":
         if config["SECRET_KEY"] in (DEV_SECRET_KEY, "", None):
             raise ConfigError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,6 +17,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .domain.people import GROUP_LABELS
+from .services import participants
+from .services.errors import ServiceError
 from .services.participants import Registration
 
 
@@ -44,6 +48,7 @@ class RegistrationForm(FlaskForm):
     birth_year = IntegerField(
         "Năm sinh",
         validators=[InputRequired("Vui lòng nhập năm sinh (4 chữ số).")],
+        invalid_value_message="Năm sinh phải là một số gồm 4 chữ số, ví dụ 1978.",
     )
     ward_id = SelectField("Phường nơi cư trú hoặc làm việc", coerce=int)
     group = SelectField(
@@ -74,9 +79,32 @@ class RegistrationForm(FlaskForm):
             consent=self.consent.data,
         )
 
-    def refused(self, message: str, field: str | None) -> None:
-        """Show a service's refusal next to the field it names (the phone when none)."""
-        getattr(self, field or "", self.phone).errors.append(message)
+    def refuse(self, error: ServiceError) -> None:
+        """Show a service's refusal next to the field(s) it names (the phone when none)."""
+        problems = getattr(error, "problems", None) or {error.field or "phone": error.message}
+        self.add_problems(problems)
+
+    def add_problems(self, problems: dict[str, str]) -> None:
+        """The service's problems, under each field the form itself found no fault with."""
+        for name, message in problems.items():
+            field = getattr(self, name, None) or self.phone
+            if not field.errors:
+                field.errors = [message]
+
+    def check_all(self, now: datetime) -> bool:
+        """Validate the form and, in the same pass, the service's rules on every field the
+        form accepted: a person sees every problem at once. → True when nothing is wrong."""
+        if self.validate():
+            return True
+        if not getattr(self, "csrf_token", None) or not self.csrf_token.errors:
+            self.add_problems(participants.registration_problems(self.registration(), now))
+        return False
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(field id, first message) of each field in error, in the form's order; the messages
+        say which field they are about, so they stand alone in the summary."""
+        hidden = ("CSRFTokenField", "HiddenField")
+        return [(f.id, f.errors[0]) for f in self if f.errors and f.type not in hidden]
 
 
 class ParticipantLoginForm(FlaskForm):

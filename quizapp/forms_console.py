@@ -7,6 +7,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from .domain.ranking import PRESETS
 from .domain.round_rules import PREDICTION_LABELS
 
 
@@ -49,6 +50,20 @@ class RoundForm(FlaskForm):
     grace_seconds = IntegerField(
         "Thời gian chờ lưu bài cuối (giây)", default=30, validators=[InputRequired()]
     )
+    ranking_policy = SelectField(
+        "Thứ tự xếp hạng",
+        choices=[SelectChoice(k, v) for k, v in PRESETS.items()],
+        default=next(iter(PRESETS)),
+    )
+    show_score = SelectField(
+        "Hiện số câu đúng ngay sau khi nộp",
+        choices=[
+            SelectChoice("", "Mặc định: chỉ khi mỗi người thi một lượt"),
+            SelectChoice("1", "Có"),
+            SelectChoice("0", "Không (thông báo sau khi đợt thi kết thúc)"),
+        ],
+        default="",
+    )
     prizes = TextAreaField(
         "Cơ cấu giải: mỗi dòng TÊN GIẢI: SỐ LƯỢNG",
         default="Giải Nhất: 1\nGiải Nhì: 2\nGiải Ba: 3\nGiải Khuyến khích: 5",
@@ -73,3 +88,10 @@ class TransitionForm(FlaskForm):
     reason = TextAreaField("Lý do (được lưu vào nhật ký)", validators=[Length(max=2000)])
     closes_at = StringField("Thời điểm đóng mới (dd/mm/yyyy HH:MM)", validators=[Length(max=20)])
     confirm = BooleanField("Tôi đã đọc và xác nhận thao tác này")
+
+
+class TooFastForm(FlaskForm):
+    seconds = IntegerField(
+        "Ngưỡng “làm quá nhanh” (giây; để trống: mặc định)",
+        validators=[Optional(), NumberRange(min=1, message="Ngưỡng phải lớn hơn 0 giây.")],
+    )

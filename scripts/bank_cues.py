@@ -9,8 +9,13 @@ Figures, as issue 16 defines them:
 - length ratio: mean over all questions of len(key) / mean(len(distractors)) (target <= 1.05);
 - "all of the above" choices ("Tất cả …", "Cả … đều đúng") and how many of them are the key;
 - citations (`source`) without an article ("Điều");
-- questions that still name Decree 98/2023 (repealed on 01/7/2025 by Decree 152/2025).
---list also prints the ids behind each figure.
+- questions that still name Decree 98/2023 (repealed on 01/7/2025 by Decree 152/2025);
+- near-duplicate pairs across the WHOLE bank (any two questions may land in one draw): the
+  normalised stems (NFC, lower case, punctuation dropped) compared by difflib ratio (>= 0.8) or
+  token Jaccard (>= 0.6), or the stems plus keys by difflib ratio (>= 0.8);
+- key leaks: a question's key (normalised, at least 3 words or with a digit, and at least 12
+  characters) written out in another question's stem, so one question answers the other.
+--list also prints the ids behind each figure and every pair with its scores.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from difflib import SequenceMatcher
+from itertools import combinations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +37,68 @@ ALL_OF_ABOVE = re.compile(r"^(tất cả|cả .* đều (đúng|sai))|các phư�
 
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
+
+
+STEM_RATIO = 0.8
+STEM_JACCARD = 0.6
+WITH_KEY_RATIO = 0.8
+_PUNCT = re.compile(r"[^\w\s/]", re.UNICODE)
+
+
+def _plain(text: str) -> str:
+    """Normalised text for comparison: NFC, lower case, punctuation and quotes dropped."""
+    return " ".join(_PUNCT.sub(" ", _norm(text).lower()).split())
+
+
+def _ratio(a: str, b: str) -> float:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+        return 0.0
+    return matcher.ratio()
+
+
+def similar_pairs(questions) -> list[tuple[str, str, float, float, float]]:
+    """Pairs of questions whose stems (or stems plus keys) are near-duplicates.
+
+    Each row: (id_a, id_b, stem ratio, stem token Jaccard, stem+key ratio).
+    """
+    rows = []
+    prepared = []
+    for q in questions:
+        stem = _plain(q.text)
+        prepared.append((q.id, stem, set(stem.split()), f"{stem} {_plain(q.choices[q.answer])}"))
+    for (ida, sa, ta, ka), (idb, sb, tb, kb) in combinations(prepared, 2):
+        jaccard = len(ta & tb) / len(ta | tb) if ta | tb else 0.0
+        if jaccard < 0.3:  # no pair below this reached a ratio of 0.8 on this bank
+            continue
+        ratio = _ratio(sa, sb)
+        with_key = _ratio(ka, kb)
+        if ratio >= STEM_RATIO or jaccard >= STEM_JACCARD or with_key >= WITH_KEY_RATIO:
+            rows.append((ida, idb, ratio, jaccard, with_key))
+    return rows
+
+
+LEAK_MAX_STEMS = 3
+
+
+def key_leaks(questions) -> list[tuple[str, str, str]]:
+    """(id whose key leaks, id whose stem states it, the key) for distinctive keys.
+
+    A key is distinctive when it holds a number (at least 5 characters: "25 năm") or at
+    least 3 words and 12 characters. A key written in more than LEAK_MAX_STEMS other stems
+    is the bank's vocabulary (a title such as “Lao động tiên tiến”), not a leak.
+    """
+    rows = []
+    stems = [(q.id, f" {_plain(q.text)} ") for q in questions]
+    for q in questions:
+        key = _plain(q.choices[q.answer])
+        has_digit = any(ch.isdigit() for ch in key)
+        if not ((has_digit and len(key) >= 5) or (len(key.split()) >= 3 and len(key) >= 12)):
+            continue
+        hits = [oid for oid, stem in stems if oid != q.id and f" {key} " in stem]
+        if 0 < len(hits) <= LEAK_MAX_STEMS:
+            rows.extend((q.id, oid, q.choices[q.answer]) for oid in hits)
+    return rows
 
 
 def measure(folder: Path) -> dict[str, object]:
@@ -66,6 +135,8 @@ def measure(folder: Path) -> dict[str, object]:
         "all_above_keys": all_above_keys,
         "no_article": no_article,
         "decree98": decree98,
+        "similar": similar_pairs(report.questions),
+        "leaks": key_leaks(report.questions),
     }
 
 
@@ -86,9 +157,21 @@ def main(argv: list[str]) -> int:
     )
     print(f"Căn cứ không ghi Điều: {len(m['no_article'])}")
     print(f"Câu còn nêu Nghị định 98/2023: {len(m['decree98'])}")
+    print(
+        f"Cặp câu gần trùng (tỉ lệ chuỗi ≥ {STEM_RATIO} hoặc Jaccard ≥ {STEM_JACCARD}"
+        f" trên nội dung, hoặc nội dung + đáp án ≥ {WITH_KEY_RATIO}): {len(m['similar'])}"
+    )
+    print(f"Đáp án của câu này viết sẵn trong nội dung câu khác: {len(m['leaks'])}")
     if "--list" in argv:
         for key in ("key_longest", "all_above_keys", "no_article", "decree98"):
             print(f"{key}: {' '.join(m[key])}")
+        for ida, idb, ratio, jaccard, with_key in m["similar"]:
+            print(
+                f"gần trùng: {ida} ~ {idb} (chuỗi {ratio:.2f}, Jaccard {jaccard:.2f},"
+                f" kèm đáp án {with_key:.2f})"
+            )
+        for ida, idb, key in m["leaks"]:
+            print(f"lộ đáp án: đáp án của {ida} «{key}» có trong nội dung {idb}")
     return 0
 
 

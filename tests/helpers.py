@@ -40,3 +40,18 @@ def workbook(sheet: str, header: Sequence[object], rows: Iterable[Sequence[objec
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def finalise(app, round_id: int, now) -> None:
+    """Run the scheduled close of a round past its close time and start its review: from then
+    on its result is final and the key may be shown."""
+    from quizapp.extensions import db
+    from quizapp.models import Round
+    from quizapp.services import lifecycle
+
+    with app.app_context():
+        rnd = db.session.get(Round, round_id)
+        if rnd.status == "open":
+            lifecycle.close_round(None, rnd, now, "kết thúc để xét duyệt", confirmed=True)
+        lifecycle.start_review(None, rnd, now)
+        db.session.commit()

@@ -21,10 +21,11 @@ from sqlalchemy import Table, event, text
 from quizapp.domain.bank_types import LETTERS
 from quizapp.domain.round_rules import PrizeTier, RoundSettings
 from quizapp.extensions import db
+from quizapp.formats.people_xlsx import HEADERS, SHEET
 from quizapp.models import Attempt, Contest, Organisation, Participant, Round, StaffUser, Ward
-from quizapp.people_xlsx import HEADERS, SHEET
 from quizapp.security import hash_password
 from quizapp.services import (
+    api_tokens,
     attempts,
     bank,
     bank_uploads,
@@ -115,17 +116,23 @@ def _registry(world: World) -> tuple[list[Ward], Organisation]:
     return wards, org
 
 
-def _staff(world: World) -> dict[str, StaffUser]:
+def _staff(world: World, wards: list[Ward]) -> dict[str, StaffUser]:
+    """An organiser, an admin, and a liaison for each of the two wards ("liaison" has the
+    participant's ward, "other_liaison" the other one's)."""
     staff = {
-        role: StaffUser(username=name, full_name=full, role=role, password_hash=shared_hash())
-        for role, name, full in (
-            ("organiser", "bantochuc", "Nguyễn Văn Tổ Chức"),
-            ("admin", "quantri", "Trần Thị Quản Trị"),
+        key: StaffUser(
+            username=name, full_name=full, role=role, password_hash=shared_hash(), ward_id=ward
+        )
+        for key, role, name, full, ward in (
+            ("organiser", "organiser", "bantochuc", "Nguyễn Văn Tổ Chức", None),
+            ("admin", "admin", "quantri", "Trần Thị Quản Trị", None),
+            ("liaison", "liaison", "lienlac-an-nhon", "Đỗ Thị Liên Lạc", wards[0].id),
+            ("other_liaison", "liaison", "lienlac-hanh-thong", "Mai Văn Phụ Trách", wards[1].id),
         )
     }
     db.session.add_all(staff.values())
     db.session.flush()
-    world.ids |= {role: user.id for role, user in staff.items()}
+    world.ids |= {key: user.id for key, user in staff.items()}
     return staff
 
 
@@ -235,7 +242,7 @@ def seed_world(app: Flask) -> World:
     world = World(codes={"external_id": "Q-0001", "topic_id": "chung", "practice_key": "chung"})
     with app.app_context():
         wards, org = _registry(world)
-        staff = _staff(world)
+        staff = _staff(world, wards)
         people = _people(world, wards, org)
         bank.apply_import(bank_report(40), actor=None, now=FIXED_NOW - 30 * DAY)
         practice.set_questions_practice(None, PRACTICE_IDS, True, FIXED_NOW - 30 * DAY)
@@ -251,6 +258,9 @@ def seed_world(app: Flask) -> World:
         )
         world.ids["draft_round"] = draft.id
         _uploads(world, staff["organiser"])
+        token = api_tokens.issue(people["participant"], "Điện thoại", FIXED_NOW, 30 * DAY)
+        world.ids["token"] = token.token.id
+        world.codes["token_secret"] = token.secret
         db.session.commit()
     return world
 
@@ -349,6 +359,8 @@ ACCOUNTS: dict[str, type[Participant] | type[StaffUser]] = {
     "other": Participant,
     "organiser": StaffUser,
     "admin": StaffUser,
+    "liaison": StaffUser,
+    "other_liaison": StaffUser,
 }
 
 

@@ -1,4 +1,4 @@
-"""flask commands: the registry, staff accounts and the demo organiser."""
+"""flask commands: the registry, staff accounts, the demo organiser and practice set."""
 
 from __future__ import annotations
 
@@ -45,13 +45,25 @@ def registry_load(path: Path) -> None:
 @click.argument("username")
 @click.option("--role", type=click.Choice(STAFF_ROLES), required=True)
 @click.option("--name", "full_name", default="", help="Họ và tên hiển thị.")
-def staff_create(username: str, role: str, full_name: str) -> None:
-    """Create a staff account; the password comes from $QUIZAPP_STAFF_PASSWORD or a prompt."""
+@click.option("--ward", "ward_code", default=None, help="Mã phường (vai trò liaison).")
+@click.option(
+    "--organisation", "organisation_code", default=None, help="Mã cơ quan, đơn vị (liaison)."
+)
+def staff_create(
+    username: str, role: str, full_name: str, ward_code: str | None, organisation_code: str | None
+) -> None:
+    """Create a staff account; the password comes from $QUIZAPP_STAFF_PASSWORD or a prompt.
+
+    A liaison (--role liaison) sees only one ward (--ward CODE) or one organisation
+    (--organisation CODE): its turnout, its participants (masked) and assisted registration.
+    """
     password = os.environ.get(PASSWORD_ENV) or click.prompt(
         "Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu"
     )
     try:
-        staff = staff_service.create_staff(username, password, role, full_name)
+        staff = staff_service.create_staff(
+            username, password, role, full_name, ward_code, organisation_code
+        )
     except ServiceError as exc:
         fail([f"Lỗi: {exc.message}"])
     db.session.commit()
@@ -72,6 +84,22 @@ def demo_contest() -> None:
         click.echo("Cuộc thi mẫu đã có sẵn.")
     else:
         click.echo(f"Đã tạo cuộc thi mẫu với đợt thi #{rnd.id} đang mở.")
+
+
+@demo_cli.command("practice")
+def demo_practice() -> None:
+    """Mark a few questions of each topic for practice (once), so /luyen-tap has questions."""
+    from ..services.practice import DEMO_PER_TOPIC, mark_demo_practice
+
+    try:
+        marked = mark_demo_practice(clock.now())
+    except ServiceError as exc:
+        fail([f"Lỗi: {exc.message}"])
+    db.session.commit()
+    if marked:
+        click.echo(f"Đã chọn {len(marked)} câu luyện tập mẫu ({DEMO_PER_TOPIC} câu mỗi chủ đề).")
+    else:
+        click.echo("Đã có câu hỏi luyện tập (hoặc chưa có ngân hàng câu hỏi): không đổi gì.")
 
 
 @demo_cli.command("staff")

@@ -1,4 +1,4 @@
-"""flask bank validate / import / stats / export."""
+"""flask bank validate / check / import / impact / stats / export."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from flask.cli import AppGroup
 
 from .. import bank_sources, clock
 from ..domain.bank import load_bank
+from ..domain.bank_cues import cue_report
 from ..domain.bank_types import BankReport
 from ..extensions import db
 from ..services import bank as bank_service
-from ..services import bank_queries
+from ..services import bank_impact, bank_queries
+from ..services.errors import ServiceError
 from .common import fail
 
 bank_cli = AppGroup("bank", help="Ngân hàng câu hỏi.")
@@ -41,6 +43,57 @@ def validate(paths: tuple[Path, ...]) -> None:
     """Validate a bank (a folder, a zip, or YAML files); exit 0 only when it is valid."""
     _, report = _validated(paths)
     click.echo(f"Hợp lệ: {len(report.questions)} câu hỏi, {len(report.topics)} chủ đề.")
+
+
+@bank_cli.command("check")
+@paths_argument
+@click.option("--strict", is_flag=True, help="Thoát 1 khi có cảnh báo hoặc chỉ số vượt ngưỡng.")
+def check(paths: tuple[Path, ...], strict: bool) -> None:
+    """Validate a bank and report the cues that give answers away (warnings, exit 0)."""
+    source, report = _validated(paths)
+    cues = cue_report(report.questions)
+    for warning in cues.warnings:
+        click.echo(f"cảnh báo: {source.show(warning)}")
+    click.echo(f"Hợp lệ: {len(report.questions)} câu hỏi, {len(report.topics)} chủ đề.")
+    for line in cues.summary():
+        click.echo(line)
+    click.echo(f"{len(report.warnings) + len(cues.warnings)} cảnh báo (không chặn việc nhập).")
+    over = not (cues.key_longest_ok and cues.ratio_ok)
+    if strict and (report.warnings or cues.warnings or over):
+        fail(["--strict: có cảnh báo hoặc chỉ số vượt ngưỡng."])
+
+
+@bank_cli.command("impact")
+@click.argument("citation")
+@click.option("--retired", is_flag=True, help="Kể cả câu đã ngừng sử dụng.")
+def impact(citation: str, retired: bool) -> None:
+    """Questions whose citation touches an article («Điều 24») or a document, and their rounds."""
+    try:
+        found = bank_impact.impact(citation, include_retired=retired)
+    except ServiceError as exc:
+        fail([exc.message])
+    click.echo(
+        f"{len(found.questions)} câu hỏi có căn cứ liên quan tới «{found.text}» "
+        f"({found.query.describe()}); "
+        f"{found.in_open_rounds} câu đã được rút trong đợt thi đang mở."
+    )
+    for q in found.questions:
+        retired_note = " (ngừng sử dụng)" if q.retired else ""
+        click.echo(f"{q.external_id} v{q.version}{retired_note} [{q.topic}] {q.source}: {q.text}")
+        for use in q.rounds:
+            versions = ", ".join(f"v{n}" for n in use.versions)
+            click.echo(
+                f"    đợt #{use.round_id} «{use.title}» ({use.contest}) — {use.status_label}: "
+                f"{use.attempts} lượt thi đã rút ({versions})"
+            )
+        if not q.rounds:
+            click.echo("    chưa đợt thi nào rút câu này")
+    if found.questions:
+        click.echo(
+            "Thay câu: sửa trong tệp YAML, giữ nguyên mã, rồi nạp lại (tạo phiên bản mới); "
+            "ngừng dùng: bỏ câu khỏi ngân hàng rồi nạp cả thư mục. Lượt thi đã bắt đầu giữ "
+            "nguyên phiên bản đã rút."
+        )
 
 
 @bank_cli.command("import")
@@ -82,7 +135,7 @@ def stats() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export(output: Path) -> None:
     """Write the questions in use to an XLSX workbook (re-importable)."""
-    from ..bank_xlsx import bank_to_xlsx  # openpyxl is loaded only when exporting
+    from ..formats.bank_xlsx import bank_to_xlsx  # openpyxl is loaded only when exporting
 
     questions, topics = bank_queries.current_specs()
     output.write_bytes(bank_to_xlsx(questions, topics))

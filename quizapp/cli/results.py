@@ -9,12 +9,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .. import clock
-from ..exports import Options, export_round
-from ..exports.links import verification_url
+from ..domain.results import DRAFT_SLUG, Stamp
 from ..extensions import db
 from ..models import Round
 from ..services import rounds
 from ..services.errors import ServiceError
+from ..services.exports import Options, export_round
+from ..services.links import verification_url
 from .common import fail
 
 results_cli = AppGroup("results", help="Kết quả đợt thi.")
@@ -73,7 +74,7 @@ def export(round_id: int, fmt: str, output: Path, certificates: bool, base_url: 
     partial.touch(mode=0o600)
     try:
         with partial.open("wb") as out:
-            export_round(None, rnd, key, out, options)
+            _, name = export_round(None, rnd, key, out, options)
         db.session.commit()
     except ServiceError as exc:
         partial.unlink(missing_ok=True)
@@ -81,5 +82,8 @@ def export(round_id: int, fmt: str, output: Path, certificates: bool, base_url: 
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    if DRAFT_SLUG in name and DRAFT_SLUG not in output.name:
+        output = output.with_name(Stamp().filename(output.name))  # a draft's name says so
     partial.replace(output)
-    click.echo(f"Đã xuất đợt thi #{rnd.id} ({key}) ra {output}.")
+    draft = " — BẢN NHÁP, CHƯA CÔNG BỐ" if DRAFT_SLUG in name else ""
+    click.echo(f"Đã xuất đợt thi #{rnd.id} ({key}) ra {output}{draft}.")

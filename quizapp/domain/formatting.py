@@ -6,6 +6,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DIFFICULTY_LABELS = {"easy": "Dễ", "medium": "Trung bình", "hard": "Khó"}
+
+
+def difficulty_label(code: str | None) -> str:
+    """A question's difficulty in Vietnamese (an unknown code is shown as it is)."""
+    return DIFFICULTY_LABELS.get(code or "", code or "")
 
 
 def local_time(moment: datetime, tz: ZoneInfo = VN_TZ) -> datetime:
@@ -39,6 +45,21 @@ def format_number(value: float | int | None, decimals: int = 0) -> str:
         return ""
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def format_time_left(seconds: float) -> str:
+    """How long a round stays open, in the two largest units: "3 ngày 4 giờ", "2 giờ 5 phút",
+    "12 phút", "dưới 1 phút"; whole units only, rounded down (never promise more time)."""
+    whole = int(seconds)
+    if whole < 60:
+        return "dưới 1 phút"
+    days, rest = divmod(whole, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    parts = [(days, "ngày"), (hours, "giờ"), (minutes, "phút")]
+    first = next(i for i, (n, _) in enumerate(parts) if n)
+    shown = [f"{n} {unit}" for n, unit in parts[first : first + 2] if n]
+    return " ".join(shown)
 
 
 def parse_local(text: str, tz: ZoneInfo = VN_TZ) -> datetime:

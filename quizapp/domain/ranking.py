@@ -17,12 +17,20 @@ KEYS: dict[str, tuple[str, bool]] = {
     "attempts": ("số lượt đã thi", True),
     "submitted": ("thời điểm nộp bài", True),
 }
+# How each key reads in the rules text: which way ranks higher.
+_ORDER_TEXT = {
+    "score": "số câu đúng (nhiều hơn xếp trên)",
+    "time": "thời gian làm bài (ít hơn xếp trên)",
+    "prediction": "dự đoán (gần đúng hơn xếp trên)",
+    "attempts": "số lượt đã thi (ít hơn xếp trên)",
+    "submitted": "thời điểm nộp bài (sớm hơn xếp trên)",
+}
 DEFAULT_POLICY = ("score", "time", "prediction", "submitted")
+# The orders an organiser may choose, named in Vietnamese (Round.ranking_policy holds the key).
 PRESETS = {
     "score,time,prediction,submitted": "Điểm → thời gian → dự đoán → nộp sớm (mặc định)",
     "score,time,attempts,submitted": "Điểm → thời gian → ít lượt thi hơn → nộp sớm",
     "score,prediction,time,submitted": "Điểm → dự đoán → thời gian → nộp sớm",
-    "prediction,time,submitted": "Dự đoán → thời gian → nộp sớm",
 }
 MISSING = 2**62  # an entry without a prediction ranks after every entry with one
 
@@ -37,6 +45,16 @@ def parse_policy(text: str) -> tuple[str, ...]:
     if unknown or not keys or len(set(keys)) != len(keys):
         raise PolicyError(f"Thứ tự xếp hạng không hợp lệ: «{text}».")
     return keys
+
+
+def effective_policy(text: str, has_prediction: bool) -> tuple[str, ...]:
+    """The keys a round ranks by: its chosen order, without the prediction if it asks none."""
+    return tuple(k for k in parse_policy(text) if has_prediction or k != "prediction")
+
+
+def describe(policy: Sequence[str]) -> str:
+    """The tie-break order in words, for the rules text and the publication page."""
+    return ", rồi ".join(_ORDER_TEXT[k] for k in policy)
 
 
 @dataclass(frozen=True)

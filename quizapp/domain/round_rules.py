@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
+from . import ranking
 from .drawing import Quota
 from .formatting import format_datetime
 
@@ -45,6 +46,21 @@ class RoundSettings:
     prediction_kind: str | None = None
     grace_seconds: int = 30
     prizes: tuple[PrizeTier, ...] = DEFAULT_PRIZES
+    ranking_policy: str = ",".join(ranking.DEFAULT_POLICY)
+    # None: the default for the round's attempts (see `shows_score_after_submit`).
+    show_score_after_submit: bool | None = None
+
+    @property
+    def policy(self) -> tuple[str, ...]:
+        return ranking.effective_policy(self.ranking_policy, self.prediction_kind is not None)
+
+    @property
+    def shows_score_after_submit(self) -> bool:
+        """Off by default when several attempts are allowed: a participant could otherwise
+        probe the key by changing one answer at a time between attempts."""
+        if self.show_score_after_submit is None:
+            return self.max_attempts == 1
+        return self.show_score_after_submit
 
 
 # Changing these after opening would treat early and late participants differently.
@@ -57,6 +73,8 @@ PROTECTED = (
     "shuffle_choices",
     "prediction_kind",
     "opens_at",
+    "ranking_policy",
+    "show_score_after_submit",
 )
 FIELD_LABELS = {
     "question_count": "số câu hỏi",
@@ -67,7 +85,14 @@ FIELD_LABELS = {
     "shuffle_choices": "đảo phương án",
     "prediction_kind": "câu hỏi dự đoán",
     "opens_at": "thời điểm mở",
+    "ranking_policy": "thứ tự xếp hạng",
+    "show_score_after_submit": "hiện điểm ngay sau khi nộp",
 }
+
+
+def resolved(s: RoundSettings) -> RoundSettings:
+    """The settings with every default made explicit (as the round stores them)."""
+    return replace(s, show_score_after_submit=s.shows_score_after_submit)
 
 
 def settings_problems(s: RoundSettings) -> list[str]:
@@ -89,6 +114,8 @@ def settings_problems(s: RoundSettings) -> list[str]:
         problems.append("Mỗi dòng cơ cấu phải có ít nhất 1 câu.")
     if s.prediction_kind is not None and s.prediction_kind not in PREDICTION_LABELS:
         problems.append("Loại câu hỏi dự đoán không hợp lệ.")
+    if s.ranking_policy not in ranking.PRESETS:
+        problems.append("Thứ tự xếp hạng phải là một trong các phương án có sẵn.")
     if not 0 <= s.grace_seconds <= 120:
         problems.append("Thời gian chờ lưu bài phải từ 0 đến 120 giây.")
     if any(p.count < 0 or not p.name.strip() for p in s.prizes):
@@ -127,7 +154,8 @@ def rules_text(s: RoundSettings) -> list[str]:
         "(giờ Việt Nam).",
         f"Mỗi lượt thi gồm {s.question_count} câu hỏi trắc nghiệm, mỗi câu có một đáp án đúng, "
         f"làm trong {describe_duration(s.time_limit_seconds)}.",
-        f"Mỗi người được thi {attempts}; kết quả cao nhất được tính.",
+        f"Mỗi người được thi {attempts}; lượt có kết quả tốt nhất theo thứ tự xếp hạng dưới "
+        "đây được tính.",
         "Thời gian được tính trên máy chủ từ lúc bắt đầu; nếu bắt đầu gần giờ đóng, thời gian "
         "làm bài kết thúc khi đợt thi đóng. Hết giờ, bài được nộp tự động với các câu đã lưu.",
         "Mỗi câu trả lời được lưu ngay khi chọn; tải lại trang hay đổi thiết bị vẫn tiếp tục "
@@ -138,13 +166,17 @@ def rules_text(s: RoundSettings) -> list[str]:
             "Câu hỏi được chọn ngẫu nhiên từ ngân hàng; thứ tự câu hỏi và phương án "
             "được đảo cho từng lượt thi."
         )
-    order = "số câu đúng (nhiều hơn xếp trên), rồi thời gian làm bài (ít hơn xếp trên)"
     if s.prediction_kind:
         lines.append(f"Câu hỏi dự đoán: {PREDICTION_LABELS[s.prediction_kind]}.")
-        order += ", rồi dự đoán gần đúng hơn"
-    lines.append(f"Xếp hạng theo {order}, cuối cùng là thời điểm nộp bài sớm hơn.")
+    lines.append(f"Xếp hạng theo {ranking.describe(s.policy)}.")
     prizes = ", ".join(f"{p.count} {p.name}" for p in s.prizes if p.count)
     if prizes:
         lines.append(f"Cơ cấu giải thưởng: {prizes}.")
-    lines.append("Đáp án và giải thích được công bố sau khi đợt thi kết thúc.")
+    if s.shows_score_after_submit:
+        lines.append("Số câu đúng được hiển thị ngay sau khi nộp bài.")
+    else:
+        lines.append("Điểm của từng lượt thi được thông báo sau khi đợt thi kết thúc.")
+    lines.append(
+        "Đáp án và giải thích được công bố khi đợt thi đã đóng và Ban tổ chức bắt đầu xét duyệt."
+    )
     return lines

@@ -1,9 +1,8 @@
-"""Scoring an attempt and choosing a participant's best attempt."""
+"""Scoring an attempt (which attempt counts is the ranking policy's: domain/ranking.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 
 def grade(correct: Sequence[int], chosen: Sequence[int | None]) -> list[bool]:
@@ -16,27 +15,3 @@ def grade(correct: Sequence[int], chosen: Sequence[int | None]) -> list[bool]:
 def score(marks: Sequence[bool]) -> int:
     """One point per correct answer."""
     return sum(marks)
-
-
-@dataclass(frozen=True)
-class AttemptResult:
-    attempt_id: int
-    score: int
-    time_used_ms: int
-    submitted_at_ms: int
-    prediction_error: int | None = None
-
-
-def best_attempt(results: Sequence[AttemptResult]) -> AttemptResult | None:
-    """The attempt that counts: highest score, then least time, closest prediction, earliest."""
-    if not results:
-        return None
-    return min(
-        results,
-        key=lambda r: (
-            -r.score,
-            r.time_used_ms,
-            r.prediction_error if r.prediction_error is not None else 0,
-            r.submitted_at_ms,
-        ),
-    )

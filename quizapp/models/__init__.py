@@ -3,18 +3,20 @@
 from .attempt import Answer, Attempt, AttemptQuestion, Exclusion, RoundEntry
 from .bank import DIFFICULTIES, Question, QuestionVersion, Topic
 from .contest import PREDICTION_KINDS, ROUND_STATUSES, Contest, Round, RoundQuota
-from .people import PARTICIPANT_GROUPS, STAFF_ROLES, Participant, StaffUser
-from .records import AuditLog, PendingUpload, Publication
+from .people import CONSOLE_ROLES, PARTICIPANT_GROUPS, STAFF_ROLES, ApiToken, Participant, StaffUser
+from .records import AuditLog, PendingUpload, PrizeAdjustment, Publication
 from .registry import Organisation, Ward
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "CONSOLE_ROLES",
     "DIFFICULTIES",
     "PARTICIPANT_GROUPS",
     "PREDICTION_KINDS",
     "ROUND_STATUSES",
     "STAFF_ROLES",
     "Answer",
+    "ApiToken",
     "Attempt",
     "AttemptQuestion",
     "AuditLog",
@@ -23,6 +25,7 @@ __all__ = [
     "Organisation",
     "Participant",
     "PendingUpload",
+    "PrizeAdjustment",
     "Publication",
     "Question",
     "QuestionVersion",

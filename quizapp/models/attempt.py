@@ -100,6 +100,8 @@ class Exclusion(db.Model):
     excluded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     excluded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    participant: Mapped[Participant] = relationship()
+
 
 class RoundEntry(db.Model):
     """A participant's counted (best) attempt in a round, kept current as attempts finish.

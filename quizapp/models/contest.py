@@ -41,6 +41,9 @@ class Round(db.Model):
         CheckConstraint("max_attempts IS NULL OR max_attempts > 0", name="max_attempts_positive"),
         CheckConstraint("grace_seconds >= 0", name="grace_non_negative"),
         CheckConstraint(
+            "too_fast_seconds IS NULL OR too_fast_seconds > 0", name="too_fast_positive"
+        ),
+        CheckConstraint(
             "status IN ('draft', 'open', 'closed', 'review', 'published', 'archived')",
             name="status_known",
         ),
@@ -73,6 +76,9 @@ class Round(db.Model):
     prize_tiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     collective_prizes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     board_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Attempts finished faster than this are flagged for review; None: derived from the
+    # round's length and question count (domain.integrity.default_too_fast_seconds).
+    too_fast_seconds: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

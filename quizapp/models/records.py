@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -54,6 +63,31 @@ class AuditLog(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     actor: Mapped[StaffUser | None] = relationship()
+
+
+class PrizeAdjustment(db.Model):
+    """An organiser's change to a round's automatic prize draft, with its reason.
+
+    Append-only: adjustments apply in order on top of the draft (domain.prizes.adjust); to undo
+    one, add the opposite one.
+    """
+
+    __tablename__ = "prize_adjustments"
+    __table_args__ = (
+        CheckConstraint("kind IN ('move', 'withdraw', 'add')", name="kind_known"),
+        CheckConstraint("kind = 'withdraw' OR tier IS NOT NULL", name="tier_given"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    tier: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    created_by: Mapped[StaffUser | None] = relationship()
 
 
 class PendingUpload(db.Model):

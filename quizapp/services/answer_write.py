@@ -66,7 +66,8 @@ RETURNING answers.chosen_index AS chosen,
      AND o.attempt_question_id <> answers.attempt_question_id
      AND o.chosen_index IS NOT NULL) AS others,
   (SELECT count(*) FROM attempt_questions n WHERE n.attempt_id = answers.attempt_id) AS questions,
-  (SELECT deadline_at FROM attempts d WHERE d.id = answers.attempt_id) AS deadline_at
+  (SELECT {effective} FROM attempts d JOIN rounds dr ON dr.id = d.round_id
+     WHERE d.id = answers.attempt_id) AS deadline_at
 """
 
 _EPOCH = datetime(1970, 1, 1)
@@ -78,7 +79,8 @@ def _statement(dialect: str) -> TextualSelect:
         parts = _DIALECT[dialect]
         end = parts["least"].format("a.deadline_at", "r.closes_at")
         window_end = parts["epoch_us"].format(end) + " + r.grace_seconds * 1000000"
-        sql = _SQL.format(window_end=window_end, **parts)
+        effective = parts["least"].format("d.deadline_at", "dr.closes_at")
+        sql = _SQL.format(window_end=window_end, effective=effective, **parts)
         _statements[dialect] = (
             text(sql)
             .bindparams(bindparam("now", type_=UTCDateTime()))
@@ -89,7 +91,7 @@ def _statement(dialect: str) -> TextualSelect:
 
 @dataclass(frozen=True)
 class Written:
-    deadline_at: datetime  # the attempt's own deadline (what the countdown shows)
+    deadline_at: datetime  # the effective deadline: the attempt's, or the round's close
     answered: int  # questions with a choice, this save included
     questions: int
 

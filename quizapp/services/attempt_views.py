@@ -9,9 +9,17 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from ..domain import scoring, timing
+from ..domain import timing
 from ..extensions import db
-from ..models import Answer, Attempt, AttemptQuestion, QuestionVersion, Round
+from ..models import (
+    Answer,
+    Attempt,
+    AttemptQuestion,
+    Exclusion,
+    QuestionVersion,
+    Round,
+    RoundEntry,
+)
 
 
 def _answers(attempt: Attempt) -> dict[int, Answer]:
@@ -81,14 +89,15 @@ def attempt_state(
             }
         )
     rnd = attempt.round
+    deadline = timing.effective_deadline(attempt.deadline_at, rnd.closes_at)
     return {
         "id": attempt.id,
         "round": {"id": rnd.id, "title": rnd.title, "prediction_kind": rnd.prediction_kind},
         "number": attempt.number,
         "started_at": attempt.started_at.isoformat(),
-        "deadline": attempt.deadline_at.isoformat(),
-        "remaining_seconds": timing.remaining_seconds(attempt.deadline_at, now),
-        "remaining_ms": timing.remaining_ms(attempt.deadline_at, now),
+        "deadline": deadline.isoformat(),
+        "remaining_seconds": timing.remaining_seconds(deadline, now),
+        "remaining_ms": timing.remaining_ms(deadline, now),
         "finished": attempt.submitted_at is not None,
         "answered": sum(q["answer"] is not None for q in questions),
         "questions": questions,
@@ -106,19 +115,23 @@ def save_summary(deadline_at: datetime, answered: int, now: datetime) -> dict[st
 
 
 def attempt_result(attempt: Attempt, now: datetime) -> dict[str, Any]:
-    """Score and time at once; the key, explanations and citations only after the round."""
+    """The score once it may be known (right after submit only if the round says so, else when
+    the result is final); the key, explanations and citations only when the result is final."""
     rnd = attempt.round
-    revealed = timing.key_revealed(rnd.closes_at, rnd.grace_seconds, now)
+    finished = attempt.submitted_at is not None
+    revealed = finished and timing.key_revealed(rnd.status, rnd.closes_at, rnd.grace_seconds, now)
+    score_shown = finished and scores_shown(rnd, now)
     result: dict[str, Any] = {
         "id": attempt.id,
         "round": {"id": rnd.id, "title": rnd.title},
-        "finished": attempt.submitted_at is not None,
-        "score": attempt.score,
+        "finished": finished,
+        "score_shown": score_shown,
+        "score": attempt.score if score_shown else None,
         "total": len(attempt.items),
         "time_used_ms": attempt.time_used_ms,
         "finish_reason": attempt.finish_reason,
         "prediction": attempt.prediction,
-        "key_revealed": revealed and attempt.submitted_at is not None,
+        "key_revealed": revealed,
         "review": [],
     }
     if result["key_revealed"]:
@@ -139,34 +152,66 @@ def attempt_result(attempt: Attempt, now: datetime) -> dict[str, Any]:
     return result
 
 
+def scores_shown(rnd: Round, now: datetime) -> bool:
+    """Scores of finished attempts may be shown: right away if the round says so, else once
+    the result is final (see `timing.key_revealed`)."""
+    return rnd.show_score_after_submit or timing.key_revealed(
+        rnd.status, rnd.closes_at, rnd.grace_seconds, now
+    )
+
+
+@dataclass(frozen=True)
+class AttemptLine:
+    id: int
+    number: int
+    started_at: datetime
+    finished: bool
+    score: int | None  # None while scores are not shown
+    time_used_ms: int | None
+
+
 @dataclass
-class RoundEntry:
+class RoundAttempts:
     round: Round
-    attempts: list[Attempt]
-    best_id: int | None
+    attempts: list[AttemptLine]
+    # The attempt the ranking counts (the round's kept entry); None while scores are hidden,
+    # since which attempt counts would tell which one scored better.
+    counted_id: int | None
 
 
-def my_entries(participant_id: int) -> list[RoundEntry]:
-    """The participant's attempts grouped by round (newest first), with the one that counts."""
+def my_entries(participant_id: int, now: datetime) -> list[RoundAttempts]:
+    """The participant's attempts grouped by round (newest first), with the one the ranking
+    counts: the round's kept entry, chosen by the round's own policy (never recomputed here)."""
     attempts = db.session.scalars(
         db.select(Attempt)
         .where(Attempt.participant_id == participant_id)
         .order_by(Attempt.round_id.desc(), Attempt.number)
     ).all()
-    entries: dict[int, RoundEntry] = {}
-    for attempt in attempts:
-        entries.setdefault(attempt.round_id, RoundEntry(attempt.round, [], None)).attempts.append(
-            attempt
+    counted = dict(
+        db.session.execute(
+            db.select(RoundEntry.round_id, RoundEntry.attempt_id).where(
+                RoundEntry.participant_id == participant_id, RoundEntry.frozen.is_(False)
+            )
         )
-    for entry in entries.values():
-        best = scoring.best_attempt(
-            [
-                scoring.AttemptResult(
-                    a.id, a.score or 0, a.time_used_ms or 0, int(a.submitted_at.timestamp() * 1000)
-                )
-                for a in entry.attempts
-                if a.submitted_at is not None and a.excluded_at is None
-            ]
+        .tuples()
+        .all()
+    )
+    excluded = set(
+        db.session.scalars(
+            db.select(Exclusion.round_id).where(Exclusion.participant_id == participant_id)
         )
-        entry.best_id = best.attempt_id if best else None
+    )
+    entries: dict[int, RoundAttempts] = {}
+    for a in attempts:
+        shown = scores_shown(a.round, now)
+        kept = counted.get(a.round_id) if shown and a.round_id not in excluded else None
+        line = AttemptLine(
+            a.id,
+            a.number,
+            a.started_at,
+            a.submitted_at is not None,
+            a.score if shown else None,
+            a.time_used_ms,
+        )
+        entries.setdefault(a.round_id, RoundAttempts(a.round, [], kept)).attempts.append(line)
     return list(entries.values())

@@ -183,7 +183,7 @@ def _check_accepting(attempt: Attempt, now: datetime) -> None:
 
 @dataclass(frozen=True)
 class Saved:
-    deadline_at: datetime  # the attempt's own deadline
+    deadline_at: datetime  # the effective deadline (the attempt's, or the round's close)
     answered: int  # questions with a choice, this save included
     questions: int
 
@@ -245,7 +245,7 @@ def _save_checked(
     answer.saved_at = now
     db.session.flush()
     answered += answer.chosen_index is not None
-    return Saved(attempt.deadline_at, answered, len(attempt.items))
+    return Saved(deadline_of(attempt), answered, len(attempt.items))
 
 
 def submit_attempt(

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from .. import bank_sources
 from ..domain.bank import load_bank, validate
+from ..domain.bank_cues import CueReport, cue_report
 from ..domain.bank_types import BankReport
 from ..extensions import db
 from ..models import PendingUpload, StaffUser
@@ -26,6 +27,8 @@ class Review:
     warnings: list[str]
     plan: bank_service.ImportPlan | None
     partial: bool
+    cues: CueReport
+    cue_warnings: list[str]
 
 
 def _kind(filename: str) -> str:
@@ -46,7 +49,7 @@ def stage(staff: StaffUser, filename: str, content: bytes, now: datetime) -> Pen
 
 def _report(upload: PendingUpload) -> tuple[BankReport, list[str], list[str]]:
     if upload.kind == "xlsx":
-        from ..bank_xlsx import records_from_xlsx
+        from ..formats.bank_xlsx import records_from_xlsx
 
         records, errors = records_from_xlsx(upload.content)
         report = validate(records, bank_queries.topic_specs())
@@ -83,12 +86,15 @@ def review(upload: PendingUpload) -> Review:
     """The validation report and, when valid, what the import would add, change and retire.
 
     A whole bank (zip) retires questions it no longer holds; a single YAML file or an XLSX
-    sheet only adds and changes.
+    sheet only adds and changes. The cues (domain.bank_cues) are measured on the valid
+    questions of the file: warnings that never block the import.
     """
     report, problems, warnings = _report(upload)
     partial = upload.kind != "zip"
     plan = bank_service.plan_import(report, retire_missing=not partial) if report.ok else None
-    return Review(upload, report, problems, warnings, plan, partial)
+    cues = cue_report(report.questions)
+    cue_warnings = [str(p) for p in cues.warnings]
+    return Review(upload, report, problems, warnings, plan, partial, cues, cue_warnings)
 
 
 def confirm(staff: StaffUser, upload_id: int, now: datetime) -> bank_service.ImportPlan:

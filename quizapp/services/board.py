@@ -29,6 +29,7 @@ def _compute(rnd: Round, as_of: datetime | None, now: datetime) -> dict[str, Any
     ][:30]
     return {
         "round_id": rnd.id,
+        "as_of": as_of or now,
         "frozen_at": as_of,
         "updated_at": as_of or now,
         "participants": sum(g.participants for g in by_ward),
@@ -83,28 +84,34 @@ def public_board(rnd: Round, now: datetime) -> dict[str, Any]:
     return data
 
 
-def _served_key(round_id: int) -> str:
-    return f"board:{round_id}:served"
+def _served_key(round_id: int, frozen_at: datetime | None = None) -> str:
+    return f"board:{round_id}:served:{frozen_at.isoformat() if frozen_at else 'live'}"
 
 
 def public_board_json(round_id: int, now: datetime) -> bytes:
-    """The board as the API sends it: the polled path, answered from the cache alone.
+    """The board as the API sends it: the polled path, one primary-key read of the round and
+    otherwise answered from the cache.
 
-    The body served last is kept for BOARD_CACHE_SECONDS under the round's id, so a poll costs
-    no database query. A body always holds data from before it was computed, so once a board
-    is frozen a body kept from before the freeze shows nothing newer than the freeze; the body
-    is dropped when the board is frozen, unfrozen or published (see `forget_served`), and the
-    next poll reads the round's state again.
+    The body is kept for BOARD_CACHE_SECONDS under the round's id and its freeze moment, so a
+    freeze shows at once in every worker (each may keep its own cache): a body kept from before
+    the freeze is never served after it, and a frozen body never changes.
     """
-    body = cache.get(_served_key(round_id))
+    rnd = rounds.get_public_round(round_id)
+    key = _served_key(round_id, rnd.board_frozen_at)
+    body = cache.get(key)
     if body is None:
-        data = public_board(rounds.get_public_round(round_id), now)
+        data = public_board(rnd, now)
         body = json.dumps(
-            {**data, "frozen_at": _iso(data["frozen_at"]), "updated_at": _iso(data["updated_at"])},
+            {
+                **data,
+                "as_of": _iso(data["as_of"]),
+                "frozen_at": _iso(data["frozen_at"]),
+                "updated_at": _iso(data["updated_at"]),
+            },
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode("utf-8")
-        cache.set(_served_key(round_id), body, timeout=current_app.config["BOARD_CACHE_SECONDS"])
+        cache.set(key, body, timeout=current_app.config["BOARD_CACHE_SECONDS"])
     return body
 
 

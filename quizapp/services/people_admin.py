@@ -15,8 +15,16 @@ from ..domain import people
 from ..domain.bank_checks import fold
 from ..domain.vnsort import name_key
 from ..extensions import db
+from ..formats.people_xlsx import (
+    Known,
+    NewPerson,
+    check_rows,
+    numbers,
+    plain,
+    problem,
+    rows_from_xlsx,
+)
 from ..models import Attempt, Organisation, Participant, PendingUpload, Round, StaffUser, Ward
-from ..people_xlsx import Known, NewPerson, check_rows, numbers, plain, problem, rows_from_xlsx
 from . import audit, registry_queries, uploads
 from .errors import Conflict, NotFound, ServiceError
 from .participants import MIN_AGE, MIN_PASSWORD_LENGTH, Registration, register

@@ -165,6 +165,26 @@ def _set_practice(
     return changed
 
 
+DEMO_PER_TOPIC = 3
+
+
+def mark_demo_practice(now: datetime, per_topic: int = DEMO_PER_TOPIC) -> list[str]:
+    """A starter practice set for a new installation: the first `per_topic` questions in use
+    of every topic, unless the organiser already chose practice questions (then nothing)."""
+    if db.session.scalar(db.select(Question.id).where(Question.practice.is_(True)).limit(1)):
+        return []
+    rows = db.session.execute(_in_use().order_by(QuestionVersion.topic_id, Question.external_id))
+    picked: dict[str, list[str]] = {}
+    for question, version in rows:
+        ids = picked.setdefault(version.topic_id, [])
+        if len(ids) < per_topic:
+            ids.append(question.external_id)
+    chosen = [i for ids in picked.values() for i in ids]
+    if not chosen:
+        return []
+    return set_questions_practice(None, chosen, True, now, reason="Bộ luyện tập mẫu")
+
+
 def rounds_broken_by(removed: set[int]) -> list[str]:
     """Rounds in draft or open that would gain quota problems without these question versions.
 

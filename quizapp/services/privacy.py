@@ -8,7 +8,7 @@ from datetime import datetime
 from ..extensions import db
 from ..models import Attempt, Participant, Round
 from ..security import hash_password
-from . import audit
+from . import api_tokens, audit
 
 PURGED_NAME = "(đã xóa dữ liệu cá nhân)"
 
@@ -49,6 +49,7 @@ def purge(before: datetime, now: datetime) -> int:
             person.password_hash = unusable
             person.purged_at = now
         db.session.flush()
+        api_tokens.revoke_all(ids[start : start + 1000], now)
     audit.record(None, "privacy.purge", reason=f"trước {before.isoformat()}", count=len(ids))
     return len(ids)
 

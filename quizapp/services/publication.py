@@ -13,7 +13,7 @@ from ..domain.ranking import KEYS
 from ..domain.round_rules import rules_text
 from ..extensions import db
 from ..models import Publication, Round, StaffUser
-from . import audit, board, contest_ranking, lifecycle, rankings
+from . import audit, board, contest_ranking, lifecycle, prize_adjustments, rankings
 from .errors import NotFound, ServiceError
 from .rankings import policy_of
 from .results import Results, gather, ranking_records
@@ -96,6 +96,7 @@ def publish(
                 for by in ("ward", "organisation")
             },
             "participants": len(results.ranking),
+            "adjustments": prize_adjustments.as_payload(rnd),
         },
         digest=pub.digest(data),
         supersedes_id=previous.id if previous else None,

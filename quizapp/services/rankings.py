@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, func, insert, literal, or_, true
 
 from ..domain import ranking
+from ..domain.results import RankRow, microseconds
 from ..extensions import db
 from ..models import Attempt, Exclusion, Participant, Round, RoundEntry
 
 
 def policy_of(rnd: Round) -> tuple[str, ...]:
-    policy = ranking.parse_policy(rnd.ranking_policy)
-    if not rnd.prediction_kind:
-        policy = tuple(k for k in policy if k != "prediction")
-    return policy
+    return ranking.effective_policy(rnd.ranking_policy, bool(rnd.prediction_kind))
 
 
 def _excluded(rnd: Round, as_of: datetime | None) -> Select[Any]:
@@ -202,40 +199,6 @@ def record_finished(attempt: Attempt) -> None:
         entry.submitted_at = attempt.submitted_at
 
 
-@dataclass(frozen=True)
-class RankRow:
-    position: int
-    rank: int
-    participant_id: int
-    attempt_id: int
-    score: int
-    time_used_ms: int
-    prediction_error: int | None
-    attempts_used: int
-    submitted_at: datetime
-    full_name: str
-    phone: str
-    ward_id: int
-    organisation_id: int | None
-    is_organiser_staff: bool
-
-    def entry(self) -> ranking.Entry:
-        return ranking.Entry(
-            self.participant_id,
-            self.attempt_id,
-            self.score,
-            self.time_used_ms,
-            self.prediction_error,
-            self.attempts_used,
-            _ms(self.submitted_at),
-        )
-
-
-def _ms(moment: datetime) -> int:
-    """Microseconds since the epoch: the resolution both databases store."""
-    return int(moment.timestamp() * 1_000_000)
-
-
 def _positions(rnd: Round, as_of: datetime | None = None) -> Subquery:
     """Entries with their rank and their 1-based position (rank order, then participant id)."""
     best = best_entries(rnd, as_of)
@@ -390,7 +353,7 @@ def reference_entries(rnd: Round) -> list[ranking.Entry]:
             r.time_used_ms,
             None if r.prediction_error == ranking.MISSING else r.prediction_error,
             r.attempts_used,
-            _ms(r.submitted_at),
+            microseconds(r.submitted_at),
         )
         for r in db.session.execute(db.select(finished))
     ]

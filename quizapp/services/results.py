@@ -2,48 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain.collective import Group
-from ..domain.prizes import Award, Candidate, Draft, allocate
+from ..domain.prizes import Candidate, Draft, adjust, allocate
 from ..domain.publication import pseudonym
+from ..domain.results import Person, RankRow, Results, RoundInfo
 from ..extensions import db
 from ..models import Organisation, Participant, Round, Ward
-from . import collective, rankings
+from . import collective, prize_adjustments, rankings
 from .rounds import settings_of
 
 
-@dataclass(frozen=True)
-class Person:
-    full_name: str
-    phone: str
-    cccd: str | None
-    birth_year: int
-    group: str
-    ward: str
-    organisation: str | None
+def eligible_ranks(rows: list[RankRow]) -> dict[int, int]:
+    """Who may hold a prize, with their rank: everyone ranked but organisers' staff."""
+    return {r.participant_id: r.rank for r in rows if not r.is_organiser_staff}
 
 
-@dataclass
-class Results:
-    round: Round
-    ranking: list[rankings.RankRow]
-    draft: Draft
-    wards: list[Group]
-    organisations: list[Group]
-    people: dict[int, Person] = field(default_factory=dict)
-
-    def award_of(self, participant_id: int) -> Award | None:
-        return self._awards.get(participant_id)
-
-    def __post_init__(self) -> None:
-        self._awards = {a.participant_id: a for a in self.draft.awards}
-
-
-def prize_draft(rnd: Round, rows: list[rankings.RankRow]) -> Draft:
+def prize_draft(rnd: Round, rows: list[RankRow]) -> Draft:
+    """The automatic allocation, then the organiser's adjustments by hand, in order."""
     candidates = [Candidate(r.participant_id, r.rank, not r.is_organiser_staff) for r in rows]
-    return allocate(candidates, settings_of(rnd).prizes)
+    tiers = settings_of(rnd).prizes
+    draft = allocate(candidates, tiers)
+    changes = prize_adjustments.adjustments_of(rnd)
+    if not changes:
+        return draft
+    return adjust(draft, prize_adjustments.as_changes(changes), tiers, eligible_ranks(rows))
 
 
 def _people(ids: list[int]) -> dict[int, Person]:
@@ -68,11 +51,15 @@ def _people(ids: list[int]) -> dict[int, Person]:
     return found
 
 
+def round_info(rnd: Round) -> RoundInfo:
+    return RoundInfo(rnd.id, rnd.title, rnd.contest.title, rnd.question_count, rnd.prediction_kind)
+
+
 def gather(rnd: Round, metric: str = "participants") -> Results:
     """Everything an export, the review page or a publication needs, read in a few queries."""
     rows = rankings.round_ranking(rnd)
     return Results(
-        round=rnd,
+        round=round_info(rnd),
         ranking=rows,
         draft=prize_draft(rnd, rows),
         wards=collective.ranked(rnd, "ward", metric),
@@ -81,7 +68,7 @@ def gather(rnd: Round, metric: str = "participants") -> Results:
     )
 
 
-def ranking_records(rows: list[rankings.RankRow], salt: str) -> list[list[Any]]:
+def ranking_records(rows: list[RankRow], salt: str) -> list[list[Any]]:
     """The ranking as plain values (no personal data, entrants pseudonymous): what the
     publication digest covers."""
     return [

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.integrity import AttemptFacts, PersonFacts, flags
+from ..domain.integrity import AttemptFacts, PersonFacts, default_too_fast_seconds, flags
 from ..extensions import db
 from ..models import Attempt, Exclusion, Participant, Round, StaffUser
 from . import audit
@@ -44,7 +44,32 @@ def integrity_flags(rnd: Round) -> dict[int, list[str]]:
         if ids
         else []
     )
-    return flags(attempts, people)
+    return flags(attempts, people, too_fast_seconds=too_fast_threshold(rnd))
+
+
+def too_fast_threshold(rnd: Round) -> int:
+    """The round's "too fast" threshold in seconds: the organiser's, or the default."""
+    if rnd.too_fast_seconds is not None:
+        return rnd.too_fast_seconds
+    return default_too_fast_seconds(rnd.question_count, rnd.time_limit_seconds)
+
+
+MAX_TOO_FAST_SECONDS = 24 * 3600
+
+
+def set_too_fast_threshold(actor: StaffUser, rnd: Round, seconds: int | None) -> None:
+    """Tune the threshold (None: back to the default); it only flags, never excludes."""
+    if seconds is not None and not 0 < seconds <= min(rnd.time_limit_seconds, MAX_TOO_FAST_SECONDS):
+        raise ServiceError(
+            "bad_threshold",
+            f"Ngưỡng phải từ 1 đến {rnd.time_limit_seconds} giây (thời gian làm bài).",
+            field="seconds",
+        )
+    before = too_fast_threshold(rnd)
+    rnd.too_fast_seconds = seconds
+    audit.record(
+        actor, "round.too_fast_threshold", rnd, before=before, after=too_fast_threshold(rnd)
+    )
 
 
 def exclusions(rnd: Round) -> dict[int, Exclusion]:

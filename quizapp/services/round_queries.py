@@ -1,9 +1,10 @@
-"""Reads for the console: rounds with their participation."""
+"""Reads of rounds: the ones open now, and for the console with their participation."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from typing import Any
 
 from ..extensions import db
@@ -20,6 +21,17 @@ def participation(round_id: int) -> dict[str, int]:
         ).where(Attempt.round_id == round_id)
     ).one()
     return {"started": row[0], "finished": row[1], "participants": row[2]}
+
+
+def open_rounds(now: datetime) -> list[Round]:
+    """Rounds a resident can take at this moment, the one closing first at the top."""
+    return list(
+        db.session.scalars(
+            db.select(Round)
+            .where(Round.status == "open", Round.opens_at <= now, Round.closes_at > now)
+            .order_by(Round.closes_at, Round.id)
+        )
+    )
 
 
 def overview() -> list[dict[str, Any]]:

@@ -33,6 +33,8 @@ def settings_of(rnd: Round) -> RoundSettings:
         prediction_kind=rnd.prediction_kind,
         grace_seconds=rnd.grace_seconds,
         prizes=tuple(PrizeTier(p["name"], p["count"]) for p in rnd.prize_tiers),
+        ranking_policy=rnd.ranking_policy,
+        show_score_after_submit=rnd.show_score_after_submit,
     )
 
 
@@ -44,6 +46,8 @@ def _apply(rnd: Round, s: RoundSettings) -> None:
     rnd.shuffle_questions, rnd.shuffle_choices = s.shuffle_questions, s.shuffle_choices
     rnd.prediction_kind = s.prediction_kind
     rnd.prize_tiers = [asdict(p) for p in s.prizes]
+    rnd.ranking_policy = s.ranking_policy
+    rnd.show_score_after_submit = s.shows_score_after_submit
     current = tuple(Quota(q.count, q.topic_id, q.difficulty) for q in rnd.quotas)
     if current != s.quotas:
         rnd.quotas = [
@@ -70,6 +74,7 @@ def create_round(
     actor: StaffUser | None, contest: Contest, s: RoundSettings, now: datetime
 ) -> Round:
     """A new round in draft; settings are checked as a whole."""
+    s = round_rules.resolved(s)
     _refuse(round_rules.settings_problems(s))
     number = 1 + (
         db.session.scalar(
@@ -89,7 +94,7 @@ def update_round(
     actor: StaffUser | None, rnd: Round, s: RoundSettings, now: datetime, reason: str = ""
 ) -> Round:
     """Change settings; once opened, only the title, grace window and close may change."""
-    old = settings_of(rnd)
+    old, s = settings_of(rnd), round_rules.resolved(s)
     _refuse(round_rules.settings_problems(s))
     if rnd.status != "draft":
         _refuse(round_rules.refused_changes(old, s))

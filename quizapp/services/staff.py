@@ -7,18 +7,47 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import STAFF_ROLES, StaffUser
+from ..models import STAFF_ROLES, Organisation, StaffUser, Ward
 from ..security import hash_password, upgrade_hash, verify_password
 from .errors import Conflict, ServiceError
 
 MIN_PASSWORD_LENGTH = 10
 
 
-def create_staff(username: str, password: str, role: str, full_name: str = "") -> StaffUser:
-    """Create an organiser or admin; the username is unique, the password long enough."""
+def _scope(role: str, ward_code: str | None, organisation_code: str | None) -> dict[str, int]:
+    """A liaison's one ward or organisation (by registry code); other roles take none."""
+    if role != "liaison":
+        if ward_code or organisation_code:
+            raise ServiceError(
+                "bad_scope", "Chỉ tài khoản phụ trách đơn vị mới gắn với phường/đơn vị."
+            )
+        return {}
+    if bool(ward_code) == bool(organisation_code):
+        raise ServiceError(
+            "bad_scope", "Tài khoản phụ trách đơn vị cần đúng một phường hoặc một cơ quan, đơn vị."
+        )
+    model = Ward if ward_code else Organisation
+    code = (ward_code or organisation_code or "").strip()
+    found = db.session.scalar(db.select(model.id).where(model.code == code))
+    if found is None:
+        raise ServiceError("bad_scope", f"Không có mã «{code}» trong danh mục.")
+    return {"ward_id": found} if ward_code else {"organisation_id": found}
+
+
+def create_staff(
+    username: str,
+    password: str,
+    role: str,
+    full_name: str = "",
+    ward_code: str | None = None,
+    organisation_code: str | None = None,
+) -> StaffUser:
+    """Create an organiser, admin or liaison; the username is unique, the password long
+    enough, and a liaison is scoped to exactly one ward or organisation of the registry."""
     username = username.strip().lower()
     if role not in STAFF_ROLES:
         raise ServiceError("bad_role", f"Vai trò không hợp lệ: {role}.")
+    scope = _scope(role, ward_code, organisation_code)
     if not username:
         raise ServiceError("bad_username", "Tên đăng nhập không được để trống.")
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -30,6 +59,7 @@ def create_staff(username: str, password: str, role: str, full_name: str = "") -
         full_name=full_name.strip() or username,
         role=role,
         password_hash=hash_password(password),
+        **scope,
     )
     try:
         with db.session.begin_nested():

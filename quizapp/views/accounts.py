@@ -1,7 +1,7 @@
 """Participants: register, sign in, sign out, see their entries."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import ratelimits
@@ -9,9 +9,9 @@ from ..auth import current_participant, participant_required
 from ..clock import now
 from ..extensions import db
 from ..forms import ParticipantLoginForm, RegistrationForm
-from ..services import attempt_views, participants, registry_queries
+from ..services import attempt_views, participants, registry_queries, sessions
 from ..services.errors import ServiceError
-from .helpers import safe_next
+from .helpers import safe_next, safe_path
 
 bp = Blueprint("accounts", __name__)
 
@@ -40,18 +40,19 @@ def _registration_form() -> RegistrationForm:
 @ratelimits.register
 def register():
     form = _registration_form()
-    if form.validate_on_submit():
+    back = safe_path(request.args.get("next"))
+    if form.is_submitted() and form.check_all(now()):
         try:
             participant = participants.register(form.registration(), now=now())
         except ServiceError as exc:
             db.session.rollback()
-            form.refused(exc.message, exc.field)
+            form.refuse(exc)
         else:
             db.session.commit()
             login_user(participant)
             flash("Đăng ký thành công. Chúc bạn thi tốt!", "success")
-            return redirect(url_for("quiz.rounds_list"))
-    return render_template("accounts/register.html", form=form)
+            return redirect(back or url_for("quiz.rounds_list"))
+    return render_template("accounts/register.html", form=form, next=back)
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
@@ -65,11 +66,18 @@ def login():
             login_user(participant, remember=True)
             return redirect(safe_next(request.args.get("next"), "quiz.rounds_list"))
         flash("Số điện thoại hoặc mật khẩu không đúng.", "error")
-    return render_template("accounts/login.html", form=form)
+    return render_template(
+        "accounts/login.html", form=form, next=safe_path(request.args.get("next"))
+    )
 
 
 @bp.post("/dang-xuat")
 def logout():
+    account = current_user._get_current_object()
+    if account.is_authenticated:
+        # Every session of the account ends, the remember cookie included (not only this one).
+        sessions.end_sessions(account)
+        db.session.commit()
     logout_user()
     flash("Bạn đã đăng xuất.", "success")
     return redirect(url_for("main.index"))
@@ -79,5 +87,5 @@ def logout():
 @participant_required
 def my_entries():
     participant = current_participant()
-    entries = attempt_views.my_entries(participant.id)
+    entries = attempt_views.my_entries(participant.id, now())
     return render_template("accounts/mine.html", participant=participant, entries=entries)

@@ -3,10 +3,13 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from ..auth import current_staff, staff_required
+from ..clock import now
+from ..domain.lifecycle import STATUS_LABELS
+from ..domain.monitoring import next_step
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Contest, Organisation, Question, Ward
-from ..services import contest_ranking
+from ..services import contest_ranking, lifecycle, round_queries
 from .helpers import act
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -22,7 +25,19 @@ def index():
             db.select(db.func.count(Question.id)).where(Question.retired_at.is_(None))
         ),
     }
-    return render_template("console/index.html", staff=current_staff(), counts=counts)
+    moment = now()
+    rows = [
+        {**row, "status": status, "step": next_step(status)}
+        for row in round_queries.overview()
+        for status in [lifecycle.effective_status(row["round"], moment)]
+    ]
+    return render_template(
+        "console/index.html",
+        staff=current_staff(),
+        counts=counts,
+        rows=rows,
+        labels=STATUS_LABELS,
+    )
 
 
 @bp.route("/contests/<int:contest_id>", methods=["GET", "POST"])

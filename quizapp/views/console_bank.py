@@ -8,7 +8,7 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..extensions import db
 from ..forms import EmptyForm
-from ..services import bank_queries, bank_uploads
+from ..services import bank_impact, bank_queries, bank_uploads
 from ..services.errors import NotFound, ServiceError
 from .helpers import upload_page, xlsx_response
 
@@ -47,6 +47,24 @@ def question(external_id: str):
         abort(404)
     q, version = found
     return render_template("console/bank/question.html", question=q, version=version)
+
+
+@bp.get("/impact")
+@staff_required()
+def impact():
+    text = (request.args.get("q") or "").strip()[:200]
+    retired = request.args.get("ngung") == "1"
+    found, error = None, None
+    if text:
+        try:
+            found = bank_impact.impact(text, include_retired=retired)
+        except ServiceError as exc:
+            error = exc.message
+    status = 400 if error else 200
+    page = render_template(
+        "console/bank/impact.html", text=text, retired=retired, found=found, error=error
+    )
+    return page, status
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -88,7 +106,7 @@ def confirm(upload_id: int):
 @bp.get("/template.xlsx")
 @staff_required()
 def template():
-    from ..bank_xlsx import template_xlsx
+    from ..formats.bank_xlsx import template_xlsx
 
     return xlsx_response(template_xlsx(bank_queries.topic_specs()), "mau-ngan-hang-cau-hoi.xlsx")
 
@@ -96,7 +114,7 @@ def template():
 @bp.get("/export.xlsx")
 @staff_required()
 def export():
-    from ..bank_xlsx import bank_to_xlsx
+    from ..formats.bank_xlsx import bank_to_xlsx
 
     questions, topics = bank_queries.current_specs()
     return xlsx_response(bank_to_xlsx(questions, topics), "ngan-hang-cau-hoi.xlsx")

@@ -8,11 +8,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, send_
 
 from ..auth import current_staff, staff_required
 from ..clock import now
-from ..exports import Options, export_round
-from ..exports.links import verification_url
 from ..extensions import db
 from ..services import rounds
 from ..services.errors import NotFound, ServiceError
+from ..services.exports import Options, export_round
+from ..services.links import verification_url
 
 bp = Blueprint("console_exports", __name__, url_prefix="/console/rounds/<int:round_id>/export")
 
@@ -40,16 +40,14 @@ def download(round_id: int, name: str):
     )
     out = io.BytesIO()
     try:
-        fmt = export_round(current_staff(), rnd, key, out, options)
+        fmt, filename = export_round(current_staff(), rnd, key, out, options)
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("console_rounds.edit", round_id=round_id))
     db.session.commit()
     out.seek(0)
-    response = send_file(
-        out, mimetype=fmt.mimetype, as_attachment=True, download_name=fmt.filename_for(rnd)
-    )
+    response = send_file(out, mimetype=fmt.mimetype, as_attachment=True, download_name=filename)
     # Personal data in full: never kept by a browser cache or a shared proxy.
     response.headers["Cache-Control"] = "private, no-store"
     return response

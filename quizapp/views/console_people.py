@@ -13,10 +13,10 @@ from ..clock import now
 from ..domain.people import GROUP_LABELS
 from ..extensions import db
 from ..forms import EmptyForm, RegistrationForm
-from ..forms_console import PasswordResetForm
+from ..forms_console import PasswordResetForm, ReasonForm
 from ..services import participants, people_admin, registry_queries
 from ..services.errors import NotFound, ServiceError
-from .helpers import upload_page, xlsx_response
+from .helpers import act, upload_page, xlsx_response
 
 bp = Blueprint("console_people", __name__, url_prefix="/console/people")
 
@@ -100,7 +100,7 @@ def new():
             person = participants.register(form.registration(), now=now(), staff=current_staff())
         except ServiceError as exc:
             db.session.rollback()
-            form.refused(exc.message, exc.field)
+            form.refuse(exc)
         else:
             db.session.commit()
             flash(f"Đã đăng ký cho {person.full_name} ({person.phone}).", "success")
@@ -116,7 +116,7 @@ def reset_password(person_id: int):
         return _detail_page(person_id, form)
     try:
         participants.reset_password(
-            current_staff(), person_id, form.password.data, form.reason.data
+            current_staff(), person_id, form.password.data, form.reason.data, now=now()
         )
     except NotFound:
         abort(404)
@@ -129,6 +129,19 @@ def reset_password(person_id: int):
         "Đã đặt lại mật khẩu. Hãy báo mật khẩu mới trực tiếp cho người dự thi; "
         "mật khẩu cũ không còn dùng được.",
         "success",
+    )
+    return redirect(url_for("console_people.detail", person_id=person_id))
+
+
+@bp.post("/<int:person_id>/sign-out")
+@staff_required()
+def sign_out_everywhere(person_id: int):
+    reason = ReasonForm().reason.data or ""
+    act(
+        lambda: participants.sign_out_everywhere_by_staff(
+            current_staff(), person_id, reason, now()
+        ),
+        "Đã đăng xuất người này trên mọi thiết bị (phiên đăng nhập và mã truy cập ứng dụng).",
     )
     return redirect(url_for("console_people.detail", person_id=person_id))
 
@@ -147,7 +160,7 @@ def import_upload():
 @bp.get("/template.xlsx")
 @staff_required()
 def template():
-    from ..people_xlsx import template_xlsx
+    from ..formats.people_xlsx import template_xlsx
 
     wards, organisations = people_admin.registry_codes()
     return xlsx_response(template_xlsx(wards, organisations), "mau-danh-sach-nguoi-du-thi.xlsx")

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.collective import METRICS
+from ..domain.integrity import default_too_fast_seconds
+from ..domain.prizes import ADJUSTMENT_KINDS
 from ..domain.round_rules import rules_text
-from ..forms_console import ReasonForm
-from ..services import contest_ranking, lifecycle, publication, results, review, rounds
+from ..forms_console import ReasonForm, TooFastForm
+from ..services import (
+    contest_ranking,
+    lifecycle,
+    prize_adjustments,
+    publication,
+    results,
+    review,
+    rounds,
+)
 from ..services.errors import NotFound
 from .helpers import act
 
@@ -49,6 +59,14 @@ def index(round_id: int):
             by: contest_ranking.collective_draft(rnd, by) for by in ("ward", "organisation")
         },
         metrics={**METRICS, "points": "Điểm cộng (10…1 theo từng tiêu chí)"},
+        adjustments=prize_adjustments.adjustments_of(rnd),
+        kinds=ADJUSTMENT_KINDS,
+        too_fast={
+            "form": TooFastForm(formdata=None, seconds=rnd.too_fast_seconds),
+            "seconds": review.too_fast_threshold(rnd),
+            "default": default_too_fast_seconds(rnd.question_count, rnd.time_limit_seconds),
+            "custom": rnd.too_fast_seconds is not None,
+        },
     )
 
 
@@ -98,4 +116,19 @@ def collective_metric(round_id: int):
         round_id,
         lambda rnd: contest_ranking.choose_metric(current_staff(), rnd, metric),
         "Đã chọn tiêu chí trao giải tập thể.",
+    )
+
+
+@bp.post("/too-fast")
+@staff_required()
+def too_fast(round_id: int):
+    """Tune the "too fast" threshold: it flags attempts for review and never excludes any."""
+    form = TooFastForm()
+    if not form.validate_on_submit():
+        flash("Ngưỡng phải là một số nguyên giây lớn hơn 0 (hoặc để trống).", "error")
+        return redirect(url_for("console_review.index", round_id=round_id))
+    return _act(
+        round_id,
+        lambda rnd: review.set_too_fast_threshold(current_staff(), rnd, form.seconds.data),
+        "Đã đổi ngưỡng cảnh báo làm quá nhanh.",
     )

@@ -77,6 +77,8 @@ def _settings(form: RoundForm) -> RoundSettings:
         prediction_kind=form.prediction_kind.data or None,
         grace_seconds=form.grace_seconds.data,
         prizes=_prizes(form.prizes.data),
+        ranking_policy=form.ranking_policy.data,
+        show_score_after_submit={"1": True, "0": False}.get(form.show_score.data or ""),
     )
 
 
@@ -103,6 +105,8 @@ def _fill(form: RoundForm, rnd) -> None:
     form.prediction_kind.data = s.prediction_kind or ""
     form.grace_seconds.data = s.grace_seconds
     form.prizes.data = "\n".join(f"{p.name}: {p.count}" for p in s.prizes)
+    form.ranking_policy.data = s.ranking_policy
+    form.show_score.data = "1" if s.shows_score_after_submit else "0"
 
 
 @bp.get("/")

@@ -1,11 +1,18 @@
-"""Error pages in Vietnamese; the 500 handler rolls the session back."""
+"""Errors in one place: Vietnamese pages for the browser, the JSON error body for /api/.
 
-from flask import Flask, current_app, make_response, render_template, request
+The API imports its error body from here and this module imports nothing of the API, so the
+web layer has no import cycle.
+"""
+
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+from ..inputs import InvalidInput
 
 MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ. Vui lòng thử lại."),
@@ -19,6 +26,47 @@ MESSAGES = {
 }
 
 
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "rate_limited",
+}
+
+
+def title_code(status: int) -> str:
+    """The API's error code of an HTTP status without a more specific one."""
+    return CODES.get(status, "server_error")
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    fields: list[dict[str, str]] | None = None,
+) -> Response:
+    """The API's error body: {"error": {"code", "message", "field"?, "fields"?}}."""
+    body: dict[str, Any] = {"error": {"code": code, "message": message}}
+    if field:
+        body["error"]["field"] = field
+    if fields:
+        body["error"]["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def json_http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    _, message = MESSAGES.get(status, MESSAGES[500])
+    return error_response(status, title_code(status), message)
+
+
 def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[500])
     return render_template(
@@ -28,31 +76,39 @@ def render_error(status: int, detail: str | None = None):
 
 def handle_http_error(error: HTTPException):
     if _wants_json():
-        from ..api import handle_http_error as api_error
-
-        return api_error(error)
-    return render_error(error.code or 500)
+        response = json_http_error(error)
+    else:
+        response = make_response(render_error(error.code or 500))
+    # Keep what the exception says about itself: a 405's Allow, a 401's WWW-Authenticate.
+    for name, value in error.get_headers():
+        if name.lower() in ("allow", "www-authenticate", "retry-after"):
+            response.headers[name] = value
+    return response
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def handle_csrf_error(error: CSRFError):
+def handle_invalid_input(error: InvalidInput):
     if _wants_json():
-        from ..api import error_response
+        return error_response(400, error.error_code, error.message, error.field)
+    return render_error(400, error.message)
 
-        return error_response(400, "csrf", "Thiếu hoặc sai mã CSRF (tiêu đề X-CSRFToken).")
+
+def handle_csrf_error(error: CSRFError):
+    """A write without its session's CSRF token is forbidden (403), never a bad request."""
+    if _wants_json():
+        return error_response(403, "csrf", "Thiếu hoặc sai mã CSRF (tiêu đề X-CSRFToken).")
     return render_error(
-        400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
+        403,
+        "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi thử lại.",
     )
 
 
 def handle_internal_error(error: Exception):
     db.session.rollback()
     if _wants_json():
-        from ..api import error_response
-
         return error_response(500, "server_error", MESSAGES[500][1])
     return render_error(500)
 
@@ -65,8 +121,6 @@ def handle_database_unavailable(error: DBAPIError):
     db.session.rollback()
     current_app.logger.error("database unavailable: %s", error.orig)
     if _wants_json():
-        from ..api import error_response
-
         response = error_response(503, "database_unavailable", MESSAGES[503][1])
     else:
         response = make_response(render_error(503))
@@ -89,5 +143,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(InterfaceError, handle_database_unavailable)
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(InvalidInput, handle_invalid_input)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(500, handle_internal_error)

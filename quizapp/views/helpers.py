@@ -18,13 +18,18 @@ from ..models import PendingUpload, StaffUser
 from ..services.errors import ServiceError
 
 
-def safe_next(target: str | None, default_endpoint: str) -> str:
-    """Only same-site relative paths: never an open redirect."""
+def safe_path(target: str | None) -> str | None:
+    """`target` when it is a same-site relative path, else None: never an open redirect."""
     if target and target.startswith("/") and not target.startswith("//"):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and "\\" not in target:
             return target
-    return url_for(default_endpoint)
+    return None
+
+
+def safe_next(target: str | None, default_endpoint: str) -> str:
+    """Only same-site relative paths: never an open redirect."""
+    return safe_path(target) or url_for(default_endpoint)
 
 
 def client_ip() -> str | None:
@@ -85,3 +90,23 @@ def upload_page(
             db.session.commit()
             return redirect(url_for(preview_endpoint, upload_id=staged.id))
     return render_template(template, form=form)
+
+
+def round_or_404(round_id: int):
+    """The round with this id, or a 404 page."""
+    from flask import abort
+
+    from ..services import rounds
+    from ..services.errors import NotFound
+
+    try:
+        return rounds.get_round(round_id)
+    except NotFound:
+        abort(404)
+
+
+def no_store(response):
+    """For blueprints whose pages show personal data or live figures: never cached
+    (register with `bp.after_request(no_store)`)."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-import base64
+import hashlib
 
 import segno
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 
+from .. import preview_image
 from ..auth import current_participant, participant_required
 from ..clock import now
 from ..domain import ranking
-from ..services import board, collective, rankings, registry_queries, rounds
+from ..domain.formatting import format_date
+from ..extensions import cache
+from ..services import board, collective, rankings, registry_queries, round_queries, rounds
 from ..services import publication as publications
 from ..services.errors import NotFound
 
 bp = Blueprint("public", __name__)
+
+CARD_CACHE_SECONDS = 86_400
+CARD_MAX_AGE = 3_600
 
 
 def _round(round_id: int):
@@ -45,8 +51,10 @@ def my_rank(round_id: int):
 
 
 def _qr_data_uri(target: str) -> str:
-    svg = segno.make(target, error="m").svg_inline(scale=6, border=2)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    """The QR code as an SVG data URI. A standalone SVG needs its xmlns (segno's svg_inline
+    leaves it out, and browsers and printers then draw nothing); the white background and the
+    4-module quiet zone keep it scannable on any page colour."""
+    return segno.make(target, error="m").svg_data_uri(scale=6, border=4, light="#fff")
 
 
 def _current_round():
@@ -55,7 +63,7 @@ def _current_round():
     return (open_now or public or [None])[0]
 
 
-def _share(kind: str, code: str, template: str):
+def _unit(kind: str, code: str):
     unit = (
         registry_queries.ward_by_code(code)
         if kind == "phuong"
@@ -63,6 +71,11 @@ def _share(kind: str, code: str, template: str):
     )
     if unit is None:
         abort(404)
+    return unit
+
+
+def _share(kind: str, code: str, template: str):
+    unit = _unit(kind, code)
     link = url_for(
         "public.short_link", kind="p" if kind == "phuong" else "d", code=code, _external=True
     )
@@ -87,11 +100,44 @@ def poster(kind: str, code: str):
     return _share(kind, code, "public/poster.html")
 
 
+def _card(title: str, unit: str, footer: str):
+    """A preview card for Open Graph (PNG), drawn once a day per text and kept by browsers
+    and the platforms' crawlers for an hour."""
+    site = current_app.config["SITE_NAME"]
+    key = "og-card:" + hashlib.sha256("\x1f".join((site, title, unit, footer)).encode()).hexdigest()
+    png = cache.get(key)
+    if png is None:
+        png = preview_image.render_card(title, unit, site, footer)
+        cache.set(key, png, timeout=CARD_CACHE_SECONDS)
+    response = current_app.response_class(png, mimetype="image/png")
+    response.cache_control.public = True
+    response.cache_control.max_age = CARD_MAX_AGE
+    return response
+
+
+@bp.get("/chia-se/<any(phuong, 'don-vi'):kind>/<code>/anh.png")
+def share_card(kind: str, code: str):
+    rnd = _current_round()
+    title = rnd.title if rnd else "Cuộc thi trực tuyến tìm hiểu Luật Thi đua, khen thưởng"
+    return _card(title, _unit(kind, code).name, "Quét mã QR hoặc bấm để đăng ký dự thi")
+
+
+@bp.get("/dot-thi/<int:round_id>/anh.png")
+def round_card(round_id: int):
+    rnd = _round(round_id)
+    span = f"Từ {format_date(rnd.opens_at)} đến {format_date(rnd.closes_at)}"
+    return _card(rnd.title, rnd.contest.title, f"{span} · thi trắc nghiệm trên điện thoại")
+
+
 @bp.get("/<any(p, d):kind>/<code>")
 def short_link(kind: str, code: str):
-    """Short links for posters and chat: open registration with the unit preselected."""
-    key = "phuong" if kind == "p" else "don-vi"
-    return redirect(url_for("accounts.register", **{key: code}))
+    """Short links for posters and chat: open registration with the unit preselected, and when
+    exactly one round is open, come back to it once registered."""
+    args = {"phuong" if kind == "p" else "don-vi": code}
+    open_now = round_queries.open_rounds(now())
+    if len(open_now) == 1:
+        args["next"] = url_for("quiz.round_page", round_id=open_now[0].id)
+    return redirect(url_for("accounts.register", **args))
 
 
 @bp.get("/ket-qua/cong-bo/<int:publication_id>")

@@ -97,6 +97,8 @@
 
   function render() {
     var q = question(position);
+    // A question read aloud stops when another one is shown.
+    if (window.speechSynthesis && window.speechSynthesis.speaking) { window.speechSynthesis.cancel(); }
     form.setAttribute("action", form.getAttribute("action").replace(/\/cau\/\d+$/, "/cau/" + position));
     form.querySelector("legend").textContent = "Câu " + position + "/" + state.questions.length;
     document.getElementById("question-text").textContent = q.text;

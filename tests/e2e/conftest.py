@@ -25,7 +25,7 @@ from werkzeug.serving import make_server
 CHROMIUM = Path("/usr/bin/chromium")
 REQUIRE_E2E = os.environ.get("QUIZAPP_TEST_REQUIRE_E2E") == "1"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 360, "height": 740}
 # Without the background-networking flags Chromium keeps calling hosts this network refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -4,6 +4,8 @@ and read back what the server holds (the answer key, saved choices, deadlines)."
 from __future__ import annotations
 
 import itertools
+import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,6 +48,9 @@ def seed(app: Flask) -> None:
         rounds.create_contest(None, CONTEST_SLUG, "Cuộc thi kiểm thử trên trình duyệt")
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["bank", "import", str(BANK)])
+    assert result.exit_code == 0, result.output
+    # As `make setup` does: the starter practice set, so /luyen-tap has questions.
+    result = app.test_cli_runner().invoke(args=["demo", "practice"])
     assert result.exit_code == 0, result.output
 
 
@@ -104,6 +109,22 @@ class LiveApp:
             lifecycle.open_round(None, rnd, now=moment, confirmed=True)
             s.commit()
             return rnd.id
+
+    def publish_round(self, round_id: int) -> int:
+        """Close the round early, review it and publish its winners as the e2e organiser;
+        → the publication's id."""
+        from quizapp.models import Round, StaffUser, utcnow
+        from quizapp.services import lifecycle, publication
+
+        with self.session() as s:
+            staff = s.scalar(select(StaffUser).filter_by(username=STAFF_USERNAME))
+            rnd = s.get(Round, round_id)
+            reason = "Kiểm thử trên trình duyệt"
+            lifecycle.close_round(staff, rnd, utcnow(), reason, confirmed=True)
+            lifecycle.start_review(staff, rnd, utcnow())
+            published = publication.publish(staff, rnd, utcnow(), confirmed=True)
+            s.commit()
+            return published.id
 
     def make_person(self, full_name: str = "Trần Thị Kiểm Thử") -> Person:
         from quizapp.models import Participant, Ward, utcnow
@@ -207,6 +228,24 @@ def plan_answers(key: dict[int, tuple[int, int]]) -> tuple[dict[int, int], int]:
     """Right at odd positions, wrong at even ones: → (position → choice, expected score)."""
     plan = {pos: right if pos % 2 else (right + 1) % count for pos, (right, count) in key.items()}
     return plan, sum(1 for pos in key if pos % 2)
+
+
+ZBARIMG = shutil.which("zbarimg")
+
+
+def decode_qr(png: Path) -> list[str]:
+    """What a real decoder (zbarimg, Debian's zbar-tools) reads from the QR codes in an image."""
+    assert ZBARIMG, "zbarimg is missing (apt-get install -y zbar-tools)"
+    found = subprocess.run(
+        [ZBARIMG, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    # zbarimg exits 4 when it finds no symbol: an empty list, for the caller to assert on.
+    assert found.returncode in (0, 4), found.stderr
+    return found.stdout.splitlines()
 
 
 def watch(page: Page) -> list[str]:

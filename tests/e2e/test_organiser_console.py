@@ -103,10 +103,18 @@ def create_and_open_round(page: Page, shot: Shot) -> int:
     flash(page, "Đã tạo đợt thi (nháp).")
     match = re.search(r"/console/rounds/(\d+)$", page.url)
     assert match, page.url
-    page.get_by_role("button", name="Mở đợt thi").click()
+    page.get_by_role("link", name="Mở đợt thi").click()
+    expect(page.locator("main")).to_contain_text("Người dự thi có thể bắt đầu làm bài")
+    confirm(page, "Mở đợt thi")
     flash(page, "Đã mở đợt thi.")
     shot(page, "da-mo")
     return int(match.group(1))
+
+
+def confirm(page: Page, button: str) -> None:
+    """Tick the confirmation a change of a round's state asks for, then press its button."""
+    page.get_by_label("Tôi đã đọc và xác nhận thao tác này").check()
+    page.get_by_role("button", name=button).click()
 
 
 def review_and_publish(page: Page, shot: Shot, winner: str) -> None:
@@ -115,11 +123,13 @@ def review_and_publish(page: Page, shot: Shot, winner: str) -> None:
     page.get_by_role("button", name="Chuyển sang xét duyệt").click()
     flash(page, "Đợt thi chuyển sang xét duyệt")
     shot(page, "xet-duyet")
-    # The ranking table makes this page wider than the phone (646 px at 390 px): in mobile
-    # emulation Playwright's click then hits the wrong element, so the button is pressed with
-    # the keyboard, as a keyboard user would.
-    page.get_by_role("button", name="Công bố kết quả").press("Enter")
+    page.get_by_role("link", name="Công bố kết quả…").click()
+    # The confirmation names the winners and says a publication cannot be changed.
+    expect(page.locator("main")).to_contain_text(winner)
+    expect(page.locator("main")).to_contain_text("Bản công bố không thể sửa")
+    confirm(page, "Công bố kết quả")
     flash(page, "Đã công bố kết quả.")
+    page.get_by_role("link", name="Xếp hạng, xét duyệt và công bố").click()
     expect(page.locator("main")).to_contain_text("Bản công bố số 1")
     shot(page, "da-cong-bo")
 
@@ -127,7 +137,7 @@ def review_and_publish(page: Page, shot: Shot, winner: str) -> None:
 def download_results(page: Page) -> Path:
     page.get_by_role("link", name="← Đợt thi").click()
     with page.expect_download() as info:
-        page.get_by_role("link", name="Bảng tính kết quả (.xlsx)").click()
+        page.get_by_role("link", name=re.compile(r"^Bảng tính kết quả \(\.xlsx")).click()
     download = info.value
     target = DOWNLOADS / download.suggested_filename
     download.save_as(target)
@@ -162,9 +172,11 @@ def test_organiser_imports_a_fixed_bank_and_publishes_a_round(
     round_id = create_and_open_round(page, shot)
     person = live.make_person("Võ Thị Dự Thi")
     live.take_round(person, round_id, submit=True)
+    page.get_by_role("link", name="Đóng đợt thi").click()
+    expect(page.locator("main")).to_contain_text("lượt thi đang làm dở sẽ được kết thúc ngay")
     page.get_by_label("Lý do").fill("Kết thúc sớm để kiểm thử trên trình duyệt")
-    page.get_by_role("button", name="Đóng đợt thi ngay").click()
-    flash(page, "Đã đóng đợt thi.")
+    confirm(page, "Đóng đợt thi")
+    flash(page, "Đã đóng đợt thi")
     shot(page, "da-dong")
 
     review_and_publish(page, shot, person.full_name)

@@ -69,7 +69,12 @@ def test_offline_answers_are_kept_and_a_reload_resumes_them(
     page: Page, context: BrowserContext, live: LiveApp, shot: Shot
 ) -> None:
     count = 6
-    live.make_round("Đợt thử mất kết nối", question_count=count, time_limit_seconds=900)
+    live.make_round(
+        "Đợt thử mất kết nối",
+        question_count=count,
+        time_limit_seconds=900,
+        show_score_after_submit=True,  # the score is checked on the result page
+    )
     page.goto("/dang-ky")
     shot(page, "dang-ky")
     register(page, "Lê Văn Mạng Yếu", live.next_phone())
@@ -148,7 +153,12 @@ def test_countdown_reaching_zero_hands_in_the_saved_answers(
     page: Page, live: LiveApp, shot: Shot
 ) -> None:
     count, limit = 4, 20
-    round_id = live.make_round("Đợt thử hết giờ", question_count=count, time_limit_seconds=limit)
+    round_id = live.make_round(
+        "Đợt thử hết giờ",
+        question_count=count,
+        time_limit_seconds=limit,
+        show_score_after_submit=True,  # the score is checked on the result page
+    )
     person = live.make_person("Phạm Văn Hết Giờ")
     page.goto(f"/dang-nhap?next=/dot-thi/{round_id}")
     page.get_by_label("Số điện thoại").fill(person.phone)

@@ -33,12 +33,13 @@ from tests.seeding import (
     table_rows,
 )
 
-ROLES = ("anonymous", "participant", "other", "organiser", "admin")
+ROLES = ("anonymous", "participant", "other", "organiser", "admin", "liaison", "other_liaison")
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 STAFF_LOGIN, LOGIN = "→/staff/login", "→/dang-nhap"  # a 302 to that sign-in page
 REFUSALS = (STAFF_LOGIN, LOGIN, 401, 403, 404)
 
-# One status per role, in ROLES order.
+# One status per role, in ROLES order. The two liaisons (one per seeded ward) may be left out:
+# see with_liaisons() below for what they then get.
 ALL_200, ALL_302 = (200,) * 5, (302,) * 5
 STAFF = (STAFF_LOGIN, 403, 403, 200, 200)
 STAFF_DONE = (STAFF_LOGIN, 403, 403, 302, 302)  # the action ran (or was refused with a flash)
@@ -49,6 +50,8 @@ OWN_ATTEMPT = (LOGIN, 200, 404, 403, 403)  # "participant" owns it; "other" must
 OWN_ATTEMPT_DONE = (LOGIN, 302, 404, 403, 403)
 API_MINE = (401, 200, 200, 401, 401)
 API_OWN_ATTEMPT = (401, 200, 404, 401, 401)
+LIAISON = (STAFF_LOGIN, 403, 403, 403, 403, 200, 200)  # each liaison sees its own ward
+LIAISON_WARD = (STAFF_LOGIN, 403, 403, 403, 403, 200, 404)  # the participant's ward's data
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ DEFAULT_ARGS: dict[str, Any] = {
     "round_id": W("open_round"),
     "attempt_id": W("attempt"),
     "position": 1,
+    "token_id": W("token"),
     "publication_id": W("publication"),
     "person_id": W("participant"),
     "participant_id": W("participant"),
@@ -100,10 +104,14 @@ EXPECT: dict[str, Expect] = {
     # Public pages and files.
     "main.index": Expect({"GET": ALL_200}),
     "main.healthz": Expect({"GET": ALL_200}),
+    "main.manifest": Expect({"GET": ALL_200}),
+    "main.favicon": Expect({"GET": ALL_200}),
     "static": Expect({"GET": ALL_200}),
     "public.short_link": Expect({"GET": ALL_302}, {"kind": "p"}),
     "public.share": Expect({"GET": ALL_200}, {"kind": "phuong"}),
     "public.poster": Expect({"GET": ALL_200}, {"kind": "don-vi", "code": W("org_code")}),
+    "public.share_card": Expect({"GET": ALL_200}, {"kind": "phuong"}),
+    "public.round_card": Expect({"GET": ALL_200}),
     "public.leaderboard": Expect({"GET": ALL_200}),
     "public.publication": Expect({"GET": ALL_200}),
     "public.publication_data": Expect({"GET": ALL_200}),
@@ -136,13 +144,23 @@ EXPECT: dict[str, Expect] = {
     # The JSON API.
     "api.csrf_token": Expect({"GET": ALL_200}),
     "api.openapi_json": Expect({"GET": ALL_200}),
-    "api.registry": Expect({"GET": ALL_200}),
+    "api.wards": Expect({"GET": ALL_200}),
+    "api.organisations": Expect({"GET": ALL_200}),
+    "api.docs": Expect({"GET": ALL_302}),
+    # A token is issued for a phone and password to anyone who has them (no session needed).
+    "api.issue_token": Expect(
+        {"POST": (201,) * 5}, body={"phone": ME.phone, "password": TEST_PASSWORD}
+    ),
+    "api.register_with_token": Expect({"POST": (201,) * 5}, body=NEW_PERSON),
+    "api.list_tokens": Expect({"GET": API_MINE}),
+    "api.revoke_token": Expect({"DELETE": (401, 200, 404, 401, 401)}),
     "api.rounds_list": Expect({"GET": ALL_200}),
     "api.round_detail": Expect({"GET": ALL_200}),
     "api.leaderboard": Expect({"GET": ALL_200}),
     "api.register": Expect({"POST": (201,) * 5}, body=NEW_PERSON),
     "api.login": Expect({"POST": ALL_200}, body={"phone": ME.phone, "password": TEST_PASSWORD}),
     "api.logout": Expect({"POST": ALL_200}),
+    "api.logout_everywhere": Expect({"POST": API_MINE}),
     "api.me": Expect({"GET": API_MINE}),
     "api.my_attempts": Expect({"GET": API_MINE}),
     "api.start_attempt": Expect({"POST": API_MINE}),  # both have an attempt open: resumed
@@ -154,6 +172,7 @@ EXPECT: dict[str, Expect] = {
     "console.index": Expect({"GET": STAFF}),
     "console_bank.index": Expect({"GET": STAFF}),
     "console_bank.question": Expect({"GET": STAFF}),
+    "console_bank.impact": Expect({"GET": STAFF}),
     "console_bank.template": Expect({"GET": STAFF}),
     "console_bank.export": Expect({"GET": STAFF}),
     "console_bank.upload": Expect({"GET": STAFF, "POST": STAFF}),  # no file: the form again
@@ -165,6 +184,7 @@ EXPECT: dict[str, Expect] = {
     "console_people.reset_password": Expect(
         {"POST": STAFF_DONE}, body={"password": "mat-khau-moi-123"} | REASON
     ),
+    "console_people.sign_out_everywhere": Expect({"POST": STAFF_DONE}, body=REASON),
     "console_people.template": Expect({"GET": STAFF}),
     "console_people.import_upload": Expect({"GET": STAFF, "POST": STAFF}),
     "console_people.import_review": Expect({"GET": OWN_UPLOAD}, {"upload_id": W("people_upload")}),
@@ -204,8 +224,38 @@ EXPECT: dict[str, Expect] = {
         {"POST": STAFF_DONE}, CLOSED | {"participant_id": W("excluded")}, REASON
     ),
     "console_review.collective_metric": Expect({"POST": STAFF_DONE}, CLOSED, {"metric": "points"}),
+    "console_review.too_fast": Expect({"POST": STAFF_DONE}, CLOSED, {"seconds": "90"}),
+    "console_prizes.index": Expect({"GET": STAFF}, CLOSED),
+    "console_monitor.page": Expect({"GET": STAFF}),
+    "console_monitor.figures": Expect({"GET": STAFF}),
+    "console_prizes.adjust": Expect(
+        {"POST": STAFF_DONE},
+        CLOSED,
+        {"kind": "withdraw", "participant_id": W("participant")} | REASON,
+    ),
     "console.contest": Expect({"GET": STAFF, "POST": STAFF_DONE}, body={"combine": "best"}),
+    # Ward liaisons: their scope comes from the account; a person of another ward is missing.
+    "liaison.index": Expect({"GET": LIAISON}),
+    "liaison.round_turnout": Expect({"GET": LIAISON}),
+    "liaison.people": Expect({"GET": LIAISON}),
+    "liaison.person": Expect({"GET": LIAISON_WARD}),
+    "liaison.export": Expect({"GET": LIAISON}, {"fmt": "xlsx"}),
+    "liaison.register": Expect({"GET": LIAISON, "POST": LIAISON}),  # empty: the form again
 }
+
+
+def with_liaisons(endpoint: str, statuses: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row written for the first five roles: a liaison is refused the whole organiser
+    console (403) and elsewhere is answered like any staff account (the organiser's status)."""
+    if len(statuses) == len(ROLES):
+        return statuses
+    as_liaison = 403 if endpoint.startswith("console") else statuses[ROLES.index("organiser")]
+    return (*statuses, as_liaison, as_liaison)
+
+
+for _endpoint, _expect in EXPECT.items():
+    for _method, _statuses in _expect.statuses.items():
+        _expect.statuses[_method] = with_liaisons(_endpoint, _statuses)
 
 # (endpoint, method, role) → why the app does not yet give the status EXPECT says.
 KNOWN_HOLES: dict[tuple[str, str, str], str] = {}
@@ -308,8 +358,9 @@ def outcome(response) -> int | str:
 
 
 IDS = {"round_id", "attempt_id", "position", "publication_id", "person_id", "participant_id"}
+IDS |= {"token_id"}
 IDS |= {"version_id", "entry_id", "upload_id", "contest_id"}
-CODES = {"code", "kind", "name", "filename", "external_id", "topic_id", "key"}
+CODES = {"code", "kind", "name", "filename", "external_id", "topic_id", "key", "fmt"}
 
 
 def test_the_table_covers_exactly_the_url_map() -> None:
@@ -347,6 +398,7 @@ FLASHED = {
     ("console_people.import_confirm", "upload_id"),
     ("console_review.exclude", "participant_id"),
     ("console_review.include", "participant_id"),
+    ("console_people.sign_out_everywhere", "person_id"),
 }
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="[^"]*"|"csrf_token": ?"[^"]*"')
 
@@ -354,7 +406,7 @@ CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="[^"]*"|"csrf_token": ?"[^
 def let_in(endpoint: str, method: str) -> str:
     """The role a check runs as: the owner when there is one, else the first role let in."""
     statuses = EXPECT[endpoint].statuses[method]
-    order = ("participant", "organiser", "anonymous", "other", "admin")
+    order = ("participant", "organiser", "liaison", "anonymous", "other", "admin")
     return next(r for r in order if statuses[ROLES.index(r)] not in REFUSALS)
 
 
@@ -427,7 +479,10 @@ def test_only_someone_who_took_part_can_be_excluded(matrix: Matrix, round_key: s
 
 # --- CSRF ---------------------------------------------------------------------------------------
 
-WRITE_ROUTES = [(e, m) for e, m in ROUTES if m in WRITES]
+# Issuing a token takes a password and answers with the token in the body, not a cookie: a
+# forged cross-site request gains nothing, and apps have no CSRF token to send.
+TOKEN_ISSUERS = {"api.issue_token", "api.register_with_token"}
+WRITE_ROUTES = [(e, m) for e, m in ROUTES if m in WRITES and e not in TOKEN_ISSUERS]
 
 
 @pytest.mark.parametrize("token", ["none", "forged", "another session's"])
@@ -445,7 +500,7 @@ def test_a_write_without_its_sessions_csrf_token_is_refused(
     }[token]
     body = {k: resolve(world, v) for k, v in EXPECT[endpoint].body.items()}
     response = send(client, method, url_of(app, world, endpoint, method), body, sent)
-    assert response.status_code == 400
+    assert response.status_code == 403
     if endpoint.startswith("api."):
         assert response.get_json()["error"]["code"] == "csrf"
     assert not matrix.watch.seen, "a write reached the database without a valid token"
@@ -466,3 +521,62 @@ def test_a_password_reset_signs_the_account_out_everywhere(matrix: Matrix) -> No
     reset = request_as(matrix, "organiser", "console_people.reset_password", "POST")
     assert reset.status_code == 302 and matrix.changed()
     assert device.get("/api/v1/me").status_code == 401
+
+
+# --- liaisons: one ward's data, never another's ----------------------------------------------
+
+# Every liaison page, and the export in both formats.
+LIAISON_READS = [(e, "html") for e, m in ROUTES if e.startswith("liaison.") and m == "GET"]
+LIAISON_READS = [(e, f) for e, f in LIAISON_READS if e != "liaison.export"] + [
+    ("liaison.export", "xlsx"),
+    ("liaison.export", "csv"),
+]
+WARD_OF = {"liaison": ("participant", "excluded", "clerk"), "other_liaison": ("other", "student")}
+
+
+@pytest.mark.parametrize(("endpoint", "fmt"), LIAISON_READS)
+@pytest.mark.parametrize("role", ["liaison", "other_liaison"])
+def test_a_liaison_sees_nothing_of_another_ward(
+    matrix: Matrix, role: str, endpoint: str, fmt: str
+) -> None:
+    """Every liaison page and export, read as text: no name, phone or CCCD of anyone
+    outside the liaison's ward, and phones of its own people only masked."""
+    client = client_as(matrix.app, matrix.world, role)
+    override = {"fmt": fmt} if endpoint == "liaison.export" else {}
+    response = client.get(url_of(matrix.app, matrix.world, endpoint, "GET", **override))
+    data = response.get_data()
+    response.close()
+    if response.status_code == 404:  # the person of the other ward
+        return
+    assert response.status_code == 200
+    text = _as_text(data, fmt)
+    mine = WARD_OF[role]
+    for key, person in PEOPLE.items():
+        spaced = " ".join((person.phone[:4], person.phone[4:7], person.phone[7:]))
+        numbers = [n for n in (person.phone, person.cccd, spaced) if n]
+        assert not any(n in text for n in numbers), f"{role} sees {key}'s phone or CCCD"
+        if key not in mine:
+            assert person.full_name not in text, f"{role} sees {key} of another ward"
+    if endpoint in ("liaison.people", "liaison.export"):
+        assert all(PEOPLE[key].full_name in text for key in mine)
+
+
+def _as_text(data: bytes, fmt: str) -> str:
+    if fmt != "xlsx":
+        return data.decode("utf-8-sig")
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    return "\n".join(str(c.value) for row in sheet.iter_rows() for c in row)
+
+
+def test_a_liaison_cannot_register_someone_in_another_ward(matrix: Matrix) -> None:
+    """The form offers only its ward; a hand-made request for another ward is refused too."""
+    body = {k: resolve(matrix.world, v) for k, v in NEW_PERSON.items()}
+    client = client_as(matrix.app, matrix.world, "other_liaison")
+    form = body | {"csrf_token": token_of(client)}
+    response = send(client, "POST", "/lien-lac/dang-ky-ho", form, None)
+    assert response.status_code == 200
+    assert not matrix.changed()

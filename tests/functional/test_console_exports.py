@@ -11,11 +11,12 @@ import openpyxl
 import pytest
 from flask import Flask
 
+from quizapp.domain.results import DRAFT_MARK
 from quizapp.domain.round_rules import PrizeTier
-from quizapp.exports.links import verification_url
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Participant, Round, StaffUser
 from quizapp.services import attempts, lifecycle, publication
+from quizapp.services.links import verification_url
 from tests.conftest import FIXED_NOW
 
 PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
@@ -95,18 +96,19 @@ def test_downloaded_files_carry_the_full_data_and_are_safe(app, client, played, 
     login_staff("organiser")
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(_url(played, "results.xlsx")).data))
     ranking = workbook["Xếp hạng cá nhân"]
-    assert [c.value for c in ranking["C"][1:]] == [
+    assert ranking["A1"].value == DRAFT_MARK  # the round is not published: a draft
+    assert [c.value for c in ranking["C"][2:]] == [
         '=HYPERLINK("http://x")',
         "Lê Thị Giỏi",
         "Phạm Văn Khá",
     ]
-    assert ranking["C2"].data_type == "s" and ranking["D2"].value == "0911000001"
+    assert ranking["C3"].data_type == "s" and ranking["D3"].value == "0911000001"
     winners = workbook["Đoạt giải"]
-    assert [(r[0].value, r[2].value) for r in winners.iter_rows(min_row=2)] == [
+    assert [(r[0].value, r[2].value) for r in winners.iter_rows(min_row=3)] == [
         ("Giải Nhất", '=HYPERLINK("http://x")'),
         ("Giải Nhì", "Lê Thị Giỏi"),
     ]
-    assert winners["H3"].value == "UBND phường An Hội Đông"
+    assert winners["H4"].value == "UBND phường An Hội Đông"
     csv_data = client.get(_url(played, "results.csv")).data
     assert csv_data.startswith(codecs.BOM_UTF8)
     assert '\'=HYPERLINK(""http://x"")' in csv_data.decode("utf-8-sig")
@@ -170,7 +172,9 @@ def test_cli_writes_the_file_and_an_audit_entry(app, runner, played, tmp_path, o
         args=["results", "export", "--round", str(played.id), *options, "-o", str(target)]
     )
     assert result.exit_code == 0, result.output
-    assert check(target.read_bytes())
+    # Not published yet: the file name says it is a draft.
+    target = tmp_path / "ket-qua-ban-nhap-chua-cong-bo.bin"
+    assert "BẢN NHÁP" in result.output and check(target.read_bytes())
     assert not list(tmp_path.glob("*.part"))
     assert target.stat().st_mode & 0o077 == 0  # personal data: the owner only
     [entry] = _exports(app)
@@ -193,3 +197,35 @@ def test_cli_refuses_without_writing(app, runner, played, tmp_path, options, mes
     result = runner.invoke(args=args)
     assert result.exit_code == 1 and message in result.output
     assert not target.exists() and _exports(app) == []
+
+
+def test_after_publication_the_files_are_the_published_ones(
+    app, client, played, make_staff, login_staff, clock
+) -> None:
+    """Built from the publication (no draft mark, the digest in the workbook); refused if the
+    results drifted from what was published."""
+    from quizapp.models import RoundEntry
+
+    staff = make_staff("organiser")
+    with app.app_context():
+        rnd = db.session.get(Round, played.id)
+        lifecycle.close_round(None, rnd, FIXED_NOW + timedelta(days=2), confirmed=True)
+        organiser = db.session.get(StaffUser, staff.user.id)
+        published = publication.publish(
+            organiser, rnd, FIXED_NOW + timedelta(days=2), confirmed=True
+        )
+        db.session.commit()
+        digest = published.digest
+    login_staff("organiser")
+    response = client.get(_url(played, "results.xlsx"))
+    assert "ban-nhap" not in response.headers["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert workbook["Xếp hạng cá nhân"]["A1"].value != DRAFT_MARK
+    assert digest in (workbook.properties.description or "")
+    with app.app_context():
+        first = db.session.scalar(db.select(RoundEntry).order_by(RoundEntry.score.desc()))
+        first.score = 0  # the results drift from the publication
+        db.session.commit()
+    refused = client.get(_url(played, "results.xlsx"))
+    assert refused.status_code == 302
+    assert "khác bản đã công bố" in client.get(refused.headers["Location"]).get_data(as_text=True)

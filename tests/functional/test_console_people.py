@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quizapp.extensions import db
+from quizapp.formats.people_xlsx import HEADERS, LIST_SHEET, SHEET
 from quizapp.models import AuditLog, Participant, PendingUpload, Round
-from quizapp.people_xlsx import HEADERS, LIST_SHEET, SHEET
 from quizapp.services import attempts, people_admin
 from quizapp.services.people_admin import GENERATED_PASSWORD_LENGTH, PASSWORD_ALPHABET
 from tests.conftest import FIXED_NOW, TEST_PASSWORD, csrf_from, post_form

@@ -1,11 +1,13 @@
 """Hostile input: oversized bodies, markup in names and questions, cookies in production."""
 
+import json
 from datetime import timedelta
 
 import pytest
 
 from quizapp import create_app
 from quizapp.extensions import db
+from quizapp.inputs import json_depth
 from quizapp.models import Participant, Round
 from quizapp.services import attempts
 from tests.conftest import FIXED_NOW, csrf_from, post_form
@@ -15,7 +17,7 @@ SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 @pytest.fixture
 def app_config() -> dict:
-    return {"MAX_CONTENT_LENGTH": 64 * 1024}
+    return {"MAX_CONTENT_LENGTH": 64 * 1024, "JSON_MAX_BYTES": 16 * 1024}
 
 
 def test_oversized_upload_is_refused_with_413(client, login_staff) -> None:
@@ -92,3 +94,98 @@ def test_session_cookie_flags_in_production(tmp_path, make_staff) -> None:
     response = client.get("/dang-nhap")
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+
+
+REGISTRATION = {
+    "full_name": "Trần Thị Bình",
+    "phone": "0912000111",
+    "password": "matkhau123",
+    "birth_year": 1985,
+    "group": "civil_servant",
+    "consent": True,
+}
+
+
+@pytest.mark.parametrize(
+    "bad", ["\ud800", "An\udfffh", "Bình\x00", "\x1b[31mĐỏ", "\ufffe", "\x7f"], ids=repr
+)
+def test_invalid_text_in_json_is_a_400_naming_the_field(app, api, make_ward, bad) -> None:
+    ward = make_ward()
+    response = api.call(
+        "POST", "/api/v1/register", REGISTRATION | {"full_name": bad, "ward_id": ward.id}
+    )
+    assert response.status_code == 400, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_characters" and error["field"] == "full_name"
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Participant.id))) == 0
+
+
+def test_a_lone_surrogate_escaped_in_raw_json_is_a_400(api, make_ward) -> None:
+    ward = make_ward()
+    body = json.dumps(REGISTRATION | {"ward_id": ward.id}).replace(
+        '"Tr\\u1ea7n', '"\\ud800Tr\\u1ea7n'
+    )
+    assert "\\ud800" in body
+    response = api.client.post(
+        "/api/v1/register",
+        data=body,
+        content_type="application/json",
+        headers={"X-CSRFToken": api.token},
+    )
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == "full_name"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/login", "/api/v1/register", "/api/v1/tokens"])
+def test_deep_or_huge_json_is_a_400_before_anything_parses_it(api, path) -> None:
+    deep = "[" * 5_000 + "]" * 5_000  # 10 KB: under the size cap, far over the depth limit
+    response = api.client.post(
+        path, data=deep, content_type="application/json", headers={"X-CSRFToken": api.token}
+    )
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "json_too_deep"
+    huge = json.dumps({"phone": "0" * 30_000, "password": "x"})
+    response = api.client.post(
+        path, data=huge, content_type="application/json", headers={"X-CSRFToken": api.token}
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "json_too_large"
+    # Brackets inside strings do not count as nesting.
+    assert json_depth(b'{"a": "[[[[[[[[", "b": [1, {"c": "]]]"}]}') == 3
+
+
+def test_invalid_text_in_a_form_or_query_is_a_400_page(client, make_ward) -> None:
+    ward = make_ward()
+    token = csrf_from(client, "/dang-ky")
+    form = {
+        "csrf_token": token,
+        "full_name": "Lê\x00 Văn",
+        "phone": "0912000333",
+        "password": "matkhau123",
+        "password_confirm": "matkhau123",
+        "birth_year": "1980",
+        "ward_id": str(ward.id),
+        "group": "resident",
+        "consent": "y",
+    }
+    response = client.post("/dang-ky", data=form)
+    assert response.status_code == 400
+    assert "«full_name» chứa ký tự không hợp lệ" in response.get_data(as_text=True)
+    assert client.get("/dot-thi?q=%00").status_code == 400
+
+
+def test_405_says_which_methods_are_allowed(client) -> None:
+    response = client.delete("/dang-nhap")
+    assert response.status_code == 405 and set(response.headers["Allow"].split(", ")) >= {
+        "GET",
+        "POST",
+    }
+    api_response = client.delete("/api/v1/csrf")
+    assert api_response.status_code == 405 and "GET" in api_response.headers["Allow"]
+
+
+def test_a_missing_csrf_token_is_a_403_in_vietnamese(app, client, make_participant) -> None:
+    page = client.post("/dang-nhap", data={"phone": "0912000444", "password": "x"})
+    assert page.status_code == 403 and "Phiên làm việc đã hết hạn" in page.get_data(as_text=True)
+    api_response = client.post("/api/v1/login", json={"phone": "0912000444", "password": "x"})
+    assert api_response.status_code == 403
+    assert api_response.get_json()["error"]["code"] == "csrf"

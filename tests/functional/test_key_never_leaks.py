@@ -7,6 +7,7 @@ from flask import Flask
 from quizapp.extensions import db
 from quizapp.models import Attempt
 from tests.conftest import ApiClient, csrf_from
+from tests.helpers import finalise
 
 
 def _secrets(app: Flask, attempt_id: int) -> tuple[list[str], list[int]]:
@@ -62,9 +63,12 @@ def test_scan_every_participant_response_of_an_open_round(
         for key in ("correct", "correct_index", "explanation", "source", "choice_order", "seed"):
             assert f'"{key}"' not in flat
         if "review" in data:
-            assert data["review"] == []
+            assert data["review"] == [] and data["score"] is None
     assert "(đáp án đúng)" not in everything
 
     clock.advance(days=2)
+    closed = api.get(f"/api/v1/attempts/{attempt_id}/result").get_json()
+    assert closed["review"] == [] and closed["score"] is None  # closed, but may be reopened
+    finalise(app, rnd.id, clock.now)
     after = api.get(f"/api/v1/attempts/{attempt_id}/result").get_json()
     assert [q["correct"] for q in after["review"]] == correct

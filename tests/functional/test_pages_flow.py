@@ -7,6 +7,7 @@ from flask import Flask
 from quizapp.extensions import db
 from quizapp.models import Participant
 from tests.conftest import TEST_PASSWORD, csrf_from, post_form
+from tests.helpers import finalise
 
 
 def _register(client, ward_id: int, **overrides) -> object:
@@ -58,10 +59,16 @@ def test_register_take_and_submit_a_round_without_javascript(
     clock.advance(seconds=42)
     submitted = post_form(client, f"/luot-thi/{attempt_id}/nop", {})
     result = client.get(submitted.headers["Location"]).get_data(as_text=True)
-    assert "câu đúng" in result and "42,0 giây" in result
-    assert "sau khi đợt thi kết thúc" in result
+    # Two attempts allowed: no score until the result is final (no probing the key).
+    assert "Bài thi đã được ghi nhận" in result and "câu đúng" not in result
+    assert "42,0 giây" in result and "khi đợt thi kết thúc" in result
     mine = client.get("/cua-toi").get_data(as_text=True)
-    assert "(được tính)" in mine
+    assert "(được tính)" not in mine and "Công bố sau khi đợt thi kết thúc" in mine
+    clock.advance(days=2)
+    finalise(app, rnd.id, clock.now)
+    result = client.get(submitted.headers["Location"]).get_data(as_text=True)
+    assert re.search(r"\d/3</strong> câu đúng", result) and "Đáp án và giải thích" in result
+    assert "(được tính)" in client.get("/cua-toi").get_data(as_text=True)
 
 
 def test_registration_errors_are_shown_in_vietnamese_and_nothing_is_saved(

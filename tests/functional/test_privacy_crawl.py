@@ -8,6 +8,7 @@ seeded id), follows same-site links and redirects, and searches each body and he
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
@@ -15,6 +16,7 @@ from collections import deque
 from collections.abc import Iterable
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+import openpyxl
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -23,6 +25,7 @@ from werkzeug.routing import BuildError
 from tests.seeding import PEOPLE, Person, World, client_as, seed_world
 
 MAX_PAGES = 600
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINK = re.compile(r'(?:href|src|action)="([^"]+)"')
 ROUNDS = ("open_round", "closed_round", "published_round", "draft_round")
 ATTEMPTS = ("attempt", "finished_attempt", "other_attempt")
@@ -42,6 +45,7 @@ def candidates(world: World) -> dict[str, list[object]]:
         "code": [world["ward_code"], world["org_code"]],
         "kind": ["p", "d", "phuong", "don-vi"],
         "name": ["results.xlsx", "results.csv", "ceremony.pdf", "certificates.pdf"],
+        "fmt": ["xlsx", "csv"],
         "filename": ["css/app.css", "css/poster.css", "js/attempt.js"],
         "key": [world["practice_key"], "ngau-nhien"],
         "external_id": [world["external_id"]],
@@ -80,7 +84,7 @@ def crawl(client: FlaskClient, seeds: Iterable[str]) -> dict[str, str]:
         if url in seen or parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
             continue
         response = client.get(url)
-        body = response.get_data(as_text=True)
+        body = as_text(response.get_data(), response.mimetype)
         response.close()
         if response.is_json:  # names are \u-escaped in JSON: search the decoded text
             body = json.dumps(response.get_json(), ensure_ascii=False)
@@ -91,6 +95,17 @@ def crawl(client: FlaskClient, seeds: Iterable[str]) -> dict[str, str]:
             queue.extend(urljoin(url, link) for link in LINK.findall(body))
     assert len(seen) < MAX_PAGES, "the crawl did not finish: is a page linking to itself?"
     return seen
+
+
+def as_text(data: bytes, mimetype: str) -> str:
+    """A page or a download as text: a workbook's cells one per line; an image (the favicon,
+    a preview card, drawn from round and unit names only) as its type."""
+    if mimetype.startswith("image/"):
+        return f"<{mimetype}>"
+    if mimetype != XLSX:
+        return data.decode("utf-8-sig")
+    sheets = openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets
+    return "\n".join(str(v) for ws in sheets for row in ws.iter_rows(values_only=True) for v in row)
 
 
 def spaced(digits: str) -> re.Pattern[str]:
@@ -129,9 +144,10 @@ def world(app: Flask, clock) -> World:
     return seed_world(app)
 
 
-@pytest.mark.parametrize("role", ["anonymous", "other"])
+@pytest.mark.parametrize("role", ["anonymous", "other", "liaison", "other_liaison"])
 def test_no_personal_data_on_any_page_anyone_can_reach(app: Flask, world: World, role: str) -> None:
-    """Anonymous visitors see nobody's data; a signed-in participant sees only their own."""
+    """Anonymous visitors see nobody's data; a signed-in participant sees only their own; a
+    ward liaison sees its own people's names with phones masked, like a public list."""
     client = client_as(app, world, role)
     api = [f"/api/v1/rounds/{world[k]}" for k in ROUNDS]
     api += [f"/api/v1/rounds/{world[k]}/leaderboard" for k in ROUNDS]
@@ -147,7 +163,7 @@ def test_no_personal_data_on_any_page_anyone_can_reach(app: Flask, world: World,
     assert problems == []
     # The crawl really went where people are listed, with their names and masked phones.
     public = {u for u, t in pages.items() if t.startswith("200")}
-    for path in (f"/ket-qua/cong-bo/{world['publication']}", "/api/v1/registry"):
+    for path in (f"/ket-qua/cong-bo/{world['publication']}", "/api/v1/organisations"):
         assert path in public
     board = pages[f"/dot-thi/{world['published_round']}/bang-xep-hang"]
     assert PEOPLE["clerk"].full_name in board and "09xx" in "".join(pages.values())

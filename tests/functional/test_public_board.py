@@ -1,6 +1,10 @@
 """The public board: masked, cached, and a frozen board leaks nothing newer anywhere."""
 
+import html
+import re
 from datetime import timedelta
+from urllib.parse import unquote
+from xml.etree import ElementTree
 
 from flask import Flask
 from sqlalchemy import event as sqlalchemy_event
@@ -116,20 +120,30 @@ def test_my_rank_explains_the_difference(
     assert "Hạng <strong>2</strong>" in page and "số câu đúng" in page
 
 
+def _qr_svg_root(page: str) -> ElementTree.Element:
+    """The share page's QR image parsed as the standalone SVG a browser sees: without its
+    xmlns the root is a plain <svg> and browsers draw nothing."""
+    match = re.search(r'<img src="data:image/svg\+xml;charset=utf-8,([^"]+)" alt="Mã QR', page)
+    assert match, "no QR image on the page"
+    return ElementTree.fromstring(unquote(html.unescape(match.group(1))))
+
+
 def test_share_page_poster_and_short_link(
     client, make_round, make_organisation, make_ward, clock
 ) -> None:
-    make_round()
+    rnd = make_round()
     ward = make_ward(code="an-nhon", name="Phường An Nhơn")
     make_organisation(ward=ward, code="thcs-a", name="Trường THCS A", headcount=50)
     page = client.get("/chia-se/don-vi/thcs-a").get_data(as_text=True)
-    assert "Trường THCS A" in page and "data:image/svg+xml;base64," in page
+    assert "Trường THCS A" in page
+    assert _qr_svg_root(page).tag == "{http://www.w3.org/2000/svg}svg"
     assert "/d/thcs-a" in page and "0</strong> người đã tham gia trên tổng số 50" in page
     assert client.get("/chia-se/don-vi/thcs-a/ap-phich").status_code == 200
     assert client.get("/chia-se/phuong/an-nhon").status_code == 200
     assert client.get("/chia-se/phuong/khong-co").status_code == 404
-    short = client.get("/d/thcs-a")
-    assert short.status_code == 302 and short.headers["Location"] == "/dang-ky?don-vi=thcs-a"
+    short = client.get("/d/thcs-a")  # one round open: registering leads back to it
+    assert short.status_code == 302
+    assert short.headers["Location"] == f"/dang-ky?don-vi=thcs-a&next=/dot-thi/{rnd.id}"
 
 
 def test_the_polled_board_is_served_from_the_cache_and_dropped_at_a_freeze(
@@ -149,7 +163,10 @@ def test_the_polled_board_is_served_from_the_cache_and_dropped_at_a_freeze(
         again = client.get(url)
     finally:
         sqlalchemy_event.remove(engine, "before_cursor_execute", listen)
-    assert again.status_code == 200 and statements == []  # a poll costs no query
+    # A poll costs one primary-key read of the round (its freeze moment), nothing else.
+    queries = [q for q in statements if not q.startswith("BEGIN")]
+    assert again.status_code == 200 and len(queries) == 1 and "FROM rounds" in queries[0]
+    live_body = again.data
 
     organiser = app.test_client()
     login = make_staff("organiser")
@@ -162,6 +179,12 @@ def test_the_polled_board_is_served_from_the_cache_and_dropped_at_a_freeze(
     _finish(app, rnd.id, late, clock.now, correct=5)
     frozen = client.get(url).get_json()
     assert frozen["frozen_at"] is not None and "Người Muộn" not in str(frozen)
+    # Another worker's cache still holds the body served before the freeze: never served again.
+    with app.app_context():
+        from quizapp.extensions import cache
+
+        cache.set(f"board:{rnd.id}:served:live", live_body, timeout=30)
+    assert client.get(url).get_json() == frozen
 
     post_form(
         organiser,

@@ -51,3 +51,30 @@ def test_attempt_start_is_limited(client, make_round, login_participant, clock) 
     api = ApiClient(client)
     codes = [api.call("POST", f"/api/v1/rounds/{rnd.id}/attempts").status_code for _ in range(3)]
     assert codes == [201, 200, 429]
+
+
+def test_each_token_has_its_own_budget_and_its_start_limit(
+    app, make_participant, make_round, clock
+):
+    """A token is counted as a session is: per token, not per address (one NAT, many phones)."""
+    from tests.conftest import TEST_PASSWORD
+
+    app.config["LIMIT_API_TOKEN"] = "3 per minute"
+    rnd = make_round()
+    client = app.test_client(use_cookies=False)
+    tokens = []
+    for person in (make_participant(), make_participant()):
+        issued = client.post(
+            "/api/v1/tokens", json={"phone": person.phone, "password": TEST_PASSWORD}
+        )
+        tokens.append({"Authorization": f"Bearer {issued.get_json()['token']}"})
+    first = [client.get("/api/v1/me", headers=tokens[0]).status_code for _ in range(4)]
+    assert first == [200, 200, 200, 429]
+    assert client.get("/api/v1/me", headers=tokens[1]).status_code == 200
+    assert client.get("/api/v1/me").status_code == 401  # no token: not this limit
+    app.config["LIMIT_API_TOKEN"] = "100 per minute"
+    starts = [
+        client.post(f"/api/v1/rounds/{rnd.id}/attempts", headers=tokens[1]).status_code
+        for _ in range(3)
+    ]
+    assert starts[:2] in ([201, 200], [200, 200]) and starts[2] == 429

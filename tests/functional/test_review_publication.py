@@ -60,7 +60,7 @@ def test_review_exclude_publish_and_verify(
     login_staff("organiser")
     url = f"/console/rounds/{rnd.id}/review/"
     page = client.get(url).get_data(as_text=True)
-    assert "đúng hết 5 câu trong 4.0 giây" in page
+    assert "đúng hết 5 câu trong 4,0 giây" in page
     post_form(client, f"/console/rounds/{rnd.id}/review/start", {}, page=url)
     refused = post_form(
         client,
@@ -180,3 +180,33 @@ def test_exclusion_recomputes_the_ranking(app, closed_round) -> None:
 def test_review_pages_need_staff(client, closed_round) -> None:
     rnd, _ = closed_round
     assert client.get(f"/console/rounds/{rnd.id}/review/").status_code == 302
+
+
+def test_the_too_fast_threshold_is_shown_tuned_and_only_flags(
+    app, client, login_staff, closed_round
+) -> None:
+    """Default for 5 questions in 10 minutes: a tenth of the limit, 60 s. At 150 s the 100 s
+    entry is flagged too; every entry stays ranked; empty goes back to the default."""
+    rnd, _ = closed_round
+    login_staff("organiser")
+    url = f"/console/rounds/{rnd.id}/review/"
+    page = client.get(url).get_data(as_text=True)
+    assert "sớm hơn <strong>60 giây</strong>" in page
+    assert "làm quá nhanh: nộp bài sau 4,0 giây (ngưỡng 60 giây)" in page
+    assert "nộp bài sau 100,0 giây" not in page
+    post_form(client, f"{url}too-fast", {"seconds": "150"}, page=url)
+    page = client.get(url).get_data(as_text=True)
+    assert "làm quá nhanh: nộp bài sau 100,0 giây (ngưỡng 150 giây)" in page
+    assert "3 người được xếp hạng · 2 người có cảnh báo · 0 bài bị loại" in " ".join(page.split())
+    refused = post_form(client, f"{url}too-fast", {"seconds": "0"}, page=url)
+    assert "lớn hơn 0" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    post_form(client, f"{url}too-fast", {"seconds": ""}, page=url)
+    with app.app_context():
+        assert db.session.get(Round, rnd.id).too_fast_seconds is None
+        changes = db.session.scalars(
+            db.select(AuditLog).where(AuditLog.action == "round.too_fast_threshold")
+        ).all()
+        assert [(c.details["before"], c.details["after"]) for c in changes] == [
+            (60, 150),
+            (150, 60),
+        ]

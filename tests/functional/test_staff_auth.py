@@ -43,7 +43,7 @@ def test_login_without_csrf_token_is_refused(client: FlaskClient, make_staff) ->
     response = client.post(
         "/staff/login", data={"username": "bantochuc", "password": login.password}
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert client.get("/console/").status_code == 302
 
 

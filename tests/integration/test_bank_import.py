@@ -153,8 +153,8 @@ def test_cli_import_then_stats(app: Flask, runner: FlaskCliRunner) -> None:
 def test_cli_export_writes_a_reimportable_workbook(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
-    from quizapp.bank_xlsx import records_from_xlsx
     from quizapp.domain.bank import validate
+    from quizapp.formats.bank_xlsx import records_from_xlsx
 
     runner.invoke(args=["bank", "import", str(SHIPPED_BANK)])
     out = tmp_path / "bank.xlsx"

@@ -70,3 +70,24 @@ def test_demo_staff_is_created_once_and_prints_password_once(
     assert "Mật khẩu:" in first.output
     second = runner.invoke(args=["demo", "staff"])
     assert "Mật khẩu:" not in second.output
+
+
+def test_demo_practice_marks_a_starter_set_once(
+    app: Flask, runner: FlaskCliRunner, make_bank
+) -> None:
+    """`make run` gives /luyen-tap questions: three per topic, and never twice."""
+    from quizapp.models import Question
+
+    empty = runner.invoke(args=["demo", "practice"])
+    assert empty.exit_code == 0 and "không đổi gì" in empty.output
+    make_bank(30)
+    first = runner.invoke(args=["demo", "practice"])
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        marked = db.session.scalars(db.select(Question).where(Question.practice)).all()
+        topics = {q.current_version.topic_id for q in marked}
+        assert marked and len(marked) == 3 * len(topics)
+    second = runner.invoke(args=["demo", "practice"])
+    assert "không đổi gì" in second.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).where(Question.practice)) == len(marked)

@@ -10,7 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from quizapp.bank_xlsx import (
+from quizapp.domain.bank import QuestionSpec, TopicSpec, load_bank, validate
+from quizapp.formats.bank_xlsx import (
     HEADERS,
     SHEET,
     TOPIC_SHEET,
@@ -19,8 +20,7 @@ from quizapp.bank_xlsx import (
     safe_cell,
     template_xlsx,
 )
-from quizapp.domain.bank import QuestionSpec, TopicSpec, load_bank, validate
-from quizapp.spreadsheet import MAX_XLSX_BYTES
+from quizapp.formats.sheets import MAX_XLSX_BYTES
 from tests.helpers import workbook
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from quizapp.domain.drawing import Candidate, DrawError, Quota, draw, quota_problems
-from quizapp.domain.scoring import AttemptResult, best_attempt, grade, score
+from quizapp.domain.scoring import grade, score
 from quizapp.domain.timing import (
     RoundState,
     accepts_answers,
@@ -140,17 +140,3 @@ def test_time_used_never_exceeds_the_deadline() -> None:
 def test_grade(correct: list[int], chosen: list[int | None], marks: list[bool]) -> None:
     assert grade(correct, chosen) == marks
     assert score(marks) == sum(marks)
-
-
-@pytest.mark.parametrize(
-    ("results", "best_id"),
-    [
-        ([AttemptResult(1, 8, 100, 5), AttemptResult(2, 9, 900, 6)], 2),
-        ([AttemptResult(1, 9, 500, 5), AttemptResult(2, 9, 400, 6)], 2),
-        ([AttemptResult(1, 9, 400, 5, 10), AttemptResult(2, 9, 400, 6, 3)], 2),
-        ([AttemptResult(1, 9, 400, 5, 3), AttemptResult(2, 9, 400, 6, 3)], 1),
-    ],
-)
-def test_best_attempt_tie_order(results: list[AttemptResult], best_id: int) -> None:
-    assert best_attempt(results).attempt_id == best_id
-    assert best_attempt([]) is None

@@ -16,12 +16,10 @@ from openpyxl.utils.escape import unescape
 
 from quizapp.domain.collective import Group
 from quizapp.domain.prizes import Award, Draft
-from quizapp.exports import certificates, pdf, rows, xlsx
-from quizapp.exports import csv as csv_export
-from quizapp.models import Contest, Round
-from quizapp.services.rankings import RankRow
-from quizapp.services.results import Person, Results
-from quizapp.spreadsheet import clean_text, csv_text, is_plain, is_risky
+from quizapp.domain.results import DRAFT_MARK, Person, RankRow, Results, RoundInfo, Stamp
+from quizapp.formats import certificates, pdf, rows, xlsx
+from quizapp.formats import csv as csv_export
+from quizapp.formats.sheets import clean_text, csv_text, is_plain, is_risky
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 HARMLESS = "Nguyễn Thị Ánh Tuyết"
@@ -39,13 +37,23 @@ XLSX_ONLY = [
 PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
 
 
-def fake_results(names: list[str], awards: list[Award] | None = None, prediction: bool = False):
-    """Results as gather() returns them, without a database: one participant per name."""
-    rnd = Round(
+PUBLISHED = Stamp(published=True, digest="ab" * 32, sequence=1)
+
+
+def fake_results(
+    names: list[str],
+    awards: list[Award] | None = None,
+    prediction: bool = False,
+    stamp: Stamp = PUBLISHED,
+):
+    """Results as gather() returns them, without a database: one participant per name
+    (built from a publication unless `stamp` says it is a draft)."""
+    rnd = RoundInfo(
         id=7,
         title="Đợt 1: Tuần thi thứ nhất",
+        contest_title="Cuộc thi tìm hiểu Luật Thi đua, khen thưởng",
+        question_count=20,
         prediction_kind="participants" if prediction else None,
-        contest=Contest(title="Cuộc thi tìm hiểu Luật Thi đua, khen thưởng"),
     )
     ranking, people = [], {}
     for n, name in enumerate(names, start=1):
@@ -82,7 +90,7 @@ def fake_results(names: list[str], awards: list[Award] | None = None, prediction
         awards = [Award("Giải Nhất", 0, 101, 1)] if names else []
     wards = [Group("hanh-thong", "Phường Hạnh Thông", len(names), len(names) + 1, 12.345, None)]
     orgs = [Group("ubnd-ahd", "UBND phường An Hội Đông", 2, 3, 10.0, 8)]
-    return Results(rnd, ranking, Draft(awards, []), wards, orgs, people)
+    return Results(rnd, ranking, Draft(awards, []), wards, orgs, people, stamp)
 
 
 def workbook(results: Results) -> tuple[openpyxl.Workbook, bytes]:
@@ -95,7 +103,8 @@ def csv_lines(results: Results) -> tuple[bytes, list[list[str]]]:
     out = io.BytesIO()
     csv_export.write_ranking(results, out)
     data = out.getvalue()
-    return data, list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    text = io.StringIO(data.decode("utf-8-sig"), newline="")
+    return data, list(csv.reader(text, delimiter=csv_export.DELIMITER))
 
 
 def no_formula(data: bytes) -> bool:
@@ -138,7 +147,9 @@ def test_csv_is_utf8_with_bom_and_the_full_ranking() -> None:
     assert data.startswith(codecs.BOM_UTF8)
     assert lines[0] == rows.headers(rows.ranking_columns(results))
     assert [line[2] for line in lines[1:]] == [r.full_name for r in results.ranking]
-    assert lines[1][3] == "0900000001" and lines[1][4] == "079185000001"  # organiser data
+    # Organiser data in full; digits in groups, so a vi-VN spreadsheet keeps them as text.
+    assert lines[1][3] == "0900 000 001" and lines[1][4] == "079 185 000 001"
+    assert lines[1][10] == "61,234"  # seconds with the decimal comma
     assert lines[1][-2] == "Giải Nhất" and lines[4][-1] == rows.ORGANISER_STAFF_NOTE
 
 
@@ -310,3 +321,78 @@ def test_qr_code_is_a_png_and_the_date_line_is_in_vietnam_time() -> None:
     assert certificates.qr_png("https://thi.example.vn/").getvalue().startswith(b"\x89PNG")
     late = datetime(2026, 11, 20, 18, 30, tzinfo=UTC)  # already the 21st in Vietnam
     assert certificates.date_line(late) == "Ngày 21 tháng 11 năm 2026"
+
+
+def _as_text(value: object) -> str | None:
+    """A cell as the golden file holds it; the Rust writer stores every number as a float
+    (1 is 1.0, the same number to a spreadsheet)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return None if value is None else str(value)
+
+
+def test_the_cell_values_are_those_written_before_the_formats_moved() -> None:
+    """The workbook of one published round, cell by cell, as the encoder wrote it before the
+    encoders moved into quizapp/formats (tests/data/exports)."""
+    import json
+    from pathlib import Path
+
+    names = [HARMLESS, "=1+2", "+84 912 345 678", "Lê Văn Bình", "<b>An</b>"]
+    awards = [Award("Giải Nhất", 0, 101, 1), Award("Giải Nhì", 1, 102, 2)]
+    wb, _ = workbook(fake_results(names, awards, prediction=True))
+    cells = {
+        ws.title: [[_as_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        for ws in wb.worksheets
+    }
+    before = Path(__file__).parent.parent / "data" / "exports" / "results-cells-before-move.json"
+    assert cells == json.loads(before.read_text(encoding="utf-8"))
+
+
+def test_a_draft_says_so_on_every_sheet_page_and_line() -> None:
+    draft = fake_results([HARMLESS, "Trần Văn Bình"], stamp=Stamp())
+    wb, _ = workbook(draft)
+    for ws in wb.worksheets:
+        assert ws.cell(1, 1).value == DRAFT_MARK and ws.cell(2, 1).value  # then the header
+    _, lines = csv_lines(draft)
+    assert lines[0] == [DRAFT_MARK]
+    out = io.BytesIO()
+    pdf.write_ceremony(draft, out, organiser="BTC", generated_at=NOW)
+    pages = len(PAGE.findall(out.getvalue()))
+    text = pdf_text(out.getvalue())
+    assert text.count(DRAFT_MARK) >= pages >= 1
+    assert Stamp().filename("dot-thi-7-ket-qua.xlsx") == (
+        "dot-thi-7-ket-qua-ban-nhap-chua-cong-bo.xlsx"
+    )
+    assert PUBLISHED.filename("dot-thi-7-ket-qua.xlsx") == "dot-thi-7-ket-qua.xlsx"
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text as a reader extracts it (Debian's pdftotext)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    done = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ""),
+        (0, "0"),
+        (1234567, "1234567"),
+        (61.234, "61,234"),
+        (100.0, "100"),
+        (0.5, "0,5"),
+        ("0913579246", "0913 579 246"),
+        ("079131864205", "079 131 864 205"),
+        ("7", "7"),
+        ("Phường 1", "Phường 1"),
+        ("=1+2", "'=1+2"),
+        ("٣٤٥", "٣٤٥"),  # not ASCII digits: left as typed
+    ],
+)
+def test_csv_cells_for_a_vietnamese_spreadsheet(value: object, expected: str) -> None:
+    assert csv_export.vi_cell(value) == expected

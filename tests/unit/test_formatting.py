@@ -4,7 +4,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from quizapp.domain.formatting import format_date, format_datetime, format_number
+from quizapp.domain.formatting import (
+    format_date,
+    format_datetime,
+    format_number,
+    format_time_left,
+)
 
 
 @pytest.mark.parametrize(
@@ -41,3 +46,23 @@ def test_naive_datetime_is_refused() -> None:
 )
 def test_format_number(value: float | None, decimals: int, expected: str) -> None:
     assert format_number(value, decimals) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        (0, "dưới 1 phút"),
+        (59.9, "dưới 1 phút"),
+        (60, "1 phút"),
+        (3_599, "59 phút"),
+        (3_600, "1 giờ"),
+        (3_660, "1 giờ 1 phút"),
+        (86_399, "23 giờ 59 phút"),
+        (86_400, "1 ngày"),
+        (86_400 + 59 * 60, "1 ngày"),
+        (13 * 86_400 + 23 * 3_600 + 59 * 60, "13 ngày 23 giờ"),
+        (2 * 86_400 + 5 * 60, "2 ngày"),
+    ],
+)
+def test_format_time_left_shows_two_units_rounded_down(seconds: float, expected: str) -> None:
+    assert format_time_left(seconds) == expected

@@ -8,8 +8,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from quizapp import people_xlsx
-from quizapp.people_xlsx import (
+from quizapp.formats import people_xlsx
+from quizapp.formats.people_xlsx import (
     HEADERS,
     LIST_SHEET,
     MAX_ROWS,

@@ -1,0 +1,184 @@
+"""Cues that give a question's answer away, measured over a whole bank (warnings, never errors).
+
+The rules: how often the key is the single longest choice, how much longer the key is than the
+distractors, "all of the above" keys, distractors sharing a first word the key lacks ("Chỉ…"),
+near-duplicate stems, and citations that name no article.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from quizapp.domain.bank_checks import fold, refers_to_other_choices
+from quizapp.domain.bank_types import Problem, QuestionSpec
+from quizapp.domain.citations import has_article
+from quizapp.domain.formatting import format_number
+
+LENGTH_SPREAD = 1.2  # choices "differ in length" when the longest is more than 1.2 × the shortest
+KEY_LONGEST_TARGET = 0.28
+LENGTH_RATIO_TARGET = 1.05
+STEM_RATIO = 0.85
+# A choice that names the other choices as all (or both) true.
+_NEGATIVE = re.compile(r"\b(?:sai|không|none|neither)\b")
+
+
+def _length(text: str) -> int:
+    return len(unicodedata.normalize("NFC", text).strip())
+
+
+def lengths_differ(choices: Sequence[str]) -> bool:
+    """True when the longest choice is more than 1.2 × the shortest."""
+    lengths = [_length(c) for c in choices]
+    return max(lengths) > LENGTH_SPREAD * min(lengths)
+
+
+def key_is_single_longest(choices: Sequence[str], answer: int) -> bool:
+    """True when the key is longer than every other choice (a tie is not a cue)."""
+    key = _length(choices[answer])
+    return all(key > _length(c) for i, c in enumerate(choices) if i != answer)
+
+
+def key_length_ratio(choices: Sequence[str], answer: int) -> float:
+    """len(key) / mean len(distractors)."""
+    others = [_length(c) for i, c in enumerate(choices) if i != answer]
+    mean = sum(others) / len(others)
+    return _length(choices[answer]) / mean if mean else 1.0
+
+
+def is_all_of_the_above(choice: str) -> bool:
+    """ "Tất cả các đáp án trên", "Cả A và B đều đúng", "Cả ba phương án"… (not "… đều sai")."""
+    return refers_to_other_choices(choice) and not _NEGATIVE.search(fold(choice))
+
+
+def giveaway_first_word(choices: Sequence[str], answer: int) -> str | None:
+    """The first word every distractor starts with when the key starts otherwise ("Chỉ…").
+
+    Needs at least two distractors; None when there is no such word, or when it is a number.
+    """
+    words = [_first_word(c) for c in choices]
+    distractors = {w for i, w in enumerate(words) if i != answer}
+    if len(choices) < 3 or len(distractors) != 1:
+        return None
+    (word,) = distractors
+    # Numbers ("1,0 lần", "1,5 lần") are values, not a wording that gives the key away.
+    if not word or word[0].isdigit() or word == words[answer]:
+        return None
+    return word
+
+
+def _first_word(text: str) -> str:
+    found = re.search(r"\w+", fold(text))
+    return found.group(0) if found else ""
+
+
+def stem_key(text: str) -> str:
+    """A stem as compared for near-duplicates: NFC, lower case, words only."""
+    return " ".join(re.findall(r"\w+", fold(text)))
+
+
+def similar_stems(
+    texts: Sequence[str], threshold: float = STEM_RATIO
+) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, ratio), i < j, whose normalised stems have a difflib ratio ≥ threshold.
+
+    The ratio is at most 2·shorter / (shorter + longer), so with the stems sorted by length
+    each one is only compared with the next ones up to that bound.
+    """
+    keys = [stem_key(t) for t in texts]
+    order = sorted(range(len(keys)), key=lambda i: len(keys[i]))
+    pairs = []
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    for pos, a in enumerate(order):
+        matcher.set_seq2(keys[a])  # difflib caches what it learns of the second sequence
+        for b in order[pos + 1 :]:
+            short, long_ = len(keys[a]), len(keys[b])
+            if 2 * short < threshold * (short + long_):
+                break
+            matcher.set_seq1(keys[b])
+            if matcher.quick_ratio() < threshold:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= threshold:
+                pairs.append((min(a, b), max(a, b), ratio))
+    return sorted(pairs)
+
+
+@dataclass
+class CueReport:
+    """Bank-wide figures and per-question warnings."""
+
+    questions: int = 0
+    spread: int = 0  # questions whose choices differ in length
+    key_longest: list[str] = field(default_factory=list)  # ids, among `spread`
+    mean_ratio: float = 1.0
+    all_of_the_above: int = 0  # such choices in the bank
+    all_of_the_above_keys: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def key_longest_share(self) -> float:
+        return len(self.key_longest) / self.spread if self.spread else 0.0
+
+    @property
+    def key_longest_ok(self) -> bool:
+        return self.key_longest_share <= KEY_LONGEST_TARGET
+
+    @property
+    def ratio_ok(self) -> bool:
+        return self.mean_ratio <= LENGTH_RATIO_TARGET
+
+    def summary(self) -> list[str]:
+        """The figures, one line each, in Vietnamese."""
+        share = format_number(100 * self.key_longest_share, 1)
+        ratio = format_number(self.mean_ratio, 2)
+        return [
+            f"Đáp án dài nhất: {len(self.key_longest)}/{self.spread} câu có độ dài phương án "
+            f"chênh lệch ({share} %; ngưỡng ≤ {format_number(100 * KEY_LONGEST_TARGET)} %)"
+            + ("" if self.key_longest_ok else " — VƯỢT NGƯỠNG"),
+            f"Độ dài đáp án / phương án nhiễu: trung bình {ratio} trên {self.questions} câu "
+            f"(ngưỡng ≤ {format_number(LENGTH_RATIO_TARGET, 2)})"
+            + ("" if self.ratio_ok else " — VƯỢT NGƯỠNG"),
+            f"Phương án «tất cả / cả … đều đúng»: {self.all_of_the_above}, trong đó "
+            f"{len(self.all_of_the_above_keys)} là đáp án",
+        ]
+
+
+def _question_warnings(q: QuestionSpec) -> list[str]:
+    messages = []
+    key = q.choices[q.answer]
+    if is_all_of_the_above(key):
+        messages.append(f"đáp án là phương án «{key}» (tất cả / cả … đều đúng)")
+    word = giveaway_first_word(q.choices, q.answer)
+    if word:
+        messages.append(f"mọi phương án nhiễu đều bắt đầu bằng «{word}», đáp án thì không: dễ đoán")
+    if not has_article(q.source):
+        messages.append(f"căn cứ «{q.source}» không ghi điều (Điều N) cụ thể")
+    return messages
+
+
+def cue_report(questions: Sequence[QuestionSpec], threshold: float = STEM_RATIO) -> CueReport:
+    """Every cue rule over a bank; the figures count NFC characters."""
+    report = CueReport(questions=len(questions))
+    ratios = []
+    for q in questions:
+        if lengths_differ(q.choices):
+            report.spread += 1
+            if key_is_single_longest(q.choices, q.answer):
+                report.key_longest.append(q.id)
+        ratios.append(key_length_ratio(q.choices, q.answer))
+        report.all_of_the_above += sum(is_all_of_the_above(c) for c in q.choices)
+        if is_all_of_the_above(q.choices[q.answer]):
+            report.all_of_the_above_keys.append(q.id)
+        report.warnings += [Problem(q.where, q.id, m) for m in _question_warnings(q)]
+    report.mean_ratio = sum(ratios) / len(ratios) if ratios else 1.0
+    for i, j, ratio in similar_stems([q.text for q in questions], threshold):
+        first, second = questions[i], questions[j]
+        message = f"nội dung gần giống câu {first.id} ({ratio:.0%}): có thể gợi ý lẫn nhau"
+        report.warnings.append(Problem(second.where, second.id, message))
+    position = {q.id: i for i, q in enumerate(questions)}
+    report.warnings.sort(key=lambda p: position[p.qid])
+    return report

@@ -1,0 +1,106 @@
+"""A round's results as plain values: what the review page, a publication and every export
+read (gathered by services/results.py, encoded by the formats package)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import ranking
+from .collective import Group
+from .prizes import Award, Draft
+
+DRAFT_MARK = "BẢN NHÁP – CHƯA CÔNG BỐ"
+DRAFT_SLUG = "ban-nhap-chua-cong-bo"
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    title: str
+    contest_title: str
+    question_count: int
+    prediction_kind: str | None
+
+
+@dataclass(frozen=True)
+class RankRow:
+    position: int
+    rank: int
+    participant_id: int
+    attempt_id: int
+    score: int
+    time_used_ms: int
+    prediction_error: int | None
+    attempts_used: int
+    submitted_at: datetime
+    full_name: str
+    phone: str
+    ward_id: int
+    organisation_id: int | None
+    is_organiser_staff: bool
+
+    def entry(self) -> ranking.Entry:
+        return ranking.Entry(
+            self.participant_id,
+            self.attempt_id,
+            self.score,
+            self.time_used_ms,
+            self.prediction_error,
+            self.attempts_used,
+            microseconds(self.submitted_at),
+        )
+
+
+def microseconds(moment: datetime) -> int:
+    """Microseconds since the epoch: the resolution both databases store."""
+    return int(moment.timestamp() * 1_000_000)
+
+
+@dataclass(frozen=True)
+class Person:
+    full_name: str
+    phone: str
+    cccd: str | None
+    birth_year: int
+    group: str
+    ward: str
+    organisation: str | None
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Whether a file is a draft, or built from a publication (whose digest it carries)."""
+
+    published: bool = False
+    digest: str = ""
+    sequence: int = 0
+
+    @property
+    def mark(self) -> str:
+        """The line every page or sheet of a draft carries (empty once published)."""
+        return "" if self.published else DRAFT_MARK
+
+    def filename(self, name: str) -> str:
+        """A draft's file name says so: dot-thi-7-ket-qua-ban-nhap-chua-cong-bo.xlsx."""
+        if self.published:
+            return name
+        stem, dot, ext = name.rpartition(".")
+        return f"{stem}-{DRAFT_SLUG}{dot}{ext}"
+
+
+@dataclass
+class Results:
+    round: RoundInfo
+    ranking: list[RankRow]
+    draft: Draft
+    wards: list[Group]
+    organisations: list[Group]
+    people: dict[int, Person] = field(default_factory=dict)
+    stamp: Stamp = field(default_factory=Stamp)
+
+    def award_of(self, participant_id: int) -> Award | None:
+        return self._awards.get(participant_id)
+
+    def __post_init__(self) -> None:
+        self._awards = {a.participant_id: a for a in self.draft.awards}

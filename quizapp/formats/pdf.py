@@ -1,0 +1,142 @@
+"""The award ceremony's running order as an A4 PDF, and the document base both PDFs share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from itertools import groupby
+from pathlib import Path
+from typing import BinaryIO
+
+from fpdf import FPDF, FontFace
+from fpdf.enums import XPos, YPos
+
+from ..domain.formatting import format_datetime, format_number
+from ..domain.prizes import Award
+from ..domain.results import Person, RankRow, Results
+from .rows import awards_in_order
+
+MIMETYPE = "application/pdf"
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT = "DejaVu"
+CEREMONY_COLUMNS = (
+    ("STT", 12),
+    ("Họ và tên", 52),
+    ("Phường / Cơ quan, đơn vị", 84),
+    ("Hạng", 14),
+    ("Điểm", 18),
+)
+
+
+class Document(FPDF):
+    """An A4 document with the vendored Unicode font (Vietnamese needs a TTF, not Helvetica)."""
+
+    def __init__(
+        self, orientation: str = "portrait", footer_text: str = "", mark: str = ""
+    ) -> None:
+        super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
+        self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+        self.set_font(FONT, size=11)
+        self.set_margins(15, 15, 15)
+        self.set_auto_page_break(True, margin=18)
+        self.set_creator("quizapp")
+        self.footer_text = footer_text
+        self.mark = mark  # a draft's warning, printed at the top of every page
+
+    def header(self) -> None:
+        if not self.mark:
+            return
+        self.set_xy(self.l_margin, 4)
+        self.set_font(FONT, "B", 12)
+        self.set_text_color(200, 0, 0)
+        self.cell(0, 6, self.mark, align="C")
+        self.set_text_color(0, 0, 0)
+        self.set_xy(self.l_margin, self.t_margin)
+
+    def footer(self) -> None:
+        if not self.footer_text:
+            return
+        self.set_y(-12)
+        self.set_font(FONT, size=8)
+        mark = f"{self.mark} · " if self.mark else ""
+        self.cell(0, 5, f"{mark}{self.footer_text} · Trang {self.page_no()}/{{nb}}", align="C")
+
+    def line_of(self, text: str, size: float, bold: bool = False, height: float = 0) -> None:
+        """One centred line (wrapped if long) across the printable width."""
+        self.set_font(FONT, "B" if bold else "", size)
+        self.multi_cell(
+            0, height or size * 0.55, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+
+
+def place_of(person: Person) -> str:
+    """Where a winner comes from: their organisation (if any) and their ward."""
+    if person.organisation:
+        return f"{person.organisation}\n{person.ward}"
+    return person.ward
+
+
+def _title(pdf: Document, results: Results, organiser: str, generated_at: datetime) -> None:
+    pdf.line_of(organiser.upper(), 11, bold=True)
+    pdf.line_of(results.round.contest_title, 11)
+    pdf.ln(4)
+    pdf.line_of("DANH SÁCH TRAO GIẢI", 17, bold=True, height=10)
+    pdf.line_of(results.round.title, 13, bold=True)
+    pdf.line_of(f"Lập lúc {format_datetime(generated_at)}", 9)
+    pdf.ln(4)
+
+
+def _tier(pdf: Document, results: Results, winners: Sequence[tuple[Award, RankRow]]) -> None:
+    name = winners[0][0].tier
+    pdf.set_font(FONT, "B", 13)
+    pdf.cell(0, 9, f"{name} ({len(winners)} người)", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, size=10)
+    with pdf.table(
+        col_widths=[width for _, width in CEREMONY_COLUMNS],
+        text_align=("CENTER", "LEFT", "LEFT", "CENTER", "CENTER"),
+        headings_style=FontFace(emphasis="BOLD", fill_color=(221, 235, 247)),
+        line_height=5.5,
+        padding=1.5,
+    ) as table:
+        table.row([header for header, _ in CEREMONY_COLUMNS])
+        for number, (award, row) in enumerate(winners, start=1):
+            person = results.people[award.participant_id]
+            table.row(
+                [
+                    str(number),
+                    person.full_name,
+                    place_of(person),
+                    str(award.rank),
+                    format_number(row.score),
+                ]
+            )
+    pdf.ln(4)
+
+
+def _notes(pdf: Document, notes: Sequence[str]) -> None:
+    pdf.set_font(FONT, "B", 11)
+    pdf.cell(0, 8, "Lưu ý của bản dự thảo giải", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, size=10)
+    for note in notes:
+        pdf.multi_cell(0, 5.5, f"• {note}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def write_ceremony(
+    results: Results, out: BinaryIO, *, organiser: str, generated_at: datetime
+) -> None:
+    """Tiers from the highest down, winners in ranking order, then the draft's open questions."""
+    pdf = Document(
+        footer_text=f"{results.round.title} — danh sách trao giải", mark=results.stamp.mark
+    )
+    pdf.set_title(f"Danh sách trao giải — {results.round.title}")
+    pdf.add_page()
+    _title(pdf, results, organiser, generated_at)
+    ordered = awards_in_order(results)
+    if not ordered:
+        pdf.line_of("Chưa có người đoạt giải.", 12)
+    for _, winners in groupby(ordered, key=lambda pair: pair[0].tier_index):
+        _tier(pdf, results, list(winners))
+    if results.draft.notes:
+        _notes(pdf, results.draft.notes)
+    out.write(pdf.output())

@@ -1,0 +1,153 @@
+"""The export tables as columns (Vietnamese header, width) and rows of plain values.
+
+Rows are generated one at a time from the gathered results, so a writer never holds a second
+copy of a large ranking. Values are str, int, float or None; the writers apply the
+formula-injection guard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ..domain.collective import Group
+from ..domain.formatting import format_datetime
+from ..domain.people import GROUP_LABELS
+from ..domain.prizes import Award
+from ..domain.results import RankRow, Results
+
+Value = str | int | float | None
+ORGANISER_STAFF_NOTE = "Thành viên ban tổ chức (không xét giải)"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int
+
+
+WINNER_COLUMNS = (
+    Column("Giải", 18),
+    Column("Hạng", 7),
+    Column("Họ và tên", 28),
+    Column("Số điện thoại", 14),
+    Column("Số CCCD", 15),
+    Column("Năm sinh", 9),
+    Column("Phường", 22),
+    Column("Cơ quan, đơn vị", 32),
+    Column("Điểm", 7),
+    Column("Thời gian làm bài (giây)", 13),
+)
+PREDICTION_COLUMN = Column("Sai số dự đoán", 10)
+
+
+def ranking_columns(results: Results) -> tuple[Column, ...]:
+    """The full personal ranking; the prediction column only where the round asks one."""
+    prediction = (PREDICTION_COLUMN,) if results.round.prediction_kind else ()
+    return (
+        Column("Hạng", 7),
+        Column("STT", 7),
+        Column("Họ và tên", 28),
+        Column("Số điện thoại", 14),
+        Column("Số CCCD", 15),
+        Column("Năm sinh", 9),
+        Column("Đối tượng", 24),
+        Column("Phường", 22),
+        Column("Cơ quan, đơn vị", 32),
+        Column("Điểm", 7),
+        Column("Thời gian làm bài (giây)", 13),
+        *prediction,
+        Column("Số lượt đã thi", 9),
+        Column("Nộp bài lúc", 20),
+        Column("Giải", 18),
+        Column("Ghi chú", 24),
+    )
+
+
+def group_columns(unit: str) -> tuple[Column, ...]:
+    """A collective ranking: `unit` names the kind of group (Phường, Cơ quan, đơn vị)."""
+    return (
+        Column("Thứ tự", 8),
+        Column("Mã", 16),
+        Column(unit, 36),
+        Column("Số người tham gia", 12),
+        Column("Số lượt thi", 10),
+        Column("Điểm trung bình", 10),
+        Column("Số cán bộ, người lao động", 14),
+        Column("Tỷ lệ tham gia (%)", 11),
+    )
+
+
+def headers(columns: Sequence[Column]) -> list[str]:
+    return [c.header for c in columns]
+
+
+def seconds(milliseconds: int) -> float:
+    """Time used in seconds, to the millisecond the ranking compares."""
+    return milliseconds / 1000
+
+
+def awards_in_order(results: Results) -> list[tuple[Award, RankRow]]:
+    """Winners in the ceremony's running order: highest tier first, then ranking order."""
+    rows = {r.participant_id: r for r in results.ranking}
+    awarded = [(a, rows[a.participant_id]) for a in results.draft.awards]
+    return sorted(awarded, key=lambda pair: (pair[0].tier_index, pair[1].position))
+
+
+def winner_rows(results: Results) -> Iterator[list[Value]]:
+    for award, row in awards_in_order(results):
+        person = results.people[award.participant_id]
+        yield [
+            award.tier,
+            award.rank,
+            person.full_name,
+            person.phone,
+            person.cccd,
+            person.birth_year,
+            person.ward,
+            person.organisation,
+            row.score,
+            seconds(row.time_used_ms),
+        ]
+
+
+def ranking_rows(results: Results) -> Iterator[list[Value]]:
+    with_prediction = bool(results.round.prediction_kind)
+    for row in results.ranking:
+        person = results.people[row.participant_id]
+        award = results.award_of(row.participant_id)
+        prediction: list[Value] = [row.prediction_error] if with_prediction else []
+        yield [
+            row.rank,
+            row.position,
+            person.full_name,
+            person.phone,
+            person.cccd,
+            person.birth_year,
+            GROUP_LABELS.get(person.group, person.group),
+            person.ward,
+            person.organisation,
+            row.score,
+            seconds(row.time_used_ms),
+            *prediction,
+            row.attempts_used,
+            format_datetime(row.submitted_at, seconds=True),
+            award.tier if award else None,
+            ORGANISER_STAFF_NOTE if row.is_organiser_staff else None,
+        ]
+
+
+def group_rows(groups: Sequence[Group]) -> Iterator[list[Value]]:
+    for position, group in enumerate(groups, start=1):
+        mean = round(group.mean_score, 2) if group.mean_score is not None else None
+        rate = round(group.rate * 100, 1) if group.rate is not None else None
+        yield [
+            position,
+            group.key,
+            group.name,
+            group.participants,
+            group.entries,
+            mean,
+            group.headcount,
+            rate,
+        ]

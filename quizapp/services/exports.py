@@ -1,0 +1,141 @@
+"""Results exports for the award ceremony: gather → encode → respond.
+
+`export_round` is the use-case the console and the CLI share: it gathers the round's results
+once, encodes one format into a binary stream and records the export in the audit log. Like
+every service it flushes and never commits; the caller commits after the file is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO
+
+from ..domain import publication as pub
+from ..domain.results import Results, Stamp
+from ..formats import csv, xlsx
+from ..models import Round, StaffUser
+from . import audit, publication
+from .errors import Conflict
+from .results import gather, ranking_records
+
+PDF_MIMETYPE = "application/pdf"
+
+
+def _write_ceremony(results: Results, out: BinaryIO, options: Options) -> object:
+    from ..formats import pdf  # fpdf is heavy: loaded when a PDF is asked for, not at start-up
+
+    return pdf.write_ceremony(results, out, organiser=options.organiser, generated_at=options.now)
+
+
+def _write_certificates(results: Results, out: BinaryIO, options: Options) -> object:
+    from ..formats import certificates
+
+    return certificates.write_certificates(
+        results,
+        out,
+        verify_url=options.verify_url,
+        organiser=options.organiser,
+        issued_at=options.now,
+    )
+
+
+@dataclass(frozen=True)
+class Options:
+    """What an encoder needs beyond the results: who issues, when, and the QR code's target."""
+
+    organiser: str
+    now: datetime
+    verify_url: str = ""
+
+
+@dataclass(frozen=True)
+class Format:
+    key: str
+    filename: str  # {round_id} is filled in
+    mimetype: str
+    write: Callable[[Results, BinaryIO, Options], object]
+
+    def filename_for(self, rnd: Round, stamp: Stamp) -> str:
+        return stamp.filename(self.filename.format(round_id=rnd.id))
+
+
+FORMATS = {
+    f.key: f
+    for f in (
+        Format(
+            "xlsx",
+            "dot-thi-{round_id}-ket-qua.xlsx",
+            xlsx.MIMETYPE,
+            lambda r, out, o: xlsx.write_results(r, out),
+        ),
+        Format(
+            "csv",
+            "dot-thi-{round_id}-xep-hang.csv",
+            csv.MIMETYPE,
+            lambda r, out, o: csv.write_ranking(r, out),
+        ),
+        Format(
+            "ceremony",
+            "dot-thi-{round_id}-trao-giai.pdf",
+            PDF_MIMETYPE,
+            _write_ceremony,
+        ),
+        Format(
+            "certificates",
+            "dot-thi-{round_id}-giay-chung-nhan.pdf",
+            PDF_MIMETYPE,
+            _write_certificates,
+        ),
+    )
+}
+
+
+def stamp_of(rnd: Round, results: Results) -> Stamp:
+    """A draft until the round is published; once published, the file is built from the same
+    ranking and winners the publication holds (checked against its digest), or refused."""
+    published = publication.latest(rnd) if rnd.status in ("published", "archived") else None
+    if published is None:
+        return Stamp()
+    salt = published.payload["salt"]
+    data = pub.canonical(ranking_records(results.ranking, salt))
+    winners = [(w["tier"], w["entrant"]) for w in published.payload["winners"]]
+    now_winners = [(a.tier, pub.pseudonym(salt, a.participant_id)) for a in results.draft.awards]
+    if pub.digest(data) != published.digest or sorted(winners) != sorted(now_winners):
+        raise Conflict(
+            "changed_since_publication",
+            "Kết quả hiện tại khác bản đã công bố (mã kiểm tra không khớp); "
+            "hãy công bố đính chính trước khi xuất tệp cho lễ trao giải.",
+        )
+    return Stamp(published=True, digest=published.digest, sequence=published.sequence)
+
+
+def export_round(
+    actor: StaffUser | None, rnd: Round, key: str, out: BinaryIO, options: Options
+) -> tuple[Format, str]:
+    """Write the round's results in format `key` to `out` and audit it (organiser data in full);
+    returns the format and the file name. Before publication every file is marked as a draft
+    (on each page or sheet and in its name); after it, it matches the published digest.
+
+    Certificates need at least one winner and the URL their QR code opens.
+    """
+    fmt = FORMATS[key]
+    results = gather(rnd)
+    results.stamp = stamp_of(rnd, results)
+    if key == "certificates":
+        if not results.draft.awards:
+            raise Conflict("no_winners", "Đợt thi chưa có người đoạt giải để in giấy chứng nhận.")
+        if not options.verify_url:
+            raise ValueError("certificates need the verification URL for their QR code")
+    fmt.write(results, out, options)
+    audit.record(
+        actor,
+        "results.export",
+        rnd,
+        format=key,
+        rows=len(results.ranking),
+        winners=len(results.draft.awards),
+        draft=not results.stamp.published,
+    )
+    return fmt, fmt.filename_for(rnd, results.stamp)
