@@ -17,6 +17,10 @@ graceful_timeout = 30
 # No keep-alive: with it a gthread worker keeps the connections it accepted (nginx's upstream
 # keep-alive pool included), so one worker can queue requests while the other idles.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
+# A worker takes no more connections than it has threads: the rest wait in the shared backlog
+# for whichever worker frees a thread first, and a worker that dies takes at most `threads`
+# requests with it (tests/system/test_faults.py).
+worker_connections = threads
 # Connections waiting for a worker: at a synchronised start thousands arrive within seconds, and
 # a full queue resets them (seen in `make bench` at 2,048); waiting is better than a reset.
 backlog = int(os.environ.get("GUNICORN_BACKLOG", "4096"))
