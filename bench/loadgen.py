@@ -77,10 +77,11 @@ class Client:
     ) -> tuple[int, bytes] | None:
         """Send at the scheduled time `at` (or at once if already late); record, return."""
         await self.sleep_until(at)
+        kind = "Content-Type: application/json\r\n" if body else ""  # no body, no JSON type
         request = (
             f"{method} {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n"
             f"Cookie: session={user['cookie']}\r\nX-CSRFToken: {user['csrf']}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n{body}"
+            f"{kind}Content-Length: {len(body)}\r\n\r\n{body}"
         ).encode()
         try:
             status, payload = await asyncio.wait_for(self._exchange(request), self.timeout)
