@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -17,12 +16,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .domain.people import GROUP_LABELS
+from .forms_base import Form
 from .services import participants
 from .services.errors import ServiceError
 from .services.participants import Registration
 
 
-class StaffLoginForm(FlaskForm):
+class StaffLoginForm(Form):
     username = StringField(
         "Tên đăng nhập",
         validators=[DataRequired("Vui lòng nhập tên đăng nhập."), Length(max=64)],
@@ -33,7 +33,7 @@ class StaffLoginForm(FlaskForm):
     submit = SubmitField("Đăng nhập")
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     full_name = StringField(
         "Họ và tên", validators=[DataRequired("Vui lòng nhập họ và tên."), Length(max=120)]
     )
@@ -107,7 +107,7 @@ class RegistrationForm(FlaskForm):
         return [(f.id, f.errors[0]) for f in self if f.errors and f.type not in hidden]
 
 
-class ParticipantLoginForm(FlaskForm):
+class ParticipantLoginForm(Form):
     phone = StringField(
         "Số điện thoại", validators=[DataRequired("Vui lòng nhập số điện thoại."), Length(max=20)]
     )
@@ -117,11 +117,11 @@ class ParticipantLoginForm(FlaskForm):
     submit = SubmitField("Đăng nhập")
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only its CSRF token: for buttons that change state."""
 
 
-class PredictionForm(FlaskForm):
+class PredictionForm(Form):
     prediction = IntegerField(
         "Dự đoán của bạn", validators=[Optional(), NumberRange(min=0, max=100_000_000)]
     )

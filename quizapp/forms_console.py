@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .domain.ranking import PRESETS
 from .domain.round_rules import PREDICTION_LABELS
+from .forms_base import Form
 
 
-class RoundForm(FlaskForm):
+class RoundForm(Form):
     contest_title = StringField(
         "Cuộc thi", validators=[DataRequired("Vui lòng nhập tên cuộc thi."), Length(max=300)]
     )
@@ -71,18 +71,18 @@ class RoundForm(FlaskForm):
     reason = StringField("Lý do thay đổi (ghi nhật ký)", validators=[Length(max=500)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = StringField("Lý do", validators=[Length(max=500)])
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     password = StringField(
         "Mật khẩu mới (ít nhất 8 ký tự)", validators=[DataRequired("Vui lòng nhập mật khẩu mới.")]
     )
     reason = StringField("Lý do", validators=[DataRequired("Vui lòng ghi lý do."), Length(max=500)])
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     """A change of a round's state, confirmed on its own page (reason and time as required)."""
 
     reason = TextAreaField("Lý do (được lưu vào nhật ký)", validators=[Length(max=2000)])
@@ -90,7 +90,7 @@ class TransitionForm(FlaskForm):
     confirm = BooleanField("Tôi đã đọc và xác nhận thao tác này")
 
 
-class TooFastForm(FlaskForm):
+class TooFastForm(Form):
     seconds = IntegerField(
         "Ngưỡng “làm quá nhanh” (giây; để trống: mặc định)",
         validators=[Optional(), NumberRange(min=1, message="Ngưỡng phải lớn hơn 0 giây.")],

@@ -11,7 +11,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,9 @@ PG_URL = SERVER_URL if BACKEND == "postgresql" else ""
 REQUIRE_PG = os.environ.get("QUIZAPP_TEST_REQUIRE_PG") == "1"
 FIXED_NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 TEST_PASSWORD = "mat-khau-thu-nghiem"
+# `make pytest-future` runs the suites that touch time with the process clock moved this many
+# days ahead: no test may depend on today's date.
+SHIFT_DAYS = int(os.environ.get("QUIZAPP_TEST_SHIFT_DAYS") or 0)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -43,13 +46,19 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("PostgreSQL is required but TEST_DATABASE_URL is not set")
     backend = "postgresql" if PG_URL else "sqlite"
     config.stash[BACKEND_KEY] = backend
+    if SHIFT_DAYS:
+        import time_machine
+
+        moved = datetime.now(UTC) + timedelta(days=SHIFT_DAYS)
+        time_machine.travel(moved, tick=True).start()  # for the whole run
 
 
 BACKEND_KEY = pytest.StashKey[str]()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"database backend: {config.stash[BACKEND_KEY]}"
+    moved = f"; clock moved {SHIFT_DAYS} days ahead, to {datetime.now(UTC):%Y-%m-%d}"
+    return f"database backend: {config.stash[BACKEND_KEY]}{moved if SHIFT_DAYS else ''}"
 
 
 def _app_for(url: str, **extra: Any) -> Flask:

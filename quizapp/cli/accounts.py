@@ -1,9 +1,8 @@
-"""flask commands: the registry, staff accounts, the demo organiser and practice set."""
+"""flask registry / staff commands: wards and organisations, staff accounts."""
 
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 import click
@@ -20,12 +19,10 @@ from .common import fail
 
 registry_cli = AppGroup("registry", help="Danh mục phường và cơ quan, đơn vị.")
 staff_cli = AppGroup("staff", help="Tài khoản ban tổ chức.")
-demo_cli = AppGroup("demo", help="Dữ liệu mẫu cho máy mới.")
 
-COMMANDS = [registry_cli, staff_cli, demo_cli]
+COMMANDS = [registry_cli, staff_cli]
 
 PASSWORD_ENV = "QUIZAPP_STAFF_PASSWORD"
-DEMO_PASSWORD_ENV = "QUIZAPP_DEMO_PASSWORD"
 
 
 @registry_cli.command("load")
@@ -68,49 +65,3 @@ def staff_create(
         fail([f"Lỗi: {exc.message}"])
     db.session.commit()
     click.echo(f"Đã tạo tài khoản {staff.username} ({staff.role}).")
-
-
-@demo_cli.command("contest")
-def demo_contest() -> None:
-    """Create the demo contest with a round open now (once), so a newcomer can take it."""
-    from .contest import ensure_demo_contest
-
-    try:
-        rnd = ensure_demo_contest()
-    except ServiceError as exc:
-        fail([f"Lỗi: {exc.message} (hãy nhập ngân hàng câu hỏi trước)"])
-    db.session.commit()
-    if rnd is None:
-        click.echo("Cuộc thi mẫu đã có sẵn.")
-    else:
-        click.echo(f"Đã tạo cuộc thi mẫu với đợt thi #{rnd.id} đang mở.")
-
-
-@demo_cli.command("practice")
-def demo_practice() -> None:
-    """Mark a few questions of each topic for practice (once), so /luyen-tap has questions."""
-    from ..services.practice import DEMO_PER_TOPIC, mark_demo_practice
-
-    try:
-        marked = mark_demo_practice(clock.now())
-    except ServiceError as exc:
-        fail([f"Lỗi: {exc.message}"])
-    db.session.commit()
-    if marked:
-        click.echo(f"Đã chọn {len(marked)} câu luyện tập mẫu ({DEMO_PER_TOPIC} câu mỗi chủ đề).")
-    else:
-        click.echo("Đã có câu hỏi luyện tập (hoặc chưa có ngân hàng câu hỏi): không đổi gì.")
-
-
-@demo_cli.command("staff")
-def demo_staff() -> None:
-    """Create the demo organiser `demo` once, printing its password the one time it is made."""
-    if staff_service.find_staff("demo") is not None:
-        click.echo("Tài khoản ban tổ chức mẫu “demo” đã có sẵn.")
-        return
-    password = os.environ.get(DEMO_PASSWORD_ENV) or secrets.token_urlsafe(12)
-    staff_service.create_staff("demo", password, "organiser", "Ban tổ chức (mẫu)")
-    db.session.commit()
-    click.echo("Đã tạo tài khoản ban tổ chức mẫu.")
-    click.echo(f"  Tên đăng nhập: demo   Mật khẩu: {password}")
-    click.echo("  (Mật khẩu chỉ hiện một lần; hãy ghi lại.)")

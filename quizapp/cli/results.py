@@ -12,21 +12,13 @@ from .. import clock
 from ..domain.results import DRAFT_SLUG, Stamp
 from ..extensions import db
 from ..models import Round
-from ..services import rounds
 from ..services.errors import ServiceError
 from ..services.exports import Options, export_round
 from ..services.links import verification_url
-from .common import fail
+from .common import fail, round_or_fail
 
 results_cli = AppGroup("results", help="Kết quả đợt thi.")
 COMMANDS = [results_cli]
-
-
-def _round(round_id: int) -> Round:
-    try:
-        return rounds.get_round(round_id)
-    except ServiceError as exc:
-        fail([exc.message])
 
 
 def _verify_url(rnd: Round, base_url: str | None) -> str:
@@ -61,7 +53,7 @@ def export(round_id: int, fmt: str, output: Path, certificates: bool, base_url: 
     if certificates and fmt != "pdf":
         fail(["--certificates chỉ dùng với --format pdf."])
     key = {"pdf": "certificates" if certificates else "ceremony"}.get(fmt, fmt)
-    rnd = _round(round_id)
+    rnd = round_or_fail(round_id)
     options = Options(
         organiser=current_app.config["ORGANISER_NAME"],
         now=clock.now(),

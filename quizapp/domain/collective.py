@@ -11,7 +11,6 @@ METRICS = {
     "mean_score": "Điểm trung bình",
     "entries": "Số lượt thi",
 }
-GROUPINGS = {"ward": "Phường", "organisation": "Cơ quan, đơn vị", "cluster": "Cụm, khối thi đua"}
 
 
 @dataclass(frozen=True)

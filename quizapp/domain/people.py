@@ -73,8 +73,3 @@ def mask_phone(phone: str) -> str:
     if len(phone) < 5:
         return "xxx"
     return f"{phone[:2]}xx xxx {phone[-3:]}"
-
-
-def mask_name(full_name: str) -> str:
-    """The public form of a name is the name itself (contest lists name their winners)."""
-    return full_name

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Question, QuestionVersion, StaffUser, Topic
 from . import audit
 from .errors import ServiceError
+from .question_versions import add_version
 
 
 @dataclass
@@ -81,23 +82,8 @@ def _upsert_topics(topics: Iterable[TopicSpec]) -> None:
             topic.name, topic.chapter = spec.name, spec.chapter
 
 
-def _new_version(question: Question, spec: QuestionSpec, number: int, now: datetime) -> None:
-    version = QuestionVersion(
-        question=question,
-        number=number,
-        text=spec.text,
-        choices=list(spec.choices),
-        correct_index=spec.answer,
-        topic_id=spec.topic,
-        difficulty=spec.difficulty,
-        source=spec.source,
-        explanation=spec.explanation,
-        shuffle=spec.shuffle,
-        content_hash=spec.content_hash(),
-        created_at=now,
-    )
-    db.session.add(version)
-    question.current_version = version
+def _new_version(question: Question, spec: QuestionSpec, now: datetime) -> None:
+    question.current_version = add_version(question, spec, now)
     question.retired_at = None
 
 
@@ -124,7 +110,7 @@ def apply_import(
             question = Question(external_id=spec.id, created_at=now)
             db.session.add(question)
         if version is None or version.content_hash != spec.content_hash():
-            _new_version(question, spec, _next_number(question), now)
+            _new_version(question, spec, now)
         else:
             question.retired_at = None
         if progress:
@@ -142,14 +128,3 @@ def apply_import(
         retired=plan.retired,
     )
     return plan
-
-
-def _next_number(question: Question) -> int:
-    if question.id is None:
-        return 1
-    latest = db.session.scalar(
-        db.select(db.func.max(QuestionVersion.number)).where(
-            QuestionVersion.question_id == question.id
-        )
-    )
-    return (latest or 0) + 1

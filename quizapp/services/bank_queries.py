@@ -9,6 +9,7 @@ from sqlalchemy import Select
 from ..domain.bank_types import LETTERS, QuestionSpec, TopicSpec
 from ..extensions import db
 from ..models import DIFFICULTIES, Question, QuestionVersion, Topic
+from .question_versions import spec_of
 
 
 def _in_use() -> Select[tuple[Question, QuestionVersion]]:
@@ -48,25 +49,10 @@ def topic_specs() -> list[TopicSpec]:
     return [TopicSpec(t.id, t.name, t.chapter) for t in topics()]
 
 
-def _spec(question: Question, version: QuestionVersion) -> QuestionSpec:
-    return QuestionSpec(
-        id=question.external_id,
-        text=version.text,
-        choices=tuple(version.choices),
-        answer=version.correct_index,
-        topic=version.topic_id,
-        difficulty=version.difficulty,
-        source=version.source,
-        explanation=version.explanation,
-        shuffle=version.shuffle,
-        where=f"csdl:{question.external_id}",
-    )
-
-
 def current_specs() -> tuple[list[QuestionSpec], list[TopicSpec]]:
     """The bank in use, as the validator's specs, ordered by question id."""
     rows = db.session.execute(_in_use().order_by(Question.external_id)).all()
-    return [_spec(q, v) for q, v in rows], topic_specs()
+    return [spec_of(v) for _, v in rows], topic_specs()
 
 
 def search(

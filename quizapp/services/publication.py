@@ -50,6 +50,31 @@ def _winners(results: Results, salt: str) -> list[dict[str, Any]]:
     return winners
 
 
+def _rules(rnd: Round, results: Results) -> dict[str, Any]:
+    """The rules a publication was made under: the ranking policy, its text, the notes."""
+    return {
+        "policy": [KEYS[k][0] for k in policy_of(rnd)],
+        "text": rules_text(settings_of(rnd)),
+        "prediction_actual": rnd.prediction_actual,
+        "notes": results.draft.notes,
+    }
+
+
+def _payload(rnd: Round, results: Results, salt: str, data: bytes) -> dict[str, Any]:
+    """What a publication freezes: winners, the ranking data, the collective boards."""
+    return {
+        "winners": _winners(results, salt),
+        "ranking": data.decode("utf-8"),
+        "salt": salt,  # never served: it would let anyone link entrants across rounds
+        "collective": {
+            by: contest_ranking.as_payload(contest_ranking.collective_draft(rnd, by))
+            for by in ("ward", "organisation")
+        },
+        "participants": len(results.ranking),
+        "adjustments": prize_adjustments.as_payload(rnd),
+    }
+
+
 def publish(
     actor: StaffUser,
     rnd: Round,
@@ -81,23 +106,8 @@ def publish(
         sequence=(previous.sequence + 1) if previous else 1,
         published_by_id=actor.id,
         published_at=now,
-        rules={
-            "policy": [KEYS[k][0] for k in policy_of(rnd)],
-            "text": rules_text(settings_of(rnd)),
-            "prediction_actual": rnd.prediction_actual,
-            "notes": results.draft.notes,
-        },
-        payload={
-            "winners": _winners(results, salt),
-            "ranking": data.decode("utf-8"),
-            "salt": salt,  # never served: it would let anyone link entrants across rounds
-            "collective": {
-                by: contest_ranking.as_payload(contest_ranking.collective_draft(rnd, by))
-                for by in ("ward", "organisation")
-            },
-            "participants": len(results.ranking),
-            "adjustments": prize_adjustments.as_payload(rnd),
-        },
+        rules=_rules(rnd, results),
+        payload=_payload(rnd, results, salt, data),
         digest=pub.digest(data),
         supersedes_id=previous.id if previous else None,
         change_note=change_note.strip(),

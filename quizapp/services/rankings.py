@@ -53,15 +53,29 @@ def _finished(rnd: Round, with_excluded: bool = False) -> Subquery:
     )
 
 
-def _order(source: Subquery, policy: tuple[str, ...]) -> list[ColumnElement[Any]]:
-    column = {
-        "score": source.c.score,
-        "time": source.c.time_used_ms,
-        "prediction": source.c.prediction_error,
-        "attempts": source.c.attempts_used,
-        "submitted": source.c.submitted_at,
-    }
-    return [column[k].asc() if ranking.KEYS[k][1] else column[k].desc() for k in policy]
+# The one mapping from a policy key (domain/ranking.py) to the column every ranking query,
+# entry table and reference reads it from.
+KEY_COLUMNS = {
+    "score": "score",
+    "time": "time_used_ms",
+    "prediction": "prediction_error",
+    "attempts": "attempts_used",
+    "submitted": "submitted_at",
+}
+
+
+def _columns(source: Subquery) -> dict[str, Any]:
+    return {key: source.c[name] for key, name in KEY_COLUMNS.items()}
+
+
+def _order(
+    source: Subquery, policy: tuple[str, ...], reverse: bool = False
+) -> list[ColumnElement[Any]]:
+    """ORDER BY of the policy, best first (worst first with `reverse`)."""
+    columns = _columns(source)
+    return [
+        columns[k].asc() if ranking.KEYS[k][1] != reverse else columns[k].desc() for k in policy
+    ]
 
 
 def _best_from_attempts(rnd: Round) -> Subquery:
@@ -253,26 +267,10 @@ def round_ranking(
     return [_row(r) for r in db.session.execute(query)]
 
 
-def _columns(source: Subquery) -> dict[str, Any]:
-    return {
-        "score": source.c.score,
-        "time": source.c.time_used_ms,
-        "prediction": source.c.prediction_error,
-        "attempts": source.c.attempts_used,
-        "submitted": source.c.submitted_at,
-    }
-
-
 def _better(source: Subquery, policy: tuple[str, ...], values: Any) -> ColumnElement[bool]:
     """Rows strictly ahead of `values` under the policy (lexicographic over the keys)."""
     columns = _columns(source)
-    value = {
-        "score": values["score"],
-        "time": values["time_used_ms"],
-        "prediction": values["prediction_error"],
-        "attempts": values["attempts_used"],
-        "submitted": values["submitted_at"],
-    }
+    value = {key: values[name] for key, name in KEY_COLUMNS.items()}
     clauses = []
     for index, key in enumerate(policy):
         ahead = (columns[key] < value[key]) if ranking.KEYS[key][1] else (columns[key] > value[key])
@@ -322,10 +320,7 @@ def participant_rank(
     if mine is None:
         return None, None
     policy = policy_of(rnd)
-    backwards = [
-        c.desc() if ranking.KEYS[k][1] else c.asc()
-        for k, c in ((k, _columns(source)[k]) for k in policy)
-    ]
+    backwards = _order(source, policy, reverse=True)
     above = (
         db.session.execute(
             db.select(source)

@@ -5,13 +5,13 @@ Other rounds keep the version they showed, so their scores never change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, or_
 
-from ..domain.bank_types import LETTERS, QuestionSpec
+from ..domain.bank_types import LETTERS
 from ..extensions import db
 from ..models import (
     Answer,
@@ -27,6 +27,7 @@ from ..models import (
 from . import audit
 from .errors import Conflict, NotFound, ServiceError
 from .question_stats import drawn_version
+from .question_versions import add_version, spec_of
 from .rankings import rebuild_entries, round_ranking
 
 ACTION = "question.correct_key"
@@ -59,45 +60,18 @@ def _key_index(letter: str, version: QuestionVersion) -> int:
 def _corrected_version(old: QuestionVersion, key: int, now: datetime) -> QuestionVersion:
     """The old content with the new key: an existing identical version, or a new one."""
     question = old.question
-    spec = QuestionSpec(
-        id=question.external_id,
-        text=old.text,
-        choices=tuple(old.choices),
-        answer=key,
-        topic=old.topic_id,
-        difficulty=old.difficulty,
-        source=old.source,
-        explanation=old.explanation,
-        shuffle=old.shuffle,
-    )
-    digest = spec.content_hash()
+    spec = replace(spec_of(old), answer=key)
     version = db.session.scalar(
         db.select(QuestionVersion)
-        .where(QuestionVersion.question_id == question.id, QuestionVersion.content_hash == digest)
+        .where(
+            QuestionVersion.question_id == question.id,
+            QuestionVersion.content_hash == spec.content_hash(),
+        )
         .order_by(QuestionVersion.number.desc())
         .limit(1)
     )
     if version is None:
-        number = db.session.scalar(
-            db.select(func.max(QuestionVersion.number)).where(
-                QuestionVersion.question_id == question.id
-            )
-        )
-        version = QuestionVersion(
-            question=question,
-            number=(number or 0) + 1,
-            text=spec.text,
-            choices=list(spec.choices),
-            correct_index=key,
-            topic_id=spec.topic,
-            difficulty=spec.difficulty,
-            source=spec.source,
-            explanation=spec.explanation,
-            shuffle=spec.shuffle,
-            content_hash=digest,
-            created_at=now,
-        )
-        db.session.add(version)
+        version = add_version(question, spec, now)
     if question.current_version_id == old.id:
         # A later bank edit stays current: making this copy current would undo it.
         question.current_version = version

@@ -110,8 +110,21 @@ def exclude(
             db.session.add(exclusion)
     except IntegrityError as exc:
         raise Conflict("already_excluded", "Bài thi này đã bị loại trước đó.") from exc
+    _mark_attempts(rnd, participant_id, now, reason.strip())
     audit.record(actor, "entry.exclude", rnd, reason=reason.strip(), participant=participant_id)
     return exclusion
+
+
+def _mark_attempts(
+    rnd: Round, participant_id: int, at: datetime | None, reason: str | None
+) -> None:
+    """Every attempt of the excluded participant carries the exclusion (statistics and the
+    prediction's true value leave them out); an inclusion clears it."""
+    db.session.execute(
+        db.update(Attempt)
+        .where(Attempt.round_id == rnd.id, Attempt.participant_id == participant_id)
+        .values(excluded_at=at, exclusion_reason=reason)
+    )
 
 
 def include(actor: StaffUser, rnd: Round, participant_id: int, reason: str) -> None:
@@ -121,4 +134,5 @@ def include(actor: StaffUser, rnd: Round, participant_id: int, reason: str) -> N
     if exclusion is None:
         raise NotFound("not_excluded", "Bài thi này không bị loại.")
     db.session.delete(exclusion)
+    _mark_attempts(rnd, participant_id, None, None)
     audit.record(actor, "entry.include", rnd, reason=reason, participant=participant_id)

@@ -7,11 +7,11 @@ from wtforms.fields.choices import SelectChoice
 from .. import ratelimits
 from ..auth import current_participant, participant_required
 from ..clock import now
-from ..extensions import db
 from ..forms import ParticipantLoginForm, RegistrationForm
-from ..services import attempt_views, participants, registry_queries, sessions
-from ..services.errors import ServiceError
+from ..services import participant_results as attempt_views
+from ..services import participants, registry_queries, sessions
 from .helpers import safe_next, safe_path
+from .unit_of_work import Refused, commit, perform
 
 bp = Blueprint("accounts", __name__)
 
@@ -42,13 +42,10 @@ def register():
     form = _registration_form()
     back = safe_path(request.args.get("next"))
     if form.is_submitted() and form.check_all(now()):
-        try:
-            participant = participants.register(form.registration(), now=now())
-        except ServiceError as exc:
-            db.session.rollback()
-            form.refuse(exc)
+        participant = perform(lambda: participants.register(form.registration(), now=now()))
+        if isinstance(participant, Refused):
+            form.refuse(participant.error)
         else:
-            db.session.commit()
             login_user(participant)
             flash("Đăng ký thành công. Chúc bạn thi tốt!", "success")
             return redirect(back or url_for("quiz.rounds_list"))
@@ -62,7 +59,7 @@ def login():
     if form.validate_on_submit():
         participant = participants.authenticate(form.phone.data, form.password.data)
         if participant is not None:
-            db.session.commit()  # a rehashed password (argon2id), before the session's stamp
+            commit()  # a rehashed password (argon2id), before the session takes its stamp
             login_user(participant, remember=True)
             return redirect(safe_next(request.args.get("next"), "quiz.rounds_list"))
         flash("Số điện thoại hoặc mật khẩu không đúng.", "error")
@@ -77,7 +74,7 @@ def logout():
     if account.is_authenticated:
         # Every session of the account ends, the remember cookie included (not only this one).
         sessions.end_sessions(account)
-        db.session.commit()
+        commit()
     logout_user()
     flash("Bạn đã đăng xuất.", "success")
     return redirect(url_for("main.index"))

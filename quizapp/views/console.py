@@ -10,7 +10,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Contest, Organisation, Question, Ward
 from ..services import contest_ranking, lifecycle, round_queries
-from .helpers import act
+from .unit_of_work import act
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 

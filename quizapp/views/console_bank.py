@@ -1,21 +1,21 @@
 """Console: the question bank — browse, preview, upload with a diff, Excel in and out."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from ..auth import current_staff, staff_required
 from ..clock import now
-from ..extensions import db
 from ..forms import EmptyForm
+from ..forms_base import Form
 from ..services import bank_impact, bank_queries, bank_uploads
 from ..services.errors import NotFound, ServiceError
 from .helpers import upload_page, xlsx_response
+from .unit_of_work import Refused, perform
 
 bp = Blueprint("console_bank", __name__, url_prefix="/console/bank")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(
         "Tệp ngân hàng câu hỏi (.yaml, .zip hoặc .xlsx)",
         validators=[FileRequired("Vui lòng chọn tệp.")],
@@ -90,15 +90,12 @@ def preview(upload_id: int):
 @bp.post("/upload/<int:upload_id>/confirm")
 @staff_required()
 def confirm(upload_id: int):
-    try:
-        plan = bank_uploads.confirm(current_staff(), upload_id, now())
-    except NotFound:
-        abort(404)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    plan = perform(
+        lambda: bank_uploads.confirm(current_staff(), upload_id, now()), missing_is_404=True
+    )
+    if isinstance(plan, Refused):
+        flash(plan.message, "error")
         return redirect(url_for("console_bank.preview", upload_id=upload_id))
-    db.session.commit()
     flash(f"Đã nhập ngân hàng câu hỏi: {plan.summary()}.", "success")
     return redirect(url_for("console_bank.index"))
 

@@ -8,11 +8,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, send_
 
 from ..auth import current_staff, staff_required
 from ..clock import now
-from ..extensions import db
 from ..services import rounds
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import NotFound
 from ..services.exports import Options, export_round
 from ..services.links import verification_url
+from .unit_of_work import Refused, perform
 
 bp = Blueprint("console_exports", __name__, url_prefix="/console/rounds/<int:round_id>/export")
 
@@ -39,13 +39,11 @@ def download(round_id: int, name: str):
         verify_url=verification_url(rnd, request.host_url) if key == "certificates" else "",
     )
     out = io.BytesIO()
-    try:
-        fmt, filename = export_round(current_staff(), rnd, key, out, options)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    exported = perform(lambda: export_round(current_staff(), rnd, key, out, options))
+    if isinstance(exported, Refused):
+        flash(exported.message, "error")
         return redirect(url_for("console_rounds.edit", round_id=round_id))
-    db.session.commit()
+    fmt, filename = exported
     out.seek(0)
     response = send_file(out, mimetype=fmt.mimetype, as_attachment=True, download_name=filename)
     # Personal data in full: never kept by a browser cache or a shared proxy.

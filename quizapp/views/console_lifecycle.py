@@ -9,10 +9,10 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.formatting import parse_local
 from ..domain.lifecycle import RULES, STATUS_LABELS, Action, Status, is_early_close
-from ..extensions import db
 from ..forms_console import TransitionForm
 from ..services import lifecycle, publication, results, rounds
 from ..services.errors import NotFound, ServiceError
+from .unit_of_work import Refused, perform
 
 bp = Blueprint("console_lifecycle", __name__, url_prefix="/console/rounds/<int:round_id>")
 
@@ -73,16 +73,13 @@ def confirm(round_id: int, name: str):
     form = TransitionForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            _perform(rnd, action, form)
-        except ServiceError as exc:
-            db.session.rollback()
+        done = perform(lambda: _perform(rnd, action, form))
+        if isinstance(done, Refused):
             rnd = _round(round_id)
-            field = getattr(form, exc.field or "", None)
-            (field.errors if field is not None else form.form_errors).append(exc.message)
-            status = exc.status
+            field = getattr(form, done.error.field or "", None)
+            (field.errors if field is not None else form.form_errors).append(done.message)
+            status = done.error.status
         else:
-            db.session.commit()
             flash(DONE[Action.PUBLISH if action is Action.CORRECT else action], "success")
             return redirect(url_for("console_rounds.edit", round_id=round_id))
     moment = now()

@@ -2,7 +2,6 @@
 importing an organisation's staff from Excel."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
@@ -11,12 +10,13 @@ from wtforms.validators import DataRequired
 from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.people import GROUP_LABELS
-from ..extensions import db
 from ..forms import EmptyForm, RegistrationForm
+from ..forms_base import Form
 from ..forms_console import PasswordResetForm, ReasonForm
 from ..services import participants, people_admin, registry_queries
-from ..services.errors import NotFound, ServiceError
-from .helpers import act, upload_page, xlsx_response
+from ..services.errors import NotFound
+from .helpers import upload_page, xlsx_response
+from .unit_of_work import Refused, act, perform
 
 bp = Blueprint("console_people", __name__, url_prefix="/console/people")
 
@@ -28,7 +28,7 @@ class AssistedRegistrationForm(RegistrationForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Tệp Excel (.xlsx) theo mẫu", validators=[FileRequired("Vui lòng chọn tệp.")])
 
 
@@ -96,13 +96,12 @@ def detail(person_id: int):
 def new():
     form = _registration_form()
     if form.validate_on_submit():
-        try:
-            person = participants.register(form.registration(), now=now(), staff=current_staff())
-        except ServiceError as exc:
-            db.session.rollback()
-            form.refuse(exc)
+        person = perform(
+            lambda: participants.register(form.registration(), now=now(), staff=current_staff())
+        )
+        if isinstance(person, Refused):
+            form.refuse(person.error)
         else:
-            db.session.commit()
             flash(f"Đã đăng ký cho {person.full_name} ({person.phone}).", "success")
             return redirect(url_for("console_people.detail", person_id=person.id))
     return render_template("console/people/new.html", form=form)
@@ -114,17 +113,15 @@ def reset_password(person_id: int):
     form = PasswordResetForm()
     if not form.validate_on_submit():
         return _detail_page(person_id, form)
-    try:
-        participants.reset_password(
+    reset = perform(
+        lambda: participants.reset_password(
             current_staff(), person_id, form.password.data, form.reason.data, now=now()
-        )
-    except NotFound:
-        abort(404)
-    except ServiceError as exc:
-        db.session.rollback()
-        form.password.errors.append(exc.message)
+        ),
+        missing_is_404=True,
+    )
+    if isinstance(reset, Refused):
+        form.password.errors.append(reset.message)
         return _detail_page(person_id, form)
-    db.session.commit()
     flash(
         "Đã đặt lại mật khẩu. Hãy báo mật khẩu mới trực tiếp cho người dự thi; "
         "mật khẩu cũ không còn dùng được.",
@@ -184,16 +181,13 @@ def import_review(upload_id: int):
 @bp.post("/import/<int:upload_id>/confirm")
 @staff_required()
 def import_confirm(upload_id: int):
-    try:
-        created = people_admin.confirm(current_staff(), upload_id, now())
-    except NotFound:
+    created = perform(lambda: people_admin.confirm(current_staff(), upload_id, now()))
+    if isinstance(created, Refused) and isinstance(created.error, NotFound):
         flash("Tệp này đã được xử lý hoặc không còn nữa.", "error")
         return redirect(url_for("console_people.import_upload"))
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    if isinstance(created, Refused):
+        flash(created.message, "error")
         return redirect(url_for("console_people.import_review", upload_id=upload_id))
-    db.session.commit()
     # Shown once, in this response: the passwords are stored only hashed.
     return render_template("console/people/imported.html", created=created)
 
@@ -201,10 +195,6 @@ def import_confirm(upload_id: int):
 @bp.post("/import/<int:upload_id>/discard")
 @staff_required()
 def import_discard(upload_id: int):
-    try:
-        people_admin.discard(current_staff(), upload_id)
-    except NotFound:
-        abort(404)
-    db.session.commit()
+    perform(lambda: people_admin.discard(current_staff(), upload_id), missing_is_404=True)
     flash("Đã hủy tệp tải lên; chưa nhập ai.", "success")
     return redirect(url_for("console_people.import_upload"))

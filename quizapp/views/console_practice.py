@@ -1,23 +1,22 @@
 """Console: the practice set — mark or unmark whole topics or single questions as practice."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..auth import current_staff, staff_required
 from ..clock import now
-from ..extensions import db
 from ..forms import EmptyForm
+from ..forms_base import Form
 from ..services import practice
-from ..services.errors import NotFound, ServiceError
+from .unit_of_work import Refused, perform
 
 bp = Blueprint("console_practice", __name__, url_prefix="/console/practice")
 
 ACTIONS = {"mark": True, "unmark": False}
 
 
-class PracticeIdsForm(FlaskForm):
+class PracticeIdsForm(Form):
     ids = TextAreaField(
         "Mã câu hỏi (cách nhau bởi dấu phẩy, dấu cách hoặc xuống dòng)",
         validators=[DataRequired("Vui lòng nhập ít nhất một mã câu hỏi."), Length(max=20_000)],
@@ -64,16 +63,13 @@ def index():
 @staff_required()
 def topic(topic_id: str):
     marking = _action()
-    try:
-        changed = practice.set_topic_practice(current_staff(), topic_id, marking, now())
-    except NotFound:
-        db.session.rollback()
-        abort(404)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    changed = perform(
+        lambda: practice.set_topic_practice(current_staff(), topic_id, marking, now()),
+        missing_is_404=True,
+    )
+    if isinstance(changed, Refused):
+        flash(changed.message, "error")
     else:
-        db.session.commit()
         _done(changed, marking)
     return redirect(url_for("console_practice.index"))
 
@@ -85,18 +81,17 @@ def questions():
     marking = _action()
     if not form.validate_on_submit():
         return _page(form)
-    try:
-        changed = practice.set_questions_practice(
+    changed = perform(
+        lambda: practice.set_questions_practice(
             current_staff(),
             practice.parse_ids(form.ids.data),
             marking,
             now(),
             reason=form.reason.data or "",
         )
-    except ServiceError as exc:
-        db.session.rollback()
-        form.ids.errors.append(exc.message)
+    )
+    if isinstance(changed, Refused):
+        form.ids.errors.append(changed.message)
         return _page(form)
-    db.session.commit()
     _done(changed, marking)
     return redirect(url_for("console_practice.index"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
@@ -11,15 +10,17 @@ from wtforms.validators import Length, Optional
 from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.prizes import ADJUSTMENT_KINDS, Adjustment
+from ..forms_base import Form
 from ..services import prize_adjustments, results, rounds
-from .helpers import act, round_or_404
+from .helpers import round_or_404
+from .unit_of_work import act
 
 bp = Blueprint("console_prizes", __name__, url_prefix="/console/rounds/<int:round_id>/giai")
 
 CANDIDATES = 50  # people offered for an added prize: the best ranked without one
 
 
-class AdjustmentForm(FlaskForm):
+class AdjustmentForm(Form):
     kind = SelectField(
         "Điều chỉnh", choices=[SelectChoice(k, label) for k, label in ADJUSTMENT_KINDS.items()]
     )

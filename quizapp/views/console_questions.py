@@ -1,7 +1,6 @@
 """Console: how each question of a round performed; correcting a wrong key before publication."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -9,16 +8,17 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.bank_types import LETTERS
 from ..domain.item_analysis import LOW_P, MIN_FLAG_N, TAIL_PERCENT
-from ..extensions import db
+from ..forms_base import Form
 from ..services import question_stats, regrade, rounds
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import NotFound
+from .unit_of_work import Refused, perform
 
 bp = Blueprint("console_questions", __name__, url_prefix="/console/rounds/<int:round_id>/questions")
 
 LOCKED_STATUSES = ("published", "archived")
 
 
-class CorrectKeyForm(FlaskForm):
+class CorrectKeyForm(Form):
     letter = SelectField("Đáp án đúng (theo thứ tự gốc trong ngân hàng câu hỏi)")
     reason = TextAreaField(
         "Lý do sửa đáp án (ghi nhật ký)",
@@ -92,18 +92,15 @@ def correct(round_id: int, version_id: int):
     form.letter.choices = list(LETTERS)
     if not form.validate_on_submit():
         return _detail(rnd, version_id, form), 400
-    try:
-        entry = regrade.correct_key(
+    entry = perform(
+        lambda: regrade.correct_key(
             current_staff(), rnd, version_id, form.letter.data, form.reason.data, now()
-        )
-    except NotFound:
-        db.session.rollback()
-        abort(404)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        ),
+        missing_is_404=True,
+    )
+    if isinstance(entry, Refused):
+        flash(entry.message, "error")
         return redirect(url_for(".detail", round_id=round_id, version_id=version_id))
-    db.session.commit()
     flash("Đã sửa đáp án và chấm lại các bài thi của đợt.", "success")
     return redirect(url_for(".correction", round_id=round_id, entry_id=entry.id))
 

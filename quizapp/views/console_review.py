@@ -21,7 +21,7 @@ from ..services import (
     rounds,
 )
 from ..services.errors import NotFound
-from .helpers import act
+from .unit_of_work import act
 
 bp = Blueprint("console_review", __name__, url_prefix="/console/rounds/<int:round_id>/review")
 

@@ -8,24 +8,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.drawing import Quota
-from ..domain.formatting import format_datetime, parse_local
+from ..domain.formatting import DIFFICULTY_LABELS, format_datetime, parse_local
 from ..domain.lifecycle import RULES, STATUS_LABELS, Action, Status, allowed
 from ..domain.round_rules import PrizeTier, RoundSettings, rules_text
 from ..extensions import db
 from ..forms_console import ReasonForm, RoundForm
 from ..models import Contest
 from ..services import board, round_queries, rounds
-from ..services.errors import NotFound, ServiceError
-from .helpers import act
+from ..services.errors import NotFound
+from .unit_of_work import FormProblem, Refused, act, perform
 
 # Review starts on the review page; a correction is offered there as "publish".
 MANAGED_ELSEWHERE = (Action.REVIEW, Action.CORRECT)
 
 bp = Blueprint("console_rounds", __name__, url_prefix="/console/rounds")
-
-
-class FormProblem(ValueError):
-    """A field the organiser must correct."""
 
 
 def _lines(text: str | None) -> list[str]:
@@ -39,14 +35,15 @@ def _quotas(text: str | None) -> tuple[Quota, ...]:
         if len(parts) != 3 or not parts[2].isdigit():
             raise FormProblem(f"Dòng cơ cấu «{line}» phải có dạng CHỦ_ĐỀ:MỨC_ĐỘ:SỐ_CÂU.")
         topic, difficulty, count = parts
-        quotas.append(
-            Quota(
-                int(count),
-                None if topic == "*" else topic,
-                None if difficulty == "*" else difficulty,
-            )
-        )
+        level = DIFFICULTY_BY_LABEL.get(difficulty.casefold(), difficulty)
+        quotas.append(Quota(int(count), None if topic == "*" else topic, level))
     return tuple(quotas)
+
+
+# "dễ", "trung bình", "khó" (the labels the console shows), or the codes; "*" is any.
+DIFFICULTY_BY_LABEL = {"*": None} | {
+    label.casefold(): code for code, label in DIFFICULTY_LABELS.items()
+}
 
 
 def _prizes(text: str | None) -> tuple[PrizeTier, ...]:
@@ -96,7 +93,8 @@ def _fill(form: RoundForm, rnd) -> None:
     )
     form.max_attempts.data = s.max_attempts
     form.quotas.data = "\n".join(
-        f"{q.topic or '*'}:{q.difficulty or '*'}:{q.count}" for q in s.quotas
+        f"{q.topic or '*'}:{DIFFICULTY_LABELS.get(q.difficulty or '', '*').lower()}:{q.count}"
+        for q in s.quotas
     )
     form.shuffle_questions.data, form.shuffle_choices.data = (
         s.shuffle_questions,
@@ -125,16 +123,14 @@ def _contest(title: str) -> Contest:
 def new():
     form = RoundForm()
     if form.validate_on_submit():
-        try:
-            settings = _settings(form)
-            rnd = rounds.create_round(
-                current_staff(), _contest(form.contest_title.data), settings, now()
+        rnd = perform(
+            lambda: rounds.create_round(
+                current_staff(), _contest(form.contest_title.data), _settings(form), now()
             )
-        except (FormProblem, ServiceError) as exc:
-            db.session.rollback()
-            flash(getattr(exc, "message", str(exc)), "error")
+        )
+        if isinstance(rnd, Refused):
+            flash(rnd.message, "error")
         else:
-            db.session.commit()
             flash("Đã tạo đợt thi (nháp).", "success")
             return redirect(url_for("console_rounds.edit", round_id=rnd.id))
     return render_template("console/rounds/edit.html", form=form, round=None, rules=None)
@@ -153,16 +149,15 @@ def edit(round_id: int):
     rnd = _round(round_id)
     form = RoundForm()
     if form.validate_on_submit():
-        try:
-            rounds.update_round(
+        updated = perform(
+            lambda: rounds.update_round(
                 current_staff(), rnd, _settings(form), now(), reason=form.reason.data or ""
             )
-        except (FormProblem, ServiceError) as exc:
-            db.session.rollback()
-            flash(getattr(exc, "message", str(exc)), "error")
+        )
+        if isinstance(updated, Refused):
+            flash(updated.message, "error")
             rnd = _round(round_id)
         else:
-            db.session.commit()
             flash("Đã lưu thay đổi.", "success")
             return redirect(url_for("console_rounds.edit", round_id=round_id))
     elif not form.is_submitted():

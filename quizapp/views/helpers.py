@@ -8,14 +8,13 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import redirect, render_template, request, send_file, url_for
 from flask_wtf import FlaskForm
 
 from ..auth import current_staff
 from ..clock import now
-from ..extensions import db
 from ..models import PendingUpload, StaffUser
-from ..services.errors import ServiceError
+from .unit_of_work import Refused, perform
 
 
 def safe_path(target: str | None) -> str | None:
@@ -56,20 +55,6 @@ def xlsx_response(content: bytes, filename: str):
     return response
 
 
-def act(action: Callable[[], object], success: str) -> bool:
-    """Run one state-changing service call: commit and flash on success, roll back and flash
-    the service's Vietnamese message on refusal. The caller redirects."""
-    try:
-        action()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
-
-
 def upload_page(
     form: FlaskForm,
     stage: Callable[[StaffUser, str, bytes, datetime], PendingUpload],
@@ -81,13 +66,12 @@ def upload_page(
     service's Vietnamese message under the field."""
     if form.validate_on_submit():
         file = form.file.data
-        try:
-            staged = stage(current_staff(), file.filename or "tai-len", file.read(), now())
-        except ServiceError as exc:
-            db.session.rollback()
-            form.file.errors.append(exc.message)
+        staged = perform(
+            lambda: stage(current_staff(), file.filename or "tai-len", file.read(), now())
+        )
+        if isinstance(staged, Refused):
+            form.file.errors.append(staged.message)
         else:
-            db.session.commit()
             return redirect(url_for(preview_endpoint, upload_id=staged.id))
     return render_template(template, form=form)
 

@@ -17,15 +17,15 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.formatting import format_datetime
 from ..domain.people import GROUP_LABELS, mask_phone
-from ..extensions import db
 from ..formats import csv as csv_export
 from ..formats import xlsx
 from ..formats.rows import Column
 from ..models import Participant
 from ..services import liaison, people_admin, registry_queries
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import NotFound
 from .console_people import AssistedRegistrationForm
 from .helpers import no_store
+from .unit_of_work import Refused, commit, perform
 
 bp = Blueprint("liaison", __name__, url_prefix="/lien-lac")
 bp.after_request(no_store)  # names of real people: never kept by a browser or shared cache
@@ -137,7 +137,7 @@ def export(fmt: str):
         csv_export.write_table(out, EXPORT_COLUMNS, rows)
         mimetype = csv_export.MIMETYPE
     liaison.record_export(current_staff(), scope, fmt, len(people))
-    db.session.commit()
+    commit()
     out.seek(0)
     return send_file(
         out, mimetype=mimetype, as_attachment=True, download_name=f"nguoi-du-thi.{fmt}"
@@ -176,15 +176,14 @@ def register():
     scope = _scope()
     form = _registration_form(scope)
     if form.validate_on_submit():
-        try:
-            person = liaison.register_person(
+        person = perform(
+            lambda: liaison.register_person(
                 current_staff(), scope, form.registration(), form.phone_of_helper.data, now()
             )
-        except ServiceError as exc:
-            db.session.rollback()
-            form.refuse(exc)
+        )
+        if isinstance(person, Refused):
+            form.refuse(person.error)
         else:
-            db.session.commit()
             flash(f"Đã đăng ký cho {person.full_name} ({person.phone}).", "success")
             return redirect(url_for("liaison.person", person_id=person.id))
     return render_template("liaison/register.html", scope=scope, form=form)

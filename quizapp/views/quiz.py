@@ -6,11 +6,12 @@ from .. import ratelimits
 from ..auth import current_participant, participant_required
 from ..clock import now
 from ..domain import round_rules, timing
-from ..extensions import db
 from ..forms import EmptyForm, PredictionForm
-from ..services import attempt_views, attempts, rounds
-from ..services.errors import NotFound, ServiceError
+from ..services import attempts, rounds
+from ..services import participant_results as attempt_views
+from ..services.errors import NotFound
 from .helpers import client_ip, device_hash
+from .unit_of_work import Refused, commit, perform
 
 bp = Blueprint("quiz", __name__)
 
@@ -46,15 +47,14 @@ def round_page(round_id: int):
 @participant_required
 def start(round_id: int):
     rnd = _round_or_404(round_id)
-    try:
-        started = attempts.start_attempt(
+    started = perform(
+        lambda: attempts.start_attempt(
             current_participant(), rnd, now(), client_ip=client_ip(), device_hash=device_hash()
         )
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    )
+    if isinstance(started, Refused):
+        flash(started.message, "error")
         return redirect(url_for("quiz.round_page", round_id=round_id))
-    db.session.commit()
     if started.resumed:
         flash("Bạn đang có một lượt thi chưa nộp: tiếp tục lượt thi này.", "info")
     return redirect(url_for("quiz.attempt_page", attempt_id=started.attempt.id))
@@ -67,7 +67,7 @@ def _load(attempt_id: int):
     except NotFound:
         abort(404)
     if attempts.finish_if_overdue(attempt, now()):
-        db.session.commit()
+        commit()
     return attempt
 
 
@@ -106,17 +106,15 @@ def save(attempt_id: int, position: int):
     raw = request.form.get("choice", "")
     choice = int(raw) if raw.isdigit() else None
     flagged = request.form.get("flagged") == "1"
-    try:
-        saved = attempts.save_answer(
+    saved = perform(
+        lambda: attempts.save_answer(
             current_participant(), attempt_id, position, choice, now(), flagged=flagged
-        )
-    except NotFound:
-        abort(404)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        ),
+        missing_is_404=True,
+    )
+    if isinstance(saved, Refused):
+        flash(saved.message, "error")
         return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id))
-    db.session.commit()
     target = _next_position(position, saved.questions)
     if target == "review":
         return redirect(url_for("quiz.review", attempt_id=attempt_id))
@@ -145,17 +143,15 @@ def submit(attempt_id: int):
     if not form.validate():
         flash("Giá trị dự đoán phải là số nguyên không âm.", "error")
         return redirect(url_for("quiz.review", attempt_id=attempt_id))
-    try:
-        attempts.submit_attempt(
+    submitted = perform(
+        lambda: attempts.submit_attempt(
             current_participant(), attempt_id, now(), prediction=form.prediction.data
-        )
-    except NotFound:
-        abort(404)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        ),
+        missing_is_404=True,
+    )
+    if isinstance(submitted, Refused):
+        flash(submitted.message, "error")
         return redirect(url_for("quiz.review", attempt_id=attempt_id))
-    db.session.commit()
     return redirect(url_for("quiz.result", attempt_id=attempt_id))
 
 

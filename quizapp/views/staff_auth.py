@@ -5,11 +5,11 @@ from flask_login import current_user, login_user, logout_user
 
 from .. import ratelimits
 from ..clock import now
-from ..extensions import db
 from ..forms import StaffLoginForm
 from ..services import sessions
 from ..services.staff import authenticate_staff
 from .helpers import safe_next
+from .unit_of_work import commit
 
 bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 
@@ -21,7 +21,7 @@ def login():
     if form.validate_on_submit():
         staff = authenticate_staff(form.username.data, form.password.data, now=now())
         if staff is not None:
-            db.session.commit()
+            commit()
             login_user(staff)
             flash("Đăng nhập thành công.", "success")
             home = "liaison.index" if staff.role == "liaison" else "console.index"
@@ -36,7 +36,7 @@ def logout():
     if account.is_authenticated:
         # Every session of the account ends, the remember cookie included (not only this one).
         sessions.end_sessions(account)
-        db.session.commit()
+        commit()
     logout_user()
     flash("Bạn đã đăng xuất.", "success")
     return redirect(url_for("main.index"))

@@ -6,7 +6,8 @@ import pytest
 from flask import Flask
 
 from quizapp.extensions import db
-from quizapp.models import Ward
+from quizapp.models import Attempt, Round, StaffUser, Ward
+from quizapp.services import lifecycle, publication
 from tests.conftest import ApiClient
 from tests.helpers import finalise
 
@@ -288,3 +289,48 @@ def test_a_short_round_closes_under_the_attempt(
     finalise(app, rnd.id, clock.now)
     result = api.get(f"/api/v1/attempts/{state['id']}/result").get_json()
     assert result["key_revealed"] is True
+
+
+def test_an_early_close_ends_the_attempt_in_progress(
+    app, api, make_round, login_participant, make_staff, clock
+) -> None:
+    """Issue 12's acceptance: start, the organiser closes early, then save and submit get 409;
+    the attempt is finished with its pre-close answers and nothing changes after publication."""
+    rnd = make_round(question_count=5)
+    login_participant()
+    attempt_id = api.call("POST", f"/api/v1/rounds/{rnd.id}/attempts").get_json()["id"]
+    for position in (1, 2):
+        saved = api.call("PUT", f"/api/v1/attempts/{attempt_id}/answers/{position}", {"choice": 0})
+        assert saved.status_code == 200
+    clock.advance(minutes=3)
+    staff = make_staff("organiser").user.id
+    with app.app_context():
+        organiser, rnd_row = db.session.get(StaffUser, staff), db.session.get(Round, rnd.id)
+        lifecycle.close_round(organiser, rnd_row, clock.now, "sự cố đường truyền", confirmed=True)
+        db.session.commit()
+    clock.advance(seconds=5)
+    late = api.call("PUT", f"/api/v1/attempts/{attempt_id}/answers/3", {"choice": 0})
+    assert late.status_code == 409 and late.get_json()["error"]["code"] == "round_closed"
+    assert "Đợt thi đã kết thúc lúc" in late.get_json()["error"]["message"]
+    submitted = api.call("POST", f"/api/v1/attempts/{attempt_id}/submit", {})
+    assert submitted.status_code == 409
+    state = api.get(f"/api/v1/attempts/{attempt_id}").get_json()
+    assert state["finished"] is True and state["answered"] == 2
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        before = (attempt.submitted_at, attempt.score, attempt.finish_reason)
+        assert attempt.finish_reason == "closed" and attempt.submitted_at == clock.now - timedelta(
+            seconds=5
+        )
+    finalise(app, rnd.id, clock.now)
+    with app.app_context():
+        organiser, rnd_row = db.session.get(StaffUser, staff), db.session.get(Round, rnd.id)
+        publication.publish(organiser, rnd_row, clock.now, confirmed=True)
+        db.session.commit()
+    clock.advance(minutes=1)
+    again = api.call("PUT", f"/api/v1/attempts/{attempt_id}/answers/4", {"choice": 0})
+    assert again.status_code == 409
+    assert api.call("POST", f"/api/v1/attempts/{attempt_id}/submit", {}).status_code == 409
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert (attempt.submitted_at, attempt.score, attempt.finish_reason) == before

@@ -19,7 +19,7 @@ FORM = {
     "question_count": "5",
     "time_limit_seconds": "600",
     "max_attempts": "2",
-    "quotas": "chung:*:2\n*:hard:1",
+    "quotas": "chung:*:2\n*:khó:1",
     "shuffle_questions": "y",
     "shuffle_choices": "y",
     "prediction_kind": "entries",
@@ -153,3 +153,13 @@ def test_settings_problems_table() -> None:
         {"grace_seconds": 500},
     ):
         assert settings_problems(replace(ok, **change)), change
+
+
+def test_form_messages_are_vietnamese(client, login_staff, make_bank) -> None:
+    make_bank(10)
+    login_staff("organiser")
+    page = post_form(
+        client, "/console/rounds/new", FORM | {"question_count": "mười", "ranking_policy": "x"}
+    ).get_data(as_text=True)
+    assert "Vui lòng nhập một số nguyên." in page and "Lựa chọn không hợp lệ." in page
+    assert "Not a valid" not in page

@@ -8,7 +8,7 @@ from flask import Flask
 
 from quizapp.domain.round_rules import PrizeTier
 from quizapp.extensions import db
-from quizapp.models import AuditLog, Participant, Publication, Round
+from quizapp.models import Attempt, AuditLog, Participant, Publication, Round
 from quizapp.services import attempts
 from tests.conftest import FIXED_NOW, post_form
 
@@ -174,6 +174,14 @@ def test_exclusion_recomputes_the_ranking(app, closed_round) -> None:
         before = [row.participant_id for row in rankings.round_ranking(r)]
         review.exclude(staff, r, people["nhanh"].id, "thử", FIXED_NOW)
         after = [row.participant_id for row in rankings.round_ranking(r)]
+        marked = db.session.scalars(
+            db.select(Attempt.excluded_at).where(Attempt.participant_id == people["nhanh"].id)
+        ).all()
+        assert marked and all(at == FIXED_NOW for at in marked)  # written on every attempt
+        review.include(staff, r, people["nhanh"].id, "khiếu nại đúng")
+        assert db.session.scalars(
+            db.select(Attempt.excluded_at).where(Attempt.participant_id == people["nhanh"].id)
+        ).all() == [None] * len(marked)
     assert before[0] == people["nhanh"].id and after == before[1:]
 
 

@@ -5,13 +5,13 @@ from dataclasses import replace
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, Participant, Round
-from quizapp.services import attempt_views, attempts
+from quizapp.services import attempts, participant_results
 from quizapp.services.bank import apply_import
 from tests.conftest import FIXED_NOW, bank_report
 
 
 def _texts(attempt_id: int) -> set[str]:
-    state = attempt_views.attempt_state(db.session.get(Attempt, attempt_id), FIXED_NOW)
+    state = participant_results.attempt_state(db.session.get(Attempt, attempt_id), FIXED_NOW)
     return {q["text"] for q in state["questions"]}
 
 

@@ -53,7 +53,7 @@ def site(module_database, serve_module) -> Site:
 
 def test_twenty_simultaneous_submits_grade_once(site: Site) -> None:
     database = site.database
-    seeded = seed(database)
+    seeded = seed(database, max_attempts=1)  # one attempt: the score is shown at submit
     api = Api.login(site.base, seeded.phones[0])
     attempt_id = api.start(seeded.round_id).json()["id"]
     key = correct_choices(database, attempt_id)
@@ -195,7 +195,7 @@ def test_a_save_racing_the_submit_lands_before_grading_or_is_refused(
     site: Site, repeat: int
 ) -> None:
     database = site.database
-    seeded = seed(database, question_count=10)
+    seeded = seed(database, question_count=10, max_attempts=1)  # the score shown at submit
     api = Api.login(site.base, seeded.phones[0])
     attempt_id = api.start(seeded.round_id).json()["id"]
     key = correct_choices(database, attempt_id)

@@ -16,6 +16,7 @@ from ...extensions import csrf, db, login_manager
 from ...services import api_tokens
 from ...services.errors import ServiceError
 from ..errors import error_response, json_http_error
+from ..unit_of_work import commit
 from .spec import WRITES, BadInput, Unauthorized
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -44,7 +45,7 @@ def authenticate() -> None:
             "token_invalid", "Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi."
         )
     if db.session.is_modified(token):
-        db.session.commit()  # last_used_at, written at most once a minute per token
+        commit()  # last_used_at, written at most once a minute per token
     g.api_token = token
     login_manager._update_request_context_with_user(token.participant)
 

@@ -8,10 +8,11 @@ from flask_login import login_user, logout_user
 from ... import ratelimits
 from ...auth import current_participant
 from ...clock import now
-from ...extensions import db
-from ...services import api_tokens, attempt_views, attempts, participants, rounds, sessions
+from ...services import api_tokens, attempts, participants, rounds, sessions
+from ...services import participant_results as attempt_views
 from ...services.errors import Conflict
 from ..helpers import client_ip, device_hash
+from ..unit_of_work import commit
 from . import bp
 from .schemas import AnswerIn, LoginIn, OkOut, PageIn, RegisterIn, SubmitIn
 from .schemas_flow import (
@@ -51,7 +52,7 @@ def register():
     data = parse_body(RegisterIn)
     registration = participants.Registration(**data.model_dump())
     participant = participants.register(registration, now=now())
-    db.session.commit()
+    commit()
     login_user(participant)
     return reply(SignedInOut, {"id": participant.id, "full_name": participant.full_name}, 201)
 
@@ -75,7 +76,7 @@ def login():
     participant = participants.authenticate(data.phone, data.password)
     if participant is None:
         raise Unauthorized("bad_credentials", "Số điện thoại hoặc mật khẩu không đúng.")
-    db.session.commit()  # a rehashed password (argon2id), before the session takes its stamp
+    commit()  # a rehashed password (argon2id), before the session takes its stamp
     login_user(participant, remember=True)
     return reply(SignedInOut, {"id": participant.id, "full_name": participant.full_name})
 
@@ -94,12 +95,12 @@ def logout():
     token = getattr(g, "api_token", None)
     if token is not None:
         api_tokens.revoke(token.participant, token.id, now())
-        db.session.commit()
+        commit()
     else:
         me = current_participant()
         if me is not None:
             sessions.end_sessions(me)
-            db.session.commit()
+            commit()
         logout_user()
     return reply(OkOut, {"ok": True})
 
@@ -116,7 +117,7 @@ def logout():
 )
 def logout_everywhere():
     participants.sign_out_everywhere(require_me(), now())
-    db.session.commit()
+    commit()
     logout_user()
     return reply(OkOut, {"ok": True})
 
@@ -159,14 +160,14 @@ def start_attempt(round_id: int):
     state = attempt_views.attempt_state(
         started.attempt, moment, answers=None if started.resumed else {}
     )
-    db.session.commit()
+    commit()
     return reply(StartedOut, state | {"resumed": started.resumed}, 200 if started.resumed else 201)
 
 
 def _loaded(attempt_id: int):
     attempt = attempts.get_attempt(require_me(), attempt_id)
     if attempts.finish_if_overdue(attempt, now()):
-        db.session.commit()
+        commit()
     return attempt
 
 
@@ -205,7 +206,7 @@ def save_answer(attempt_id: int, position: int):
     )
     # The summary comes from the write itself (deadline, count): nothing is read again.
     summary = attempt_views.save_summary(saved.deadline_at, saved.answered, moment)
-    db.session.commit()
+    commit()
     return reply(SavedOut, {"saved": True, "position": position, **summary})
 
 
@@ -224,7 +225,7 @@ def save_answer(attempt_id: int, position: int):
 def submit(attempt_id: int):
     data = parse_body(SubmitIn)
     attempt = attempts.submit_attempt(require_me(), attempt_id, now(), prediction=data.prediction)
-    db.session.commit()
+    commit()
     return reply(ResultOut, attempt_views.attempt_result(attempt, now()))
 
 

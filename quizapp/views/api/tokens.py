@@ -8,9 +8,9 @@ from flask import current_app, g
 
 from ... import ratelimits
 from ...clock import now
-from ...extensions import db
 from ...models import ApiToken, Participant
 from ...services import api_tokens, participants
+from ..unit_of_work import commit
 from . import bp
 from .participant import require_me
 from .schemas import OkOut, PageIn, RegisterTokenIn, TokenIn
@@ -75,7 +75,7 @@ def _issued(participant: Participant, label: str):
         "expires_at": issued.token.expires_at.isoformat(),
         "participant": {"id": participant.id, "full_name": participant.full_name},
     }
-    db.session.commit()
+    commit()
     return reply(IssuedOut, body, 201)
 
 
@@ -121,5 +121,5 @@ def list_tokens():
 )
 def revoke_token(token_id: int):
     api_tokens.revoke(require_me(), token_id, now())
-    db.session.commit()
+    commit()
     return reply(OkOut, {"ok": True})

@@ -1,4 +1,4 @@
-"""What a participant may see of an attempt: never the key while the round can be answered."""
+"""What a participant sees of their attempts and results (never the key while a round is open)."""
 
 from __future__ import annotations
 
