@@ -58,13 +58,16 @@ test: lint pytest pytest-pg pytest-future
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# Load benchmark (docs/performance.md): minutes, not part of `make test`.
+# Load benchmark (docs/performance.md): minutes, not part of `make test`. Needs Debian's wrk.
 .venv-bench/.installed: requirements-bench.txt
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install --quiet -r requirements-bench.txt
 	touch .venv-bench/.installed
 
 bench: $(STAMP) .venv-bench/.installed
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 1; }
 	$(BIN)/python bench/run_load.py $(BENCH_ARGS)
+	$(BIN)/python bench/password_bench.py
 	$(BIN)/python bench/rankings_bench.py --participants 100000 --attempts 1000000
 	$(BIN)/python bench/export_bench.py --rows 100000
+	.venv-bench/bin/python bench/xlsx_writers.py --rows 100000

@@ -4,13 +4,23 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers, one per core: on small machines more workers only add context switches.
+# One worker per core, four threads each (measured, docs/performance.md "Worker model"): a sync
+# worker sits idle while PostgreSQL flushes a commit to disk, and the answer save is mostly
+# that wait; threads overlap it. Over eight runs on a busy 2-core box, 2 x 4 threads gave the
+# best or equal saves and starts (2 sync workers matched it only on the quietest run), and
+# 4 sync workers were the worst.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-keepalive = 2
+# No keep-alive: with it a gthread worker keeps the connections it accepted (nginx's upstream
+# keep-alive pool included), so one worker can queue requests while the other idles.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
+# A worker takes no more connections than it has threads: the rest wait in the shared backlog
+# for whichever worker frees a thread first, and a worker that dies takes at most `threads`
+# requests with it (tests/system/test_faults.py).
+worker_connections = threads
 # Connections waiting for a worker: at a synchronised start thousands arrive within seconds, and
 # a full queue resets them (seen in `make bench` at 2,048); waiting is better than a reset.
 backlog = int(os.environ.get("GUNICORN_BACKLOG", "4096"))

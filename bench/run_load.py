@@ -1,24 +1,27 @@
-"""`make bench`: the production configuration under load, as ratios of the same run's ceiling.
+"""`make bench`: the production configuration under load, as ratios of the same run's limits.
 
-For each database (a throwaway PostgreSQL cluster and a SQLite file), seed a contest, start
-gunicorn with gunicorn.conf.py, and drive it with Locust (headless, a separate process on
-loopback): the ceiling (/healthz), answer saves, the cached leaderboard, sign-ins, 500
-participants answering, the synchronised start and the deadline rush with leaderboard polling.
-Prints a table and writes it to bench-results/. Nothing in CI depends on these figures.
+For each database (a durable throwaway PostgreSQL cluster, a SQLite file): seed a contest
+(bench/seed.py), serve the app AND a minimal Flask + Flask-SQLAlchemy app doing one INSERT +
+commit (bench/minimal_app.py) with the same gunicorn.conf.py, then
+  1. closed loops with wrk (C, Lua scripts in bench/wrk/): the app's ceiling (GET /healthz),
+     the minimal durable write, the answer save, the attempt page, the cached board, sign-in;
+     the write and the save are measured twice, alternately;
+  2. open-loop scenarios with bench/loadgen.py (fixed arrival schedule, latency from each
+     request's scheduled time): 1,000 starts within one second, the synchronised start, steady
+     answering, the deadline rush; then every acknowledged answer and submit is looked up.
+Every phase reports the CPU the app, the database, the generator and the whole box used
+(bench/cpu.py); a phase whose generator took more than a quarter of the box is marked.
+The report (table + ratios) goes to bench-results/<time>/report.md. Not part of `make test`.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import itertools
 import json
 import os
 import platform
 import secrets
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,47 +29,46 @@ import time
 import urllib.request
 from pathlib import Path
 
+from cpu import Meter, session_seconds, tree_seconds
+from report import render
+
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # quizapp, for the lost-answer check
 APP_PY = ROOT / ".venv" / "bin" / "python"
-LOCUST = Path(os.environ.get("BENCH_LOCUST", ROOT / ".venv-bench" / "bin" / "locust"))
+GEN_PY = Path(os.environ.get("BENCH_GEN_PYTHON", ROOT / ".venv-bench" / "bin" / "python"))
+WRK_DIR = ROOT / "bench" / "wrk"
 PASSWORD = "matkhau-bench"
-QUESTIONS = 20  # the seeded round's question count (bench/seed.py)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
+GENERATOR_LIMIT = 0.25  # of the box: above it a phase measured the generator too
 
 
 class Database:
-    def __init__(self, kind: str, workdir: Path) -> None:
-        self.kind, self.workdir, self.url = kind, workdir, ""
+    def __init__(self, kind: str, workdir: Path, port: int) -> None:
+        self.kind, self.workdir, self.port, self.url = kind, workdir, port, ""
 
     def __enter__(self) -> Database:
         if self.kind == "sqlite":
             self.url = f"sqlite:///{self.workdir / 'bench.sqlite3'}"
         else:
-            out = subprocess.run(  # durable: fsync and synchronous commit, as in production
-                [ROOT / "scripts/pg-throwaway", "start", self.workdir / "pg", str(free_port())],
-                check=True,
-                capture_output=True,
-                text=True,
-                env={**os.environ, "PG_THROWAWAY_DURABLE": "1"},
-            )
-            self.url = out.stdout.strip()
+            # The brief's ports lie in Linux's ephemeral range: a client socket of an earlier
+            # phase (TIME_WAIT) can hold one, so the next ones are tried.
+            for port in range(self.port, self.port + 10):
+                out = subprocess.run(  # durable: fsync and synchronous commit, as in production
+                    [ROOT / "scripts/pg-throwaway", "start", self.workdir / "pg", str(port)],
+                    capture_output=True,
+                    text=True,
+                    env={**os.environ, "PG_THROWAWAY_DURABLE": "1"},
+                )
+                if out.returncode == 0:
+                    self.url = out.stdout.strip()
+                    return self
+            raise RuntimeError(f"PostgreSQL did not start on ports {self.port}-{port}")
         return self
+
+    def cpu_seconds(self) -> float:
+        if self.kind == "sqlite":
+            return 0.0  # SQLite runs inside the app's processes
+        pid = int((self.workdir / "pg/data/postmaster.pid").read_text().split()[0])
+        return tree_seconds(pid)
 
     def __exit__(self, *exc: object) -> None:
         if self.kind == "postgresql":
@@ -75,95 +77,256 @@ class Database:
             )
 
 
-def app_env(url: str, port: int) -> dict[str, str]:
+class Server:
+    """gunicorn with gunicorn.conf.py (worker settings from --server), in its own session."""
+
+    def __init__(self, target: str, port: int, env: dict[str, str]) -> None:
+        self.port = port
+        self.process = subprocess.Popen(
+            [ROOT / ".venv/bin/gunicorn", "-c", "gunicorn.conf.py", target],
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.time() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    return
+            except OSError:
+                if time.time() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise RuntimeError(f"{target} did not answer on {port}") from None
+                time.sleep(0.2)
+
+    def cpu_seconds(self) -> float:
+        return session_seconds(self.process.pid)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(30)
+
+
+def base_env(url: str, server: str) -> dict[str, str]:
+    kind, _, size = server.partition(":")
+    workers, _, threads = size.partition("x")
     return {
         **os.environ,
         "DATABASE_URL": url,
         "FLASK_APP": "wsgi.py",
         "PYTHONPATH": str(ROOT),
         "SECRET_KEY": secrets.token_urlsafe(48),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESSLOG": "/dev/null",
-        "QUIZAPP_RATELIMIT_ENABLED": "false",
+        "GUNICORN_LOGLEVEL": "warning",
+        "QUIZAPP_RATELIMIT_ENABLED": "false",  # one loopback address would hit every limit
         "QUIZAPP_BOARD_CACHE_SECONDS": "10",
+        **({"GUNICORN_WORKER_CLASS": kind} if kind else {}),
+        **({"GUNICORN_WORKERS": workers} if workers else {}),
+        **({"GUNICORN_THREADS": threads} if threads else {}),
     }
 
 
-def locust(
-    host: str,
-    scenario: str,
-    users: int,
-    rate: float,
-    seconds: int,
-    prefix: Path,
-    env: dict[str, str],
-    classes: tuple[str, ...] = ("Participant",),
-) -> dict[str, dict]:
-    """Run one Locust phase; its CSV files are written as `prefix`_*.csv."""
-    subprocess.run(
-        [
-            LOCUST,
-            "-f",
-            ROOT / "bench/locustfile.py",
-            "--headless",
-            "--host",
-            host,
-            "-u",
-            str(users),
-            "-r",
-            str(rate),
-            "-t",
-            f"{seconds}s",
-            "--csv",
-            prefix,
-            "--csv-full-history",
-            "--only-summary",
-            "--stop-timeout",
-            "30",
-            *classes,
-        ],
-        env={**env, "BENCH_SCENARIO": scenario},
-        check=False,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def measured(meter: Meter, command: list, env: dict[str, str]) -> tuple[str, float, float]:
+    """Run a generator; (its stdout, its CPU seconds, wall seconds) with the meter around it."""
+    meter.start()
+    began = time.monotonic()
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.monotonic() - began
+    meter.stop()
+    if process.returncode:
+        raise RuntimeError(f"{command[0]} exited {process.returncode}")
+    return out, usage.ru_utime + usage.ru_stime, wall
+
+
+def cpu_fields(meter: Meter, generator: float, wall: float, requests: int) -> dict:
+    used = meter.used
+    return {
+        "app_ms": 1000 * used["app"] / requests if requests else 0.0,
+        "db_ms": 1000 * used["db"] / requests if requests else 0.0,
+        "generator_share": generator / used["box_total"] if used["box_total"] else 0.0,
+        "box_busy": used["box_busy"] / used["box_total"] if used["box_total"] else 0.0,
+        "others_share": max(0.0, used["box_busy"] - used["app"] - used["db"] - generator)
+        / used["box_total"],
+        "wall_s": wall,
+    }
+
+
+def wrk(meter: Meter, name: str, port: int, script: str, args, extra=None) -> dict:
+    env = {
+        **os.environ,
+        "BENCH_WRK_DIR": str(WRK_DIR),
+        "BENCH_WRK_THREADS": str(args.wrk_threads),
+        "BENCH_PASSWORD": PASSWORD,
+        **(extra or {}),
+    }
+    command = ["wrk", f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{args.seconds}s"]
+    command += ["--timeout", "10s", "-s", WRK_DIR / script, f"http://127.0.0.1:{port}/healthz"]
+    out, generator, wall = measured(meter, command, env)
+    line = next(x for x in out.splitlines() if x.startswith("BENCH "))
+    result = json.loads(line[6:])
+    errors = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
+    seconds = result["duration_us"] / 1e6
+    return {
+        "phase": name,
+        "rps": result["requests"] / seconds,
+        "requests": result["requests"],
+        "errors": errors,
+        **{k: result[k] for k in ("p50", "p95", "p99")},
+        **cpu_fields(meter, generator, wall, result["requests"]),
+    }
+
+
+def closed_loops(meter_app: Meter, meter_min: Meter, app: Server, minimal: Server, args, users):
+    warm = argparse.Namespace(**{**vars(args), "seconds": 3})
+    for server, script in ((minimal, "write.lua"), (app, "save.lua"), (app, "page.lua")):
+        wrk(meter_app, "warm-up", server.port, script, warm, users)  # imports, caches, pools
+    rows = [wrk(meter_app, "ceiling: GET /healthz", app.port, "get.lua", args)]
+    for _ in range(args.pairs):  # alternately: the ratio the issue asks for, pair by pair
+        name = "minimal write: INSERT + commit"
+        rows.append(wrk(meter_min, name, minimal.port, "write.lua", args))
+        rows.append(wrk(meter_app, "answer save (PUT, CSRF)", app.port, "save.lua", args, users))
+    rows.append(wrk(meter_app, "attempt page (HTML)", app.port, "page.lua", args, users))
+    board = {"BENCH_WRK_PATH": f"/api/v1/rounds/{args.round_id}/leaderboard"}
+    rows.append(wrk(meter_app, "board (cached JSON)", app.port, "get.lua", args, board))
+    rows.append(wrk(meter_app, "sign-in (password)", app.port, "login.lua", args, users))
+    return rows
+
+
+def scenario(meter: Meter, name: str, port: int, users: Path, args, *options) -> dict:
+    command = [GEN_PY, ROOT / "bench/loadgen.py", *options, "--users", users, "--port", str(port)]
+    out, generator, wall = measured(meter, [str(c) for c in command], dict(os.environ))
+    result = json.loads(out)
+    requests = sum(e["requests"] for e in result["endpoints"].values())
+    return {
+        "phase": name,
+        "endpoints": result["endpoints"],
+        "acked_saves": result["acked_saves"],
+        "acked_submits": result["acked_submits"],
+        "requests": requests,
+        "generator_own_cpu_s": result["generator_cpu_s"],
+        **cpu_fields(meter, generator, wall, requests),
+    }
+
+
+def lost(url: str, runs: list[dict]) -> dict:
+    """Acknowledged answers and submits not found in the database afterwards."""
+    from sqlalchemy import create_engine, text
+
+    from quizapp.config import normalise_database_url
+
+    engine = create_engine(normalise_database_url(url))
+    with engine.connect() as connection:
+        answers = set(
+            connection.execute(
+                text(
+                    "SELECT q.attempt_id, q.position FROM answers a JOIN attempt_questions q "
+                    "ON q.id = a.attempt_question_id WHERE a.chosen_index IS NOT NULL"
+                )
+            ).all()
+        )
+        submitted = set(
+            connection.scalars(text("SELECT id FROM attempts WHERE submitted_at IS NOT NULL"))
+        )
+    engine.dispose()
+    acked = {tuple(s) for r in runs for s in r.pop("acked_saves")}
+    submits = {s for r in runs for s in r.pop("acked_submits")}
+    return {
+        "acked_saves": len(acked),
+        "lost_saves": len(acked - answers),
+        "acked_submits": len(submits),
+        "lost_submits": len(submits - submitted),
+    }
+
+
+def scenarios(meter: Meter, app: Server, users: Path, ranges: dict, args) -> list[dict]:
+    runs = []
+    wanted = args.scenarios.split(",")
+    if "burst" in wanted:
+        first, count = ranges["burst"]
+        opts = ["start", "--first", first, "--count", count, "--spread", 1, "--answers", 0]
+        runs.append(scenario(meter, f"{count} starts within 1 s", app.port, users, args, *opts))
+    if "start" in wanted:
+        first, count = ranges["start"]
+        opts = ["start", "--first", first, "--count", count, "--spread", 30]
+        opts += ["--answers", args.answers, "--gap", args.gap]
+        title = f"synchronised start: {count} within 30 s, {args.answers} answers "
+        title += f"{args.gap:g} s apart, submit"
+        runs.append(scenario(meter, title, app.port, users, args, *opts))
+    if "steady" in wanted:
+        first, count = ranges["steady"]
+        opts = ["steady", "--first", first, "--count", count, "--rate", args.rate]
+        opts += ["--seconds", args.steady_seconds]
+        title = f"steady answering: {count} takers, {args.rate:g} saves/s, {args.steady_seconds} s"
+        runs.append(scenario(meter, title, app.port, users, args, *opts))
+    if "rush" in wanted:
+        first, count = ranges["rush"]
+        opts = ["rush", "--first", first, "--count", count, "--spread", 60]
+        title = f"deadline rush: {count} last answers + submits within 60 s"
+        runs.append(scenario(meter, title, app.port, users, args, *opts))
+    return runs
+
+
+def prepare(env: dict, tmp: Path, people: int, started: list[str], wrk_users: int):
+    """Migrate, make the minimal app's table, seed; (users JSON path, its data, wrk's TSV)."""
+    subprocess.run([APP_PY, "-m", "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True)
+    subprocess.run([APP_PY, "bench/minimal_app.py", "create"], env=env, cwd=ROOT, check=True)
+    users = tmp / "users.json"
+    seed = [APP_PY, "bench/seed.py", "--participants", str(people), "--password", PASSWORD]
+    seed += ["--out", str(users), *(x for s in started for x in ("--started", s))]
+    seeded = subprocess.run(seed, env=env, cwd=ROOT, capture_output=True, text=True)
+    if seeded.returncode:
+        raise RuntimeError(f"seeding failed:\n{seeded.stderr[-3000:]}")
+    data = json.loads(users.read_text())
+    tsv = tmp / "wrk-users.tsv"
+    tsv.write_text(
+        "".join(
+            f"{u['cookie']}\t{u['csrf']}\t{u['attempt']}\t{u['phone']}\n"
+            for u in data["users"][:wrk_users]
+        )
     )
-    stats = {}
-    steady = _steady_rates(Path(f"{prefix}_stats_history.csv"))
-    with open(f"{prefix}_stats.csv", newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["Name"] == "Aggregated":
-                continue
-            stats[row["Name"]] = {
-                "requests": int(row["Request Count"]),
-                "failures": int(row["Failure Count"]),
-                "rps": steady.get(row["Name"], float(row["Requests/s"])),
-                "p50": float(row["50%"] or 0),
-                "p95": float(row["95%"] or 0),
-                "p99": float(row["99%"] or 0),
-            }
-    return stats
+    return users, data, tsv
 
 
-def _steady_rates(history: Path, warmup: float = 2.0) -> dict[str, float]:
-    """Requests per second of each endpoint from its first request (plus a warm-up) to its last:
-    the logins before the first save are not counted against the saves."""
-    points: dict[str, list[tuple[float, int]]] = {}
-    with open(history, newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            points.setdefault(row["Name"], []).append(
-                (float(row["Timestamp"]), int(row["Total Request Count"]))
+def run_database(kind: str, args: argparse.Namespace, port: int) -> dict:
+    sizes = {"wrk": args.wrk_users, "burst": args.burst, "start": args.participants}
+    sizes |= {"steady": args.steady, "rush": args.rush}
+    ranges, first = {}, 0
+    for name, count in sizes.items():
+        ranges[name], first = (first, count), first + count
+    started = [f"0:{args.wrk_users}:0", f"{ranges['steady'][0]}:{args.steady}:0"]
+    started.append(f"{ranges['rush'][0]}:{args.rush}:19")
+    with tempfile.TemporaryDirectory() as tmp, Database(kind, _shared(Path(tmp)), port) as database:
+        env = base_env(database.url, args.server)
+        began = time.monotonic()
+        users, data, wrk_users = prepare(env, Path(tmp), first, started, args.wrk_users)
+        seconds = time.monotonic() - began
+        print(f"{kind}: seeded {first} participants in {seconds:.0f} s", file=sys.stderr)
+        args.round_id = data["round"]
+        app = Server("wsgi:app", args.port_base, env)
+        minimal = Server("bench.minimal_app:app", args.port_base + 1, env)
+        try:
+            meter_app = Meter({"app": app.cpu_seconds, "db": database.cpu_seconds})
+            meter_min = Meter({"app": minimal.cpu_seconds, "db": database.cpu_seconds})
+            wrk_env = {"BENCH_WRK_USERS": str(wrk_users)}
+            rows = (
+                []
+                if args.closed == "none"
+                else closed_loops(meter_app, meter_min, app, minimal, args, wrk_env)
             )
-    rates = {}
-    for name, series in points.items():
-        active = [(t, n) for t, n in series if n > 0]
-        if len(active) < 2:
-            continue
-        start = next(((t, n) for t, n in active if t >= active[0][0] + warmup), active[0])
-        end = active[-1]
-        if end[0] > start[0]:
-            rates[name] = (end[1] - start[1]) / (end[0] - start[0])
-    return rates
+            print(f"{kind}: closed loops done", file=sys.stderr)
+            wanted = kind in args.scenario_databases.split(",")
+            runs = scenarios(meter_app, app, users, ranges, args) if wanted else []
+        finally:
+            app.stop()
+            minimal.stop()
+        check = lost(database.url, runs) if runs else {}
+    return {"database": kind, "closed": rows, "scenarios": runs, "lost": check}
 
 
 def _shared(path: Path) -> Path:
@@ -172,179 +335,47 @@ def _shared(path: Path) -> Path:
     return path
 
 
-def run_database(kind: str, args: argparse.Namespace, out: Path) -> list[dict]:
-    rows: list[dict] = []
-    with tempfile.TemporaryDirectory() as tmp, Database(kind, _shared(Path(tmp))) as database:
-        port = free_port()
-        env = app_env(database.url, port)
-        flask = [APP_PY, "-m", "flask"]
-        subprocess.run(
-            [*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
-        )
-        people = 2 * args.closed_users + args.save_users + args.participants + args.rush
-        sessions = Path(tmp) / "sessions.json"
-        seeded = subprocess.run(
-            [
-                APP_PY,
-                "bench/seed.py",
-                "--participants",
-                str(people),
-                "--password",
-                PASSWORD,
-                "--sessions",
-                sessions,
-                "--started",
-                f"{people - args.rush}:{args.rush}",
-            ],
-            env=env,
-            cwd=ROOT,
-            check=False,
-            capture_output=True,
-            text=True,
-        )
-        if seeded.returncode:
-            raise RuntimeError(f"seeding failed:\n{seeded.stderr[-3000:]}")
-        round_id = seeded.stdout.strip().splitlines()[-1]
-        server = subprocess.Popen(
-            [ROOT / ".venv/bin/gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        host = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(f"{host}/healthz")
-            load_env = {
-                **os.environ,
-                "BENCH_ROUND_ID": round_id,
-                "BENCH_PASSWORD": PASSWORD,
-                "BENCH_SESSIONS": str(sessions),
-                "BENCH_THINK": args.think,
-                "BENCH_LOGIN_SHARE": str(args.login_share),
-                "BENCH_WATCHERS": str(args.watchers),
-            }
-            d = out / kind
-            d.mkdir(parents=True, exist_ok=True)
-            rows += phases(host, args, d, load_env)
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(30)
-    for row in rows:
-        row["database"] = kind
-    return rows
-
-
-PHASES = ("saves", "board", "signin", "answering", "start", "rush")
-
-
-def phases(host: str, args: argparse.Namespace, d: Path, env: dict[str, str]) -> list[dict]:
-    """The ceiling, then each phase asked for, as ratios of that ceiling."""
-    closed, seconds = args.closed_users, args.seconds
-    measured = locust(host, "ceiling", closed, closed, seconds, d / "ceiling", env)
-    ceiling = measured["ceiling /healthz"]
-    results = [{"phase": "ceiling", "endpoint": "GET /healthz", **ceiling}]
-    first = itertools.accumulate([0, closed, closed, args.save_users, args.participants])
-    users_from = dict(zip(("saves", "signin", "answering", "start", "rush"), first, strict=True))
-    alone, watched = ("Participant",), ("Participant", "BoardWatcher")
-    think = sum(float(t) for t in args.think.split(",")) / 2
-    rush_seconds = args.rush_minutes * 60
-    runs = {  # phase: (title, scenario, users, spawn rate, seconds, classes, environment)
-        "saves": ("saves, closed loop", "saves", closed, closed, seconds, alone, {}),
-        "board": ("board, cached", "board", closed, closed, seconds, alone, {}),
-        "signin": ("sign-in, closed loop", "signin", closed, closed, seconds, alone, {}),
-        "answering": (
-            f"{args.save_users} participants answering (signed in, think {args.think} s)",
-            "start",
-            args.save_users,
-            args.save_users / 30,
-            30 + seconds * 3,
-            alone,
-            {"BENCH_LOGIN_SHARE": "0"},
-        ),
-        "start": (
-            f"synchronised start: {args.participants} in one minute ({args.login_share:.0%} sign "
-            f"in then), {QUESTIONS} answers, think {args.think} s, submit; "
-            f"{args.watchers} board watchers",
-            "start",
-            args.participants + args.watchers,
-            (args.participants + args.watchers) / 60,
-            int(60 + QUESTIONS * think + 60),
-            watched,
-            {},
-        ),
-        "rush": (
-            f"deadline rush: {args.rush} started attempts, 80 % of submits in the last minute "
-            f"of {args.rush_minutes}; {args.watchers} board watchers",
-            "rush",
-            args.rush + args.watchers,
-            (args.rush + args.watchers) / 10,
-            15 + rush_seconds + 30,
-            watched,
-            {},
-        ),
-    }
-    for phase in args.phases.split(","):
-        title, scenario, users, rate, length, classes, extra = runs[phase]
-        extra = {**extra, "BENCH_FIRST_USER": str(users_from.get(phase, 0))}
-        if phase == "rush":  # the deadline counts from the moment the phase begins
-            extra["BENCH_RUSH_DEADLINE"] = str(time.time() + 15 + rush_seconds)
-        stats = locust(host, scenario, users, rate, length, d / phase, {**env, **extra}, classes)
-        for name, values in stats.items():
-            ratio = values["rps"] / ceiling["rps"] if ceiling["rps"] else 0
-            results.append({"phase": title, "endpoint": name, **values, "ratio": ratio})
-    return results
-
-
-def table(rows: list[dict]) -> str:
-    lines = [
-        "| database | phase | endpoint | req/s | × ceiling | p50 ms | p95 ms | p99 ms | "
-        "requests | errors |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in rows:
-        ratio = f"{r['ratio']:.2f}" if "ratio" in r else "1.00"
-        lines.append(
-            f"| {r['database']} | {r['phase']} | {r['endpoint']} | {r['rps']:.1f} | "
-            f"{ratio} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
-            f"{r['requests']} | {r['failures']} |"
-        )
-    return "\n".join(lines)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--databases", default="postgresql,sqlite")
+    parser.add_argument("--server", default="", help="CLASS:WORKERS[xTHREADS] (gunicorn.conf.py)")
+    parser.add_argument("--seconds", type=int, default=15, help="each closed loop")
+    parser.add_argument("--closed", default="all", help="or none")
+    parser.add_argument("--pairs", type=int, default=3, help="minimal write / save, alternately")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--wrk-users", type=int, default=256)
+    parser.add_argument("--scenarios", default="burst,start,steady,rush")
+    parser.add_argument("--scenario-databases", default="postgresql", help="(durable PostgreSQL)")
+    parser.add_argument("--burst", type=int, default=1000, help="starts within one second")
     parser.add_argument("--participants", type=int, default=3000, help="synchronised start")
-    parser.add_argument("--login-share", type=float, default=0.1, help="of them sign in then")
-    parser.add_argument("--think", default="15,25", help="seconds per question, min,max")
-    parser.add_argument("--rush", type=int, default=3000, help="attempts submitted in the rush")
-    parser.add_argument("--rush-minutes", type=int, default=3)
-    parser.add_argument("--save-users", type=int, default=500)
-    parser.add_argument("--watchers", type=int, default=50)
-    parser.add_argument("--closed-users", type=int, default=32)
-    parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--phases", default=",".join(PHASES), help="after the ceiling")
+    parser.add_argument("--answers", type=int, default=20, help="each, in the synchronised start")
+    parser.add_argument("--gap", type=float, default=30.0, help="seconds between two answers")
+    parser.add_argument("--steady", type=int, default=10000, help="takers answering")
+    parser.add_argument("--rate", type=float, default=350.0, help="their saves a second")
+    parser.add_argument("--steady-seconds", type=int, default=60)
+    parser.add_argument("--rush", type=int, default=2400)
+    parser.add_argument("--pg-port", type=int, default=int(os.environ.get("BENCH_PG_PORT", 55510)))
+    parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT", 8100)))
     args = parser.parse_args()
-    if not LOCUST.exists():
-        sys.exit(f"{LOCUST} not found: run `make bench` (it installs requirements-bench.txt)")
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = ROOT / "bench-results" / stamp
-    rows: list[dict] = []
-    for kind in args.databases.split(","):
-        rows += run_database(kind, args, out)
-    header = (
-        f"{stamp} · {platform.node()} · {os.cpu_count()} cores · app Python "
-        f"{platform.python_version()} ({APP_PY}) · gunicorn.conf.py defaults · "
-        "load generator: Locust on the same machine"
-    )
-    report = f"{header}\n\n{table(rows)}\n"
+    out.mkdir(parents=True, exist_ok=True)
+    results = [run_database(kind, args, args.pg_port) for kind in args.databases.split(",")]
+    header = {
+        "stamp": stamp,
+        "host": platform.node(),
+        "cores": os.cpu_count(),
+        "python": f"{platform.python_version()} ({APP_PY.resolve()})",
+        "server": args.server or "gunicorn.conf.py defaults",
+        "loadavg": os.getloadavg(),
+        "generator_limit": GENERATOR_LIMIT,
+        "args": vars(args),
+    }
+    report = render(header, results)
     print(report)
     (out / "report.md").write_text(report, encoding="utf-8")
-    (out / "report.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
-    shutil.rmtree(out / "postgresql", ignore_errors=True)
-    shutil.rmtree(out / "sqlite", ignore_errors=True)
+    (out / "report.json").write_text(json.dumps({"header": header, "results": results}, indent=1))
 
 
 if __name__ == "__main__":

@@ -94,7 +94,7 @@ class World:
 
 @cache
 def shared_hash() -> str:
-    """One scrypt hash for every seeded account (hashing costs ~0.3 s each)."""
+    """One password hash for every seeded account (argon2id costs ~25 ms of CPU each)."""
     return hash_password(TEST_PASSWORD)
 
 
@@ -366,7 +366,7 @@ ACCOUNTS: dict[str, type[Participant] | type[StaffUser]] = {
 
 def client_as(app: Flask, world: World, role: str) -> FlaskClient:
     """A client signed in as `role` (or anonymous): the session Flask-Login's own test client
-    would set, without paying a scrypt check per sign-in."""
+    would set, without paying a password check per sign-in."""
     client = app.test_client()
     if role in ACCOUNTS:
         with app.app_context():

@@ -1,23 +1,27 @@
-"""The organiser's results workbook: winners, full ranking, wards, organisations.
+"""The organiser's results workbook (winners, full ranking, wards, organisations) and one-sheet
+tables, written by rustpy-xlsxwriter (rust_xlsxwriter under a thin Python layer).
 
-Written with xlsxwriter in constant-memory mode: each row goes to a temporary file as soon as
-the next one starts, so a large ranking never sits in memory as a grid of cells. Those files
-(mkstemp: owner-only) hold personal data only while the workbook is written; closing removes them.
+Chosen by measurement (docs/performance.md): the 100,000-row ranking in about a third of
+XlsxWriter's CPU time, rows streamed to the file as they come, every text an inline string
+cell, never a formula.
 
-Every text goes through `write_string` (never `write`, which would turn "{=…}" into an array
-formula) after the formula-injection guard of quizapp/spreadsheet.py: risky text is a string
-cell with a quote prefix, never a formula.
+The formula-injection guard (quizapp/formats/sheets.py): text goes through `clean_text`, and a
+row holding risky text (=, +, -, @, TAB, CR, an error code) gets the quote-prefix style, so
+Excel keeps it as text even when the cell is edited. The writer styles rows, not single cells:
+the other cells of such a row carry the prefix too, which changes nothing for plain text or
+numbers. A draft's sheets start with the draft mark (and print it in the page header); a
+published workbook carries its publication's number and SHA-256 in its description.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import BinaryIO
+from xml.sax.saxutils import escape
 
-from xlsxwriter import Workbook
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
+from rustpy_xlsxwriter import FastExcel, Format
 
 from ..domain.results import Results
 from .rows import (
@@ -26,6 +30,7 @@ from .rows import (
     Value,
     group_columns,
     group_rows,
+    headers,
     ranking_columns,
     ranking_rows,
     winner_rows,
@@ -37,117 +42,109 @@ WINNERS_SHEET = "Đoạt giải"
 RANKING_SHEET = "Xếp hạng cá nhân"
 WARDS_SHEET = "Xếp hạng phường"
 ORGANISATIONS_SHEET = "Xếp hạng cơ quan, đơn vị"
+HEADER_FILL = "#DDEBF7"
 
-# Text stays text: no formulas, hyperlinks or numbers guessed from strings.
-WORKBOOK_OPTIONS = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
-HEADER_STYLE = {
-    "bold": True,
-    "pattern": 1,
-    "bg_color": "#DDEBF7",
-    "text_wrap": True,
-    "valign": "top",
-}
+Rows = Callable[[], Iterable[list[Value]]]
 
 
-def write_text(
-    ws: Worksheet, row: int, col: int, value: str, style: Format | None, quoted: Format
+def _text(value: Value) -> Value:
+    """Text a workbook can hold (control characters dropped); other values as they are."""
+    if isinstance(value, str) and not is_plain(value):
+        return clean_text(value)
+    return value
+
+
+def _is_risky_row(row: Sequence[Value]) -> bool:
+    return any(isinstance(v, str) and not is_plain(v) and is_risky(clean_text(v)) for v in row)
+
+
+def _records(keys: list[str], rows: Iterable[list[Value]]) -> Iterator[dict[str, Value]]:
+    for row in rows:
+        yield {key: _text(value) for key, value in zip(keys, row, strict=True)}
+
+
+def _add_sheet(
+    book: FastExcel, title: str, columns: Sequence[Column], rows: Rows, mark: str = ""
 ) -> None:
-    """One text cell through the guard: risky text gets `quoted` (a quote prefix), not `style`."""
-    if is_plain(value) and value[:1] != "<":
-        ws.write_string(row, col, value, style)  # the common case, checked fast
-        return
-    text = clean_text(value)
-    if text.startswith("<r>") and text.endswith("</r>"):
-        # xlsxwriter copies such text into the sheet unescaped, as rich-string XML (a formula
-        # could be slipped in); as a rich string of three plain runs it is escaped like any text.
-        ws.write_rich_string(row, col, text[0], text[1], text[2:], *([style] if style else []))
-    else:
-        ws.write_string(row, col, text, quoted if is_risky(text) else style)
+    """One sheet; `rows` is called twice (risky rows first, then the cells), never held whole.
 
-
-@dataclass(frozen=True)
-class _Styles:
-    header: Format
-    header_quoted: Format
-    quoted: Format
-    mark: Format
-
-
-def _styles(wb: Workbook) -> _Styles:
-    return _Styles(
-        wb.add_format(HEADER_STYLE),
-        wb.add_format({**HEADER_STYLE, "quote_prefix": True}),
-        wb.add_format({"quote_prefix": True}),
-        wb.add_format({"bold": True, "font_color": "#C00000", "font_size": 14}),
+    A draft's `mark` takes the first row (in red, across the table) and the printed header.
+    """
+    keys, top = headers(columns), 1 if mark else 0
+    quoted = Format().set_quote_prefix()
+    risky = {top + n: quoted for n, row in enumerate(rows(), start=1) if _is_risky_row(row)}
+    records: Iterable[dict[str, Value]] = _records(keys, rows())
+    if not risky and not any(True for _ in rows()):
+        records = [dict.fromkeys(keys)]  # the header of an empty table (the writer needs a row)
+    extra: dict = {}
+    if mark:
+        red = Format().set_bold().set_font_color("#C00000").set_font_size(14)
+        extra["merge_ranges"] = [(0, 0, 0, len(keys) - 1, mark, red)]
+        extra["page_setup"] = {"header": f'&C&"Bold"{mark}'}
+    book.sheet(
+        title,
+        records,
+        column_widths=[c.width for c in columns],
+        header_format=Format()
+        .set_bold()
+        .set_text_wrap()
+        .set_align("top")
+        .set_pattern("solid")
+        .set_background_color(HEADER_FILL),
+        header_row=top,
+        autofilter=True,
+        row_formats=risky,
+        **extra,
     )
-
-
-def _header(ws: Worksheet, columns: Sequence[Column], styles: _Styles, top: int) -> None:
-    """Widths, a frozen bold header row (at row `top`) and a filter over it."""
-    for col, column in enumerate(columns):
-        ws.set_column(col, col, column.width)
-        write_text(ws, top, col, column.header, styles.header, styles.header_quoted)
-    ws.freeze_panes(top + 1, 0)
-    ws.autofilter(top, 0, top, len(columns) - 1)
-
-
-def _sheet(
-    wb: Workbook,
-    styles: _Styles,
-    title: str,
-    columns: Sequence[Column],
-    rows: Iterable[list[Value]],
-    mark: str = "",
-) -> None:
-    ws = wb.add_worksheet(title)
-    top = 1 if mark else 0
-    if mark:  # a draft: the first row of every sheet says so, in red
-        ws.write_string(0, 0, mark, styles.mark)
-        ws.set_header(f'&C&"Bold"{mark}')
-    _header(ws, columns, styles, top)
-    write_number, quoted = ws.write_number, styles.quoted
-    for row_number, row in enumerate(rows, start=top + 1):
-        for col, value in enumerate(row):
-            if isinstance(value, str):
-                write_text(ws, row_number, col, value, None, quoted)
-            elif value is not None:
-                write_number(row_number, col, value)
 
 
 def write_results(results: Results, out: BinaryIO) -> None:
     """The four sheets, in the order the organiser reads them, with full personal data."""
-    # Leaving the block closes the workbook even on an error, so no temporary file is left.
-    with Workbook(out, WORKBOOK_OPTIONS) as wb:
-        styles, mark = _styles(wb), results.stamp.mark
-        sheets = (
-            (WINNERS_SHEET, WINNER_COLUMNS, winner_rows(results)),
-            (RANKING_SHEET, ranking_columns(results), ranking_rows(results)),
-            (WARDS_SHEET, group_columns("Phường"), group_rows(results.wards)),
-            (
-                ORGANISATIONS_SHEET,
-                group_columns("Cơ quan, đơn vị"),
-                group_rows(results.organisations),
-            ),
-        )
-        for title, columns, rows in sheets:
-            _sheet(wb, styles, title, columns, rows, mark)
-        if results.stamp.published:
-            wb.set_properties(
-                {
-                    "comments": f"Bản công bố số {results.stamp.sequence}, "
-                    f"mã kiểm tra SHA-256 {results.stamp.digest}"
-                }
-            )
+    mark = results.stamp.mark
+    book = FastExcel(out if not results.stamp.published else (buffer := io.BytesIO()))
+    book.freeze(row=2 if mark else 1)
+    sheets: tuple[tuple[str, Sequence[Column], Rows], ...] = (
+        (WINNERS_SHEET, WINNER_COLUMNS, lambda: winner_rows(results)),
+        (RANKING_SHEET, ranking_columns(results), lambda: ranking_rows(results)),
+        (WARDS_SHEET, group_columns("Phường"), lambda: group_rows(results.wards)),
+        (
+            ORGANISATIONS_SHEET,
+            group_columns("Cơ quan, đơn vị"),
+            lambda: group_rows(results.organisations),
+        ),
+    )
+    for title, columns, rows in sheets:
+        _add_sheet(book, title, columns, rows, mark)
+    book.save()
+    if results.stamp.published:
+        stamp = results.stamp
+        description = f"Bản công bố số {stamp.sequence}, mã kiểm tra SHA-256 {stamp.digest}"
+        _with_description(buffer.getvalue(), description, out)
+
+
+def _with_description(package: bytes, description: str, out: BinaryIO) -> None:
+    """The workbook again, its document properties carrying `description` (the Rust writer
+    sets no properties); the other parts are copied as they are."""
+    core = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+        'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:description>{escape(description)}</dc:description></cp:coreProperties>"
+    )
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = core.encode() if item.filename == "docProps/core.xml" else source.read(item)
+            target.writestr(item.filename, data)
 
 
 def write_table(
     out: BinaryIO, sheet: str, columns: Sequence[Column], rows: Iterable[list[Value]]
 ) -> None:
     """One sheet of rows under a bold, frozen, filtered header, through the same guard."""
-    with Workbook(out, WORKBOOK_OPTIONS) as wb:
-        _sheet(wb, _styles(wb), sheet, columns, rows)
+    table = list(rows)  # a table for one unit: small, and read twice
+    book = FastExcel(out).freeze(row=1)
+    _add_sheet(book, sheet, columns, lambda: table)
+    book.save()

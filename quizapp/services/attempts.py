@@ -16,6 +16,7 @@ from ..domain.formatting import format_time
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptQuestion, Participant, Round
 from . import rankings
+from .answer_write import write_answer
 from .errors import Conflict, NotFound, ServiceError
 from .rounds import draw_pool, settings_of
 
@@ -182,8 +183,9 @@ def _check_accepting(attempt: Attempt, now: datetime) -> None:
 
 @dataclass(frozen=True)
 class Saved:
-    attempt: Attempt
+    deadline_at: datetime  # the effective deadline (the attempt's, or the round's close)
     answered: int  # questions with a choice, this save included
+    questions: int
 
 
 def save_answer(
@@ -196,11 +198,25 @@ def save_answer(
 ) -> Saved:
     """Save (or clear) the choice shown at `choice` for the question at `position`.
 
-    The attempt row is locked, so a save and a submit of the same attempt never interleave:
-    a save lands before grading or is refused. This is the hottest path of a round, so it
-    takes three statements: the locked attempt with its round; the question with its saved
-    answer and the count of answered questions; the write.
+    A save lands before grading or is refused. This is the hottest path of a round: one
+    statement checks every rule and writes (answer_write.py); only a refused save takes the
+    checks below, one by one, to say why (they raise), or saves if the state changed between.
     """
+    written = write_answer(participant.id, attempt_id, position, choice, now, flagged)
+    if written is not None:
+        return Saved(written.deadline_at, written.answered, written.questions)
+    return _save_checked(participant, attempt_id, position, choice, now, flagged)
+
+
+def _save_checked(
+    participant: Participant,
+    attempt_id: int,
+    position: int,
+    choice: int | None,
+    now: datetime,
+    flagged: bool | None,
+) -> Saved:
+    """The same save, rule by rule with the attempt locked, raising the first refusal."""
     attempt = lock_attempt(participant, attempt_id)
     _check_accepting(attempt, now)
     answered_before = (
@@ -228,7 +244,8 @@ def save_answer(
         answer.flagged = flagged
     answer.saved_at = now
     db.session.flush()
-    return Saved(attempt, answered + (answer.chosen_index is not None))
+    answered += answer.chosen_index is not None
+    return Saved(deadline_of(attempt), answered, len(attempt.items))
 
 
 def submit_attempt(

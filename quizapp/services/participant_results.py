@@ -104,13 +104,12 @@ def attempt_state(
     }
 
 
-def save_summary(attempt: Attempt, answered: int, now: datetime) -> dict[str, Any]:
+def save_summary(deadline_at: datetime, answered: int, now: datetime) -> dict[str, Any]:
     """What a save answers with: the server's remaining time and how many are answered."""
-    deadline = timing.effective_deadline(attempt.deadline_at, attempt.round.closes_at)
     return {
-        "remaining_seconds": timing.remaining_seconds(deadline, now),
-        "remaining_ms": timing.remaining_ms(deadline, now),
-        "deadline": deadline.isoformat(),
+        "remaining_seconds": timing.remaining_seconds(deadline_at, now),
+        "remaining_ms": timing.remaining_ms(deadline_at, now),
+        "deadline": deadline_at.isoformat(),
         "answered": answered,
     }
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ..domain import people
 from ..extensions import db
 from ..models import PARTICIPANT_GROUPS, Organisation, Participant, StaffUser, Ward
-from ..security import hash_password, verify_password
+from ..security import hash_password, upgrade_hash, verify_password
 from . import api_tokens, audit
 from .errors import Conflict, NotFound, ServiceError
 from .sessions import end_sessions
@@ -174,7 +174,10 @@ def authenticate(phone: str, password: str) -> Participant | None:
     participant = db.session.scalar(db.select(Participant).where(Participant.phone == normalised))
     if participant is None or participant.purged_at is not None:
         return None
-    return participant if verify_password(participant.password_hash, password) else None
+    if not verify_password(participant.password_hash, password):
+        return None
+    upgrade_hash(participant, password)
+    return participant
 
 
 def sign_out_everywhere_by_staff(

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import STAFF_ROLES, Organisation, StaffUser, Ward
-from ..security import hash_password, verify_password
+from ..security import hash_password, upgrade_hash, verify_password
 from .errors import Conflict, ServiceError
 
 MIN_PASSWORD_LENGTH = 10
@@ -80,5 +80,6 @@ def authenticate_staff(username: str, password: str, now: datetime) -> StaffUser
     staff = find_staff(username)
     if staff is None or not staff.active or not verify_password(staff.password_hash, password):
         return None
+    upgrade_hash(staff, password)
     staff.last_login_at = now
     return staff

@@ -58,6 +58,7 @@ def login():
     if form.validate_on_submit():
         participant = participants.authenticate(form.phone.data, form.password.data)
         if participant is not None:
+            commit()  # a rehashed password (argon2id), before the session takes its stamp
             login_user(participant, remember=True)
             return redirect(safe_next(request.args.get("next"), "quiz.rounds_list"))
         flash("Số điện thoại hoặc mật khẩu không đúng.", "error")

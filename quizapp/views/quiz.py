@@ -114,7 +114,7 @@ def save(attempt_id: int, position: int):
     if isinstance(saved, Refused):
         flash(saved.message, "error")
         return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id))
-    target = _next_position(position, len(saved.attempt.items))
+    target = _next_position(position, saved.questions)
     if target == "review":
         return redirect(url_for("quiz.review", attempt_id=attempt_id))
     return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id, cau=target))

@@ -17,7 +17,7 @@ def test_create_with_password_from_environment(
     with app.app_context():
         staff = db.session.scalar(db.select(StaffUser))
         assert (staff.username, staff.role) == ("nguyena", "admin")
-        assert staff.password_hash.startswith("scrypt:")
+        assert staff.password_hash.startswith("$argon2id$")
 
 
 def test_create_with_prompted_password(

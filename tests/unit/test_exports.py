@@ -24,8 +24,8 @@ from quizapp.formats.sheets import clean_text, csv_text, is_plain, is_risky
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 HARMLESS = "Nguyễn Thị Ánh Tuyết"
 RISKY = ["=1+2", "+84 912 345 678", "-Lê Văn", "@SUM(A1:A9)", "\t=1+2", "\r=1+2"]
-# Text only a workbook treats specially: error codes, array formulas, xlsxwriter's rich-string
-# XML (copied unescaped by the writer unless guarded) and OOXML's own _xHHHH_ escapes.
+# Text only a workbook treats specially: error codes, array formulas, rich-string XML (which
+# XlsxWriter copied unescaped unless guarded) and OOXML's own _xHHHH_ escapes.
 XLSX_ONLY = [
     "#N/A",
     "{=HYPERLINK(A1)}",
@@ -119,9 +119,9 @@ def test_xlsx_keeps_every_name_as_text_never_a_formula(name: str) -> None:
     wb, data = workbook(results)
     for sheet in (xlsx.WINNERS_SHEET, xlsx.RANKING_SHEET):
         cell = wb[sheet]["C2"]
-        assert cell.data_type == "s"
+        assert cell.data_type == "s" or (name == "" and cell.value is None)  # "" is a blank
         # A CR is stored as OOXML's _x000D_, which Excel decodes and openpyxl leaves as it is.
-        assert unescape(cell.value) == name
+        assert unescape(cell.value or "") == name
         assert cell.quotePrefix is is_risky(name)
         assert wb[sheet]["D2"].value == "0900000001"  # nothing slipped in after the name
     assert no_formula(data)
@@ -174,7 +174,8 @@ def test_workbook_sheets_headers_and_widths() -> None:
         # Widths are in characters; the file holds them with Excel's cell padding added.
         assert columns[2].width < ws.column_dimensions["C"].width < columns[2].width + 1
         assert ws.freeze_panes == "A2"
-        assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(columns))}1"
+        last = openpyxl.utils.get_column_letter(len(columns))
+        assert ws.auto_filter.ref == f"A1:{last}{ws.max_row}"  # the header and the data
         for cell in ws[1]:
             assert cell.font.b and cell.alignment.wrap_text and not cell.quotePrefix
             assert cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb == "FFDDEBF7"
@@ -210,6 +211,16 @@ def test_prediction_column_only_when_the_round_asks(prediction: bool) -> None:
     header = rows.headers(rows.ranking_columns(results))
     assert ("Sai số dự đoán" in header) is prediction
     assert all(len(row) == len(header) for row in rows.ranking_rows(results))
+
+
+def test_empty_tables_keep_their_header_and_only_risky_rows_are_quoted() -> None:
+    wb, _ = workbook(fake_results([HARMLESS, "=1+2", "Trần Văn Bình"], awards=[]))
+    winners = wb[xlsx.WINNERS_SHEET]
+    assert [c.value for c in winners[1]] == rows.headers(rows.WINNER_COLUMNS)
+    assert all(c.value is None for r in winners.iter_rows(min_row=2) for c in r)
+    ranking = wb[xlsx.RANKING_SHEET]
+    assert [ranking[f"C{n}"].quotePrefix for n in (2, 3, 4)] == [False, True, False]
+    assert ranking["C3"].value == "=1+2" and ranking["C3"].data_type == "s"
 
 
 def test_winners_run_from_the_highest_tier_in_ranking_order() -> None:
@@ -312,6 +323,14 @@ def test_qr_code_is_a_png_and_the_date_line_is_in_vietnam_time() -> None:
     assert certificates.date_line(late) == "Ngày 21 tháng 11 năm 2026"
 
 
+def _as_text(value: object) -> str | None:
+    """A cell as the golden file holds it; the Rust writer stores every number as a float
+    (1 is 1.0, the same number to a spreadsheet)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return None if value is None else str(value)
+
+
 def test_the_cell_values_are_those_written_before_the_formats_moved() -> None:
     """The workbook of one published round, cell by cell, as the encoder wrote it before the
     encoders moved into quizapp/formats (tests/data/exports)."""
@@ -322,9 +341,7 @@ def test_the_cell_values_are_those_written_before_the_formats_moved() -> None:
     awards = [Award("Giải Nhất", 0, 101, 1), Award("Giải Nhì", 1, 102, 2)]
     wb, _ = workbook(fake_results(names, awards, prediction=True))
     cells = {
-        ws.title: [
-            [None if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)
-        ]
+        ws.title: [[_as_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
         for ws in wb.worksheets
     }
     before = Path(__file__).parent.parent / "data" / "exports" / "results-cells-before-move.json"

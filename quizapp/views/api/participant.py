@@ -75,6 +75,7 @@ def login():
     participant = participants.authenticate(data.phone, data.password)
     if participant is None:
         raise Unauthorized("bad_credentials", "Số điện thoại hoặc mật khẩu không đúng.")
+    commit()  # a rehashed password (argon2id), before the session takes its stamp
     login_user(participant, remember=True)
     return reply(SignedInOut, {"id": participant.id, "full_name": participant.full_name})
 
@@ -202,8 +203,8 @@ def save_answer(attempt_id: int, position: int):
     saved = attempts.save_answer(
         require_me(), attempt_id, position, data.choice, moment, flagged=data.flagged
     )
-    # Before the commit, which would expire the attempt and cost a query to read it again.
-    summary = participant_results.save_summary(saved.attempt, saved.answered, moment)
+    # The summary comes from the write itself (deadline, count): nothing is read again.
+    summary = participant_results.save_summary(saved.deadline_at, saved.answered, moment)
     commit()
     return reply(SavedOut, {"saved": True, "position": position, **summary})
 
