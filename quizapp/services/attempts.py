@@ -205,6 +205,10 @@ def save_answer(
     written = write_answer(participant.id, attempt_id, position, choice, now, flagged)
     if written is not None:
         return Saved(written.deadline_at, written.answered, written.questions)
+    # Nothing was written, but on PostgreSQL the statement may still hold the attempt FOR
+    # SHARE; the checks below lock it FOR UPDATE, and two saves upgrading their shared locks
+    # at once deadlock. End that transaction first (a save is its request's only work).
+    db.session.rollback()
     return _save_checked(participant, attempt_id, position, choice, now, flagged)
 
 

@@ -180,7 +180,7 @@ def test_one_server_fills_the_board_cache_the_other_serves_it() -> None:
     seeded = seed(DATABASE)
     path = f"/api/v1/rounds/{seeded.round_id}/leaderboard"
     first = requests.get(SERVERS[0] + path, timeout=TIMEOUT).json()["updated_at"]
-    cached = redis.Redis.from_url(f"{REDIS_URL}/0").keys(f"*board:{seeded.round_id}:served")
+    cached = redis.Redis.from_url(f"{REDIS_URL}/0").keys(f"*board:{seeded.round_id}:served:*")
     assert len(cached) == 1, cached  # the first server computed the board and stored it
 
     other = requests.get(SERVERS[1] + path, timeout=TIMEOUT).json()["updated_at"]
