@@ -130,8 +130,9 @@ def _new_attempt(
     return attempt
 
 
-def lock_attempt(participant: Participant, attempt_id: int) -> Attempt:
-    """The participant's own attempt, locked for the rest of the transaction.
+def lock_attempt(participant: Participant, attempt_id: int, shared: bool = False) -> Attempt:
+    """The participant's own attempt, locked for the rest of the transaction (FOR SHARE with
+    `shared`: enough to keep a submit or a close, which lock FOR UPDATE, out).
 
     Someone else's attempt is "not found", exactly like one that does not exist.
     """
@@ -139,7 +140,7 @@ def lock_attempt(participant: Participant, attempt_id: int) -> Attempt:
         db.select(Attempt)
         .options(joinedload(Attempt.round, innerjoin=True))  # its windows: no second query
         .where(Attempt.id == attempt_id, Attempt.participant_id == participant.id)
-        .with_for_update(of=Attempt)
+        .with_for_update(of=Attempt, read=shared)
         .execution_options(populate_existing=True)
     )
     if attempt is None:
@@ -205,10 +206,6 @@ def save_answer(
     written = write_answer(participant.id, attempt_id, position, choice, now, flagged)
     if written is not None:
         return Saved(written.deadline_at, written.answered, written.questions)
-    # Nothing was written, but on PostgreSQL the statement may still hold the attempt FOR
-    # SHARE; the checks below lock it FOR UPDATE, and two saves upgrading their shared locks
-    # at once deadlock. End that transaction first (a save is its request's only work).
-    db.session.rollback()
     return _save_checked(participant, attempt_id, position, choice, now, flagged)
 
 
@@ -220,8 +217,12 @@ def _save_checked(
     now: datetime,
     flagged: bool | None,
 ) -> Saved:
-    """The same save, rule by rule with the attempt locked, raising the first refusal."""
-    attempt = lock_attempt(participant, attempt_id)
+    """The same save, rule by rule with the attempt locked, raising the first refusal.
+
+    The lock is FOR SHARE, like the one the one-statement save may already hold: taking FOR
+    UPDATE here would upgrade it, and two saves upgrading at once deadlock on PostgreSQL.
+    """
+    attempt = lock_attempt(participant, attempt_id, shared=True)
     _check_accepting(attempt, now)
     answered_before = (
         db.select(db.func.count(Answer.id))
@@ -247,7 +248,13 @@ def _save_checked(
     if flagged is not None:
         answer.flagged = flagged
     answer.saved_at = now
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:  # the same question saved at this instant elsewhere
+        raise Conflict(
+            "save_conflict", "Câu trả lời vừa được lưu ở nơi khác; hãy thử lại."
+        ) from exc
     answered += answer.chosen_index is not None
     return Saved(deadline_of(attempt), answered, len(attempt.items))
 
