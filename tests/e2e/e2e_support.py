@@ -17,6 +17,8 @@ from flask import Flask
 from playwright.sync_api import APIRequestContext, Page
 from sqlalchemy import select
 
+from quizapp import clock
+
 ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "question_bank"
 REGISTRY = ROOT / "registry" / "go-vap-2025.yaml"
@@ -29,14 +31,14 @@ def seed(app: Flask) -> None:
     """The shipped registry and bank, an organiser account and the contest for test rounds."""
     from quizapp.domain.registry import parse_registry
     from quizapp.extensions import db
-    from quizapp.models import StaffUser, utcnow
+    from quizapp.models import StaffUser
     from quizapp.security import hash_password
     from quizapp.services import registry, rounds
 
     with app.app_context():
         parsed, errors = parse_registry(REGISTRY.read_bytes(), str(REGISTRY))
         assert parsed is not None and not errors, errors
-        registry.load_registry(parsed, now=utcnow())
+        registry.load_registry(parsed, now=clock.now())
         db.session.add(
             StaffUser(
                 username=STAFF_USERNAME,
@@ -91,10 +93,10 @@ class LiveApp:
     def make_round(self, title: str, **settings: Any) -> int:
         """An open round of the e2e contest whose window is now (plus a day)."""
         from quizapp.domain.round_rules import RoundSettings
-        from quizapp.models import Contest, utcnow
+        from quizapp.models import Contest
         from quizapp.services import lifecycle, rounds
 
-        moment = utcnow()
+        moment = clock.now()
         values = {
             "title": title,
             "opens_at": moment - timedelta(minutes=1),
@@ -113,21 +115,21 @@ class LiveApp:
     def publish_round(self, round_id: int) -> int:
         """Close the round early, review it and publish its winners as the e2e organiser;
         → the publication's id."""
-        from quizapp.models import Round, StaffUser, utcnow
+        from quizapp.models import Round, StaffUser
         from quizapp.services import lifecycle, publication
 
         with self.session() as s:
             staff = s.scalar(select(StaffUser).filter_by(username=STAFF_USERNAME))
             rnd = s.get(Round, round_id)
             reason = "Kiểm thử trên trình duyệt"
-            lifecycle.close_round(staff, rnd, utcnow(), reason, confirmed=True)
-            lifecycle.start_review(staff, rnd, utcnow())
-            published = publication.publish(staff, rnd, utcnow(), confirmed=True)
+            lifecycle.close_round(staff, rnd, clock.now(), reason, confirmed=True)
+            lifecycle.start_review(staff, rnd, clock.now())
+            published = publication.publish(staff, rnd, clock.now(), confirmed=True)
             s.commit()
             return published.id
 
     def make_person(self, full_name: str = "Trần Thị Kiểm Thử") -> Person:
-        from quizapp.models import Participant, Ward, utcnow
+        from quizapp.models import Participant, Ward
         from quizapp.security import hash_password
 
         phone = self.next_phone()
@@ -140,7 +142,7 @@ class LiveApp:
                 grp="resident",
                 ward_id=ward.id,
                 password_hash=hash_password(PASSWORD),
-                consent_at=utcnow(),
+                consent_at=clock.now(),
             )
             s.add(person)
             s.commit()
@@ -199,27 +201,27 @@ class LiveApp:
             }
 
     def attempt(self, attempt_id: int) -> AttemptRow:
-        from quizapp.models import Attempt, utcnow
+        from quizapp.models import Attempt
 
         with self.session() as s:
             a = s.get(Attempt, attempt_id)
-            left = (a.deadline_at - utcnow()).total_seconds()
+            left = (a.deadline_at - clock.now()).total_seconds()
             return AttemptRow(a.score, a.finish_reason, a.submitted_at is not None, left)
 
     def take_round(self, person: Person, round_id: int, submit: bool) -> int:
         """Start an attempt through the services and answer it all correctly (opt. submit)."""
-        from quizapp.models import Participant, Round, utcnow
+        from quizapp.models import Participant, Round
         from quizapp.services import attempts
 
         with self.session() as s:
             who, rnd = s.get(Participant, person.id), s.get(Round, round_id)
-            attempt = attempts.start_attempt(who, rnd, utcnow()).attempt
+            attempt = attempts.start_attempt(who, rnd, clock.now()).attempt
             s.flush()
             for item in attempt.items:
                 right = item.choice_order.index(item.version.correct_index)
-                attempts.save_answer(who, attempt.id, item.position, right, utcnow())
+                attempts.save_answer(who, attempt.id, item.position, right, clock.now())
             if submit:
-                attempts.submit_attempt(who, attempt.id, utcnow())
+                attempts.submit_attempt(who, attempt.id, clock.now())
             s.commit()
             return attempt.id
 

@@ -15,6 +15,8 @@ import pytest
 from e2e_support import BANK, PASSWORD, ROOT, STAFF_USERNAME, LiveApp
 from playwright.sync_api import Page, expect
 
+from quizapp import clock
+
 pytestmark = pytest.mark.e2e
 
 Shot = Callable[[Page, str], Path]
@@ -87,11 +89,10 @@ def fix_and_import_bank(page: Page, shot: Shot) -> None:
 
 def create_and_open_round(page: Page, shot: Shot) -> int:
     from quizapp.domain.formatting import format_datetime
-    from quizapp.models import utcnow
 
     console_link(page, "Đợt thi")
     page.get_by_role("link", name="Tạo đợt thi").click()
-    moment = utcnow()
+    moment = clock.now()
     page.get_by_label("Cuộc thi", exact=True).fill("Cuộc thi do ban tổ chức tạo trên điện thoại")
     page.get_by_label("Tên đợt thi", exact=True).fill("Tuần thi thứ nhất (e2e)")
     page.get_by_label("Mở lúc").fill(format_datetime(moment - timedelta(minutes=1)))

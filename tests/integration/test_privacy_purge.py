@@ -57,8 +57,8 @@ def test_purge_after_publication(app, runner, make_round, make_participant, make
         assert published.payload["winners"][0]["name"] == "Đỗ Thị Xong"  # the public record
 
 
-def test_unconfirmed_uploads_are_deleted_after_a_day(app, runner, make_staff) -> None:
-    from quizapp.models import PendingUpload, utcnow
+def test_unconfirmed_uploads_are_deleted_after_a_day(app, runner, make_staff, clock) -> None:
+    from quizapp.models import PendingUpload
 
     staff = make_staff("organiser")
     with app.app_context():
@@ -70,7 +70,7 @@ def test_unconfirmed_uploads_are_deleted_after_a_day(app, runner, make_staff) ->
                     filename="ds.xlsx",
                     content=b"x",
                     sha256="0" * 64,
-                    created_at=utcnow() - timedelta(hours=age),
+                    created_at=FIXED_NOW - timedelta(hours=age),
                 )
             )
         db.session.commit()

@@ -18,10 +18,9 @@ import psycopg
 import requests
 from sqlalchemy.engine import make_url
 
-from quizapp import create_app
+from quizapp import clock, create_app
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, AttemptQuestion, Participant, RoundEntry, Ward
-from quizapp.models.types import utcnow
 from quizapp.security import hash_password
 from tests.conftest import TEST_PASSWORD, bank_report
 
@@ -63,7 +62,7 @@ def seed(
     from quizapp.services import lifecycle, rounds
     from quizapp.services.bank import apply_import
 
-    now, n = utcnow(), next(_seeds)
+    now, n = clock.now(), next(_seeds)
     password_hash = hash_password(TEST_PASSWORD)
     with app_context(url):
         ward = Ward(code=f"phuong-he-thong-{n}", name=f"Phường Hệ Thống {n}")
@@ -215,7 +214,7 @@ def start_long_ago(url: str, round_id: int, phone: str, ago: timedelta) -> int:
     with app_context(url):
         person = db.session.scalar(db.select(Participant).where(Participant.phone == phone))
         rnd = db.session.get(Round, round_id)
-        attempt = attempts.start_attempt(person, rnd, utcnow() - ago).attempt
+        attempt = attempts.start_attempt(person, rnd, clock.now() - ago).attempt
         db.session.commit()
         return attempt.id
 

@@ -16,11 +16,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, event, select, text
 
-from quizapp import create_app
+from quizapp import clock, create_app
 from quizapp.config import normalise_database_url
 from quizapp.extensions import db
 from quizapp.models import Participant, Round
-from quizapp.models.types import utcnow
 from quizapp.services import attempts
 from tests.helpers import race
 from tests.system.support import (
@@ -153,7 +152,7 @@ def test_a_start_held_between_its_reads_is_never_overtaken(pg_database) -> None:
         with app.app_context():
             person = db.session.scalar(select(Participant).filter_by(phone=seeded.phones[0]))
             rnd = db.session.get(Round, seeded.round_id)
-            started = attempts.start_attempt(person, rnd, utcnow())
+            started = attempts.start_attempt(person, rnd, clock.now())
             db.session.commit()
             outcome = (started.attempt.id, started.resumed)
             db.session.remove()
