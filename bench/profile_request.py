@@ -64,7 +64,8 @@ def main() -> None:
     for user in plain:
         send(client, user)
     cpu = time.process_time() - cpu
-    print(f"{len(plain)} {args.request}s: {cpu / len(plain) * 1000:.2f} CPU-ms each (app side, in-process)")
+    each = cpu / len(plain) * 1000
+    print(f"{len(plain)} {args.request}s: {each:.2f} CPU-ms each (app side, in-process)")
     profiler = cProfile.Profile()
     statements.clear()
     profiler.enable()

@@ -5,12 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Sequence
-
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from ..domain.bank import (
     DIFFICULTIES,
@@ -22,6 +17,10 @@ from ..domain.bank import (
 )
 from ..domain.bank_checks import fold
 from .sheets import Refusal, read_uploaded_sheet, safe_cell
+
+if TYPE_CHECKING:  # openpyxl is loaded when a workbook is built (≈ 20 MB a process)
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SHEET = "Câu hỏi"
 TOPIC_SHEET = "Chủ đề"
@@ -81,6 +80,9 @@ def _question_row(q: QuestionSpec) -> list[object]:
 
 
 def _header(ws: Worksheet, headers: Sequence[str], widths: Sequence[int]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     fill = PatternFill("solid", fgColor="DDEBF7")
     for col, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = ws.cell(row=1, column=col)
@@ -93,11 +95,15 @@ def _header(ws: Worksheet, headers: Sequence[str], widths: Sequence[int]) -> Non
 
 
 def _column(field: str) -> str:
+    from openpyxl.utils import get_column_letter
+
     return get_column_letter(next(i for i, (_, f, _) in enumerate(COLUMNS, 1) if f == field))
 
 
 def _validations(ws: Worksheet, topic_count: int, last_row: int) -> None:
     """Drop-down lists for the answer, topic, difficulty and shuffle columns."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     lists = {
         "answer": f'"{",".join(LETTERS)}"',
         "difficulty": f'"{",".join(DIFFICULTIES)}"',
@@ -120,6 +126,9 @@ def _topic_sheet(wb: Workbook, topics: Sequence[TopicSpec]) -> None:
 
 
 def _workbook(questions: Sequence[QuestionSpec], topics: Sequence[TopicSpec]) -> bytes:
+    from openpyxl.styles import Alignment
+    from openpyxl.workbook.workbook import Workbook
+
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET

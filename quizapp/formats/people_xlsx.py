@@ -7,11 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from ..domain import people
 from ..domain.bank_checks import fold
@@ -21,6 +17,10 @@ from ..domain.people import GROUP_LABELS
 # The guard, the package checks and the cell-to-text rules are the bank workbook's: one copy.
 from .bank_xlsx import _header, _is_blank, _text
 from .sheets import Refusal, read_uploaded_sheet, safe_cell
+
+if TYPE_CHECKING:  # openpyxl is loaded when a workbook is built (≈ 20 MB a process)
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SHEET = "Người dự thi"
 LIST_SHEET = "Danh mục"
@@ -69,6 +69,8 @@ def problem(row: int, message: str) -> str:
 
 
 def _column(field: str) -> str:
+    from openpyxl.utils import get_column_letter
+
     return get_column_letter(next(i for i, (_, f, _) in enumerate(COLUMNS, 1) if f == field))
 
 
@@ -94,6 +96,8 @@ def _list_sheet(
 
 
 def _people_sheet(ws: Worksheet, lists: dict[str, str]) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     ws.title = SHEET
     _header(ws, HEADERS, [width for _, _, width in COLUMNS])
     for field in TEXT_FIELDS:
@@ -117,6 +121,8 @@ def template_xlsx(
 
     wards are (code, name); organisations are (code, name, ward code).
     """
+    from openpyxl.workbook.workbook import Workbook
+
     wb = Workbook()
     lists = _list_sheet(wb, wards, organisations)
     _people_sheet(wb.active, lists)

@@ -8,16 +8,23 @@ is prefixed with a single quote, as OWASP recommends ("CSV Injection").
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-import openpyxl
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..domain.safezip import declared_entries
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+
+# openpyxl's own constants (openpyxl.cell.cell; a test keeps them equal), copied so that the
+# exports and the web workers do not load openpyxl (≈ 20 MB a process) until a workbook is
+# read or built with it.
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 T = TypeVar("T")
 
@@ -99,6 +106,8 @@ class Refusal:
 
 def read_uploaded_sheet(data: bytes, sheet: str, read: Callable[[Any], T]) -> T | Refusal:
     """Open an uploaded workbook read-only and pass the named sheet to `read`, or say why not."""
+    import openpyxl
+
     refused = check_package(data)
     if refused is not None:
         return Refusal(1, refused)

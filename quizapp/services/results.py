@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..domain.prizes import Candidate, Draft, adjust, allocate
@@ -29,14 +30,42 @@ def prize_draft(rnd: Round, rows: list[RankRow]) -> Draft:
     return adjust(draft, prize_adjustments.as_changes(changes), tiers, eligible_ranks(rows))
 
 
-def _people(ids: list[int]) -> dict[int, Person]:
-    found: dict[int, Person] = {}
-    for start in range(0, len(ids), 5000):
-        rows = db.session.execute(
+class People(Mapping[int, Person]):
+    """The ranked people's details for the organiser's files, read in batches as a file asks
+    for them and one batch held at a time.
+
+    Memory counts here: a large export holds 100,000 ranking rows, and their people held all
+    at once would add tens of MB. Files read people in ranking order (the winners first, who
+    rank at the top), so each batch is read once. A batch's name and phone are the ranking
+    row's own strings, and the texts many people share (ward, organisation, group) are kept
+    once, not once per person.
+    """
+
+    BATCH = 5000
+
+    def __init__(self, rows: list[RankRow]) -> None:
+        self._rows = rows
+        self._index = {r.participant_id: i for i, r in enumerate(rows)}
+        self._batch: dict[int, Person] = {}
+        self._shared: dict[str | None, str | None] = {}
+
+    def __getitem__(self, participant_id: int) -> Person:
+        if participant_id not in self._batch:
+            start = self._index[participant_id] // self.BATCH * self.BATCH
+            self._batch = self._read(self._rows[start : start + self.BATCH])
+        return self._batch[participant_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def _read(self, rows: list[RankRow]) -> dict[int, Person]:
+        ranked = {r.participant_id: r for r in rows}
+        batch = db.session.execute(
             db.select(
                 Participant.id,
-                Participant.full_name,
-                Participant.phone,
                 Participant.cccd,
                 Participant.birth_year,
                 Participant.grp,
@@ -45,10 +74,21 @@ def _people(ids: list[int]) -> dict[int, Person]:
             )
             .join(Ward, Ward.id == Participant.ward_id)
             .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
-            .where(Participant.id.in_(ids[start : start + 5000]))
+            .where(Participant.id.in_(list(ranked)))
         ).all()
-        found.update({row[0]: Person(*row[1:]) for row in rows})
-    return found
+        shared = self._shared
+        return {
+            pid: Person(
+                ranked[pid].full_name,
+                ranked[pid].phone,
+                cccd,
+                birth_year,
+                shared.setdefault(group, group),
+                shared.setdefault(ward, ward),
+                shared.setdefault(organisation, organisation),
+            )
+            for pid, cccd, birth_year, group, ward, organisation in batch
+        }
 
 
 def round_info(rnd: Round) -> RoundInfo:
@@ -64,7 +104,7 @@ def gather(rnd: Round, metric: str = "participants") -> Results:
         draft=prize_draft(rnd, rows),
         wards=collective.ranked(rnd, "ward", metric),
         organisations=collective.ranked(rnd, "organisation", metric),
-        people=_people([r.participant_id for r in rows]),
+        people=People(rows),
     )
 
 

@@ -396,3 +396,13 @@ def pdf_text(data: bytes) -> str:
 )
 def test_csv_cells_for_a_vietnamese_spreadsheet(value: object, expected: str) -> None:
     assert csv_export.vi_cell(value) == expected
+
+
+def test_the_guards_copies_of_openpyxls_constants_are_openpyxls() -> None:
+    """The guard keeps its own copies so that exports need not load openpyxl."""
+    from openpyxl.cell import cell
+
+    from quizapp.formats import sheets
+
+    assert sheets.ERROR_CODES == cell.ERROR_CODES
+    assert sheets.ILLEGAL_CHARACTERS_RE.pattern == cell.ILLEGAL_CHARACTERS_RE.pattern
