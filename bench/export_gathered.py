@@ -36,33 +36,18 @@ def peak_rss_mb() -> float:
 def seed(url: str, rows: int) -> None:
     from export_bench import GROUPS, _name
     from flask_migrate import upgrade
+    from rankings_bench import closed_round
 
     from quizapp import create_app
     from quizapp.extensions import db
-    from quizapp.models import Attempt, Contest, Organisation, Participant, Round, Ward
+    from quizapp.models import Attempt, Organisation, Participant
     from quizapp.services import rankings
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     rng = random.Random(1)
     with app.app_context():
         upgrade()
-        wards = [Ward(code=f"w{i}", name=f"Phường {i}") for i in range(21)]
-        contest = Contest(slug="bench", title="Cuộc thi tìm hiểu Luật Thi đua, khen thưởng")
-        rnd = Round(
-            contest=contest,
-            number=1,
-            title="Đợt thử hiệu năng",
-            opens_at=START,
-            closes_at=START + timedelta(days=7),
-            question_count=20,
-            time_limit_seconds=900,
-            max_attempts=None,
-            status="closed",
-            prediction_kind="participants",
-            prediction_actual=rows,
-        )
-        db.session.add_all([*wards, contest, rnd])
-        db.session.flush()
+        rnd, wards = closed_round(rows, 21)
         orgs = [
             Organisation(
                 code=f"o{i}",

@@ -32,13 +32,14 @@ from quizapp.models import Attempt, Contest, Participant, Round, Ward
 START = datetime(2026, 11, 1, tzinfo=UTC)
 
 
-def seed(participants: int, attempts: int, rng: random.Random) -> Round:
-    wards = [Ward(code=f"w{i}", name=f"Phường {i}") for i in range(16)]
-    contest = Contest(slug="bench", title="Bench")
+def closed_round(participants: int, ward_count: int) -> tuple[Round, list[Ward]]:
+    """A closed round of a contest, and its wards (flushed: ids known)."""
+    wards = [Ward(code=f"w{i}", name=f"Phường {i}") for i in range(ward_count)]
+    contest = Contest(slug="bench", title="Cuộc thi tìm hiểu Luật Thi đua, khen thưởng")
     rnd = Round(
         contest=contest,
         number=1,
-        title="Bench",
+        title="Đợt thử hiệu năng",
         opens_at=START,
         closes_at=START + timedelta(days=7),
         question_count=20,
@@ -50,6 +51,11 @@ def seed(participants: int, attempts: int, rng: random.Random) -> Round:
     )
     db.session.add_all([*wards, contest, rnd])
     db.session.flush()
+    return rnd, wards
+
+
+def seed(participants: int, attempts: int, rng: random.Random) -> Round:
+    rnd, wards = closed_round(participants, 16)
     ward_ids = [w.id for w in wards]
     db.session.execute(
         Participant.__table__.insert(),
