@@ -65,6 +65,13 @@ def _items(attempt: Attempt) -> list[AttemptQuestion]:
     )
 
 
+def _question_count(attempt: Attempt) -> int:
+    """How many questions the attempt drew (a count, not the rows: the submit's reply)."""
+    return db.session.scalar(
+        db.select(db.func.count()).where(AttemptQuestion.attempt_id == attempt.id)
+    )
+
+
 def attempt_state(
     attempt: Attempt, now: datetime, answers: dict[int, Answer] | None = None
 ) -> dict[str, Any]:
@@ -127,7 +134,7 @@ def attempt_result(attempt: Attempt, now: datetime) -> dict[str, Any]:
         "finished": finished,
         "score_shown": score_shown,
         "score": attempt.score if score_shown else None,
-        "total": len(attempt.items),
+        "total": _question_count(attempt),
         "time_used_ms": attempt.time_used_ms,
         "finish_reason": attempt.finish_reason,
         "prediction": attempt.prediction,

@@ -223,9 +223,12 @@ def save_answer(attempt_id: int, position: int):
 )
 def submit(attempt_id: int):
     data = parse_body(SubmitIn)
-    attempt = attempts.submit_attempt(require_me(), attempt_id, now(), prediction=data.prediction)
+    moment = now()
+    attempt = attempts.submit_attempt(require_me(), attempt_id, moment, prediction=data.prediction)
+    # Read before the commit, while the attempt is current: the commit would expire it.
+    result = participant_results.attempt_result(attempt, moment)
     commit()
-    return reply(ResultOut, participant_results.attempt_result(attempt, now()))
+    return reply(ResultOut, result)
 
 
 @route(
