@@ -124,6 +124,21 @@ def test_only_rounds_over_the_limit_go_to_the_background(
         assert "chế độ nền" not in round_page
 
 
+def test_the_size_counted_is_the_ranking_s(app, played) -> None:
+    """The cheap count the console asks on each round page is the ranking's length, with an
+    exclusion too."""
+    from quizapp.models import Exclusion
+    from quizapp.services import export_jobs, rankings
+
+    with app.app_context():
+        rnd = db.session.get(Round, played.id)
+        assert export_jobs.ranking_size(rnd) == len(rankings.round_ranking(rnd)) == 3
+        first = rankings.round_ranking(rnd)[0].participant_id
+        db.session.add(Exclusion(round_id=rnd.id, participant_id=first, reason="gian lận"))
+        db.session.commit()
+        assert export_jobs.ranking_size(rnd) == len(rankings.round_ranking(rnd)) == 2
+
+
 def test_a_job_end_to_end_xlsx(app, client, runner, played, login_staff, folder) -> None:
     staff = login_staff("organiser")
     job_page = _queue(client, played, "results.xlsx")

@@ -163,3 +163,25 @@ def test_ctrl_c_mid_job_gives_the_job_back(app, runner, queued, monkeypatch) -> 
     job = _job(app, queued[0])
     assert (job.status, job.worker, job.rows_done) == ("queued", None, 0)
     assert list(Path(app.config["EXPORTS_FOLDER"]).iterdir()) == []
+
+
+def test_simultaneous_requests_for_one_file_make_one_job(app, make_round, make_staff) -> None:
+    from quizapp.models import AuditLog, Round, StaffUser
+
+    rnd, staff = make_round(), make_staff("organiser")
+
+    def ask(_: int) -> int:
+        with app.app_context():
+            actor = db.session.get(StaffUser, staff.user.id)
+            job = export_jobs.request_job(
+                actor, db.session.get(Round, rnd.id), "csv", "", FIXED_NOW
+            )
+            db.session.commit()
+            return job.id
+
+    outcomes = race(ask, WORKERS)
+    assert len(set(outcomes)) == 1 and isinstance(outcomes[0], int), outcomes
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(ExportJob)) == 1
+        queued = db.select(AuditLog).where(AuditLog.action == "results.export_queued")
+        assert len(db.session.scalars(queued).all()) == 1
