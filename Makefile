@@ -24,7 +24,11 @@ setup: $(STAMP)
 	$(BIN)/flask demo contest
 	$(BIN)/flask demo staff
 
+# The export worker runs beside gunicorn, so that a large round's export (a background job)
+# is built here too; it is stopped (SIGTERM: after the file it is writing) when gunicorn ends.
 run: setup
+	$(BIN)/flask exports work --poll 2 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 lint: $(STAMP)
@@ -48,7 +52,8 @@ FUTURE_TESTS := tests/unit tests/integration tests/functional/test_api_flow.py \
 	tests/functional/test_review_publication.py tests/functional/test_key_never_leaks.py \
 	tests/functional/test_pages_flow.py tests/functional/test_public_board.py \
 	tests/functional/test_console_rounds.py tests/functional/test_console_exports.py \
-	tests/functional/test_sessions.py tests/functional/test_api_tokens.py
+	tests/functional/test_sessions.py tests/functional/test_api_tokens.py \
+	tests/functional/test_export_jobs.py
 pytest-future: $(STAMP)
 	QUIZAPP_TEST_BACKEND=sqlite QUIZAPP_TEST_SHIFT_DAYS=400 $(BIN)/python -m pytest -W error -q \
 		$(FUTURE_TESTS)

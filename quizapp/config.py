@@ -57,6 +57,18 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "CORS_ORIGINS": [],
         # Number of proxies in front of the app whose X-Forwarded-For may be trusted.
         "PROXY_COUNT": 0,
+        # Console exports of rounds ranking more rows than this are built by `flask exports
+        # work` (a background job) into EXPORTS_FOLDER, kept EXPORT_KEEP_HOURS, then purged.
+        "EXPORT_BACKGROUND_ROWS": 10_000,
+        "EXPORTS_FOLDER": str(Path(instance_path) / "exports"),
+        "EXPORT_KEEP_HOURS": 24,
+        # Progress is committed when both this many rows and this many seconds have passed.
+        "EXPORT_PROGRESS_ROWS": 5000,
+        "EXPORT_PROGRESS_SECONDS": 1,
+        # A running job without progress for this long lost its worker: queued again while
+        # it has been taken fewer than EXPORT_MAX_ATTEMPTS times, else failed.
+        "EXPORT_STALE_MINUTES": 10,
+        "EXPORT_MAX_ATTEMPTS": 2,
     }
 
 

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_datetime"] = formatting.format_datetime
     app.jinja_env.filters["vn_date"] = formatting.format_date
     app.jinja_env.filters["vn_number"] = formatting.format_number
+    app.jinja_env.filters["vn_bytes"] = formatting.format_bytes
     app.jinja_env.filters["vn_difficulty"] = formatting.difficulty_label
     app.jinja_env.filters["vn_status"] = _status_label
     app.jinja_env.filters["combine_page"] = lambda args, page: {**args, "trang": page}

@@ -22,7 +22,16 @@ from quizapp.domain.bank_types import LETTERS
 from quizapp.domain.round_rules import PrizeTier, RoundSettings
 from quizapp.extensions import db
 from quizapp.formats.people_xlsx import HEADERS, SHEET
-from quizapp.models import Attempt, Contest, Organisation, Participant, Round, StaffUser, Ward
+from quizapp.models import (
+    Attempt,
+    Contest,
+    ExportJob,
+    Organisation,
+    Participant,
+    Round,
+    StaffUser,
+    Ward,
+)
 from quizapp.security import hash_password
 from quizapp.services import (
     api_tokens,
@@ -195,11 +204,22 @@ def _closed_round(world: World, contest: Contest, people, organiser: StaffUser) 
         organiser, rnd, version.id, letter, "Đáp án gốc ghi nhầm", opens + 8 * DAY
     )
     review.exclude(organiser, rnd, people["excluded"].id, "Làm bài hộ", opens + 8 * DAY)
+    job = ExportJob(
+        round_id=rnd.id,
+        fmt="xlsx",
+        requested_by_id=organiser.id,
+        status="failed",
+        error="Kết quả hiện tại khác bản đã công bố.",
+        created_at=opens + 8 * DAY,
+    )
+    db.session.add(job)
+    db.session.flush()
     # The round's items now show the corrected version: that is the one its pages list.
     world.ids |= {
         "closed_round": rnd.id,
         "version": entry.details["new_version_id"],
         "correction": entry.id,
+        "export_job": job.id,
     }
 
 

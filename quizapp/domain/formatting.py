@@ -47,6 +47,16 @@ def format_number(value: float | int | None, decimals: int = 0) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def format_bytes(size: int | None) -> str:
+    """A file size as a person reads it: 950 byte, 12,4 kB, 7,3 MB (decimal units)."""
+    if size is None:
+        return ""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            return f"{format_number(size / scale, 1)} {unit}"
+    return f"{format_number(size)} byte"
+
+
 def format_time_left(seconds: float) -> str:
     """How long a round stays open, in the two largest units: "3 ngày 4 giờ", "2 giờ 5 phút",
     "12 phút", "dưới 1 phút"; whole units only, rounded down (never promise more time)."""

@@ -18,7 +18,16 @@ from collections.abc import Iterable, Sequence
 from typing import BinaryIO
 
 from ..domain.results import Results
-from .rows import Column, Value, headers, ranking_columns, ranking_rows
+from .rows import (
+    PROGRESS_EVERY,
+    Column,
+    Progress,
+    Value,
+    counted,
+    headers,
+    ranking_columns,
+    ranking_rows,
+)
 from .sheets import csv_text
 
 MIMETYPE = "text/csv"
@@ -52,9 +61,17 @@ def vi_cell(value: Value) -> str:
 
 
 def write_table(
-    out: BinaryIO, columns: Sequence[Column], rows: Iterable[Sequence[Value]], mark: str = ""
+    out: BinaryIO,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Value]],
+    mark: str = "",
+    progress: Progress | None = None,
+    every: int = PROGRESS_EVERY,
 ) -> None:
-    """Header, then one line per row, written as it is produced."""
+    """Header, then one line per row, written as it is produced; `progress` hears the count
+    of rows written every `every` rows (nothing wraps the rows without it)."""
+    if progress is not None:
+        rows = counted(rows, progress, every)
     text = io.TextIOWrapper(out, encoding=ENCODING, newline="")
     try:
         writer = csv.writer(text, delimiter=DELIMITER, lineterminator="\r\n")
@@ -69,6 +86,9 @@ def write_table(
         text.detach()
 
 
-def write_ranking(results: Results, out: BinaryIO) -> None:
-    """The full personal ranking (organiser data in full)."""
-    write_table(out, ranking_columns(results), ranking_rows(results), results.stamp.mark)
+def write_ranking(
+    results: Results, out: BinaryIO, progress: Progress | None = None, every: int = PROGRESS_EVERY
+) -> None:
+    """The full personal ranking (organiser data in full); `progress` counts its rows."""
+    columns, rows = ranking_columns(results), ranking_rows(results)
+    write_table(out, columns, rows, results.stamp.mark, progress, every)

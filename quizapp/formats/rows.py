@@ -7,8 +7,9 @@ formula-injection guard.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..domain.collective import Group
 from ..domain.formatting import format_datetime
@@ -17,6 +18,10 @@ from ..domain.prizes import Award
 from ..domain.results import RankRow, Results
 
 Value = str | int | float | None
+# A writer reports rows written through this callback (a background export's progress bar).
+Progress = Callable[[int], None]
+PROGRESS_EVERY = 1000
+T = TypeVar("T")
 ORGANISER_STAFF_NOTE = "Thành viên ban tổ chức (không xét giải)"
 
 
@@ -76,6 +81,20 @@ def group_columns(unit: str) -> tuple[Column, ...]:
         Column("Số cán bộ, người lao động", 14),
         Column("Tỷ lệ tham gia (%)", 11),
     )
+
+
+def counted(rows: Iterable[T], progress: Progress, every: int = PROGRESS_EVERY) -> Iterator[T]:
+    """`rows` unchanged; progress(n) once every `every` rows written, and after the last one.
+
+    A row counts as written when the writer asks for the next one (or stops asking).
+    """
+    done = 0
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if done % every == 0:
+            progress(done)
+    if done % every:
+        progress(done)
 
 
 def headers(columns: Sequence[Column]) -> list[str]:

@@ -25,9 +25,12 @@ from rustpy_xlsxwriter import FastExcel, Format
 
 from ..domain.results import Results
 from .rows import (
+    PROGRESS_EVERY,
     WINNER_COLUMNS,
     Column,
+    Progress,
     Value,
+    counted,
     group_columns,
     group_rows,
     headers,
@@ -64,16 +67,23 @@ def _records(keys: list[str], rows: Iterable[list[Value]]) -> Iterator[dict[str,
 
 
 def _add_sheet(
-    book: FastExcel, title: str, columns: Sequence[Column], rows: Rows, mark: str = ""
+    book: FastExcel,
+    title: str,
+    columns: Sequence[Column],
+    rows: Rows,
+    mark: str = "",
+    progress: tuple[Progress, int] | None = None,
 ) -> None:
     """One sheet; `rows` is called twice (risky rows first, then the cells), never held whole.
 
     A draft's `mark` takes the first row (in red, across the table) and the printed header.
+    `progress` (callback, every) hears the rows of the second pass as they are written.
     """
     keys, top = headers(columns), 1 if mark else 0
     quoted = Format().set_quote_prefix()
     risky = {top + n: quoted for n, row in enumerate(rows(), start=1) if _is_risky_row(row)}
-    records: Iterable[dict[str, Value]] = _records(keys, rows())
+    cells = rows() if progress is None else counted(rows(), *progress)
+    records: Iterable[dict[str, Value]] = _records(keys, cells)
     if not risky and not any(True for _ in rows()):
         records = [dict.fromkeys(keys)]  # the header of an empty table (the writer needs a row)
     extra: dict = {}
@@ -98,8 +108,11 @@ def _add_sheet(
     )
 
 
-def write_results(results: Results, out: BinaryIO) -> None:
-    """The four sheets, in the order the organiser reads them, with full personal data."""
+def write_results(
+    results: Results, out: BinaryIO, progress: Progress | None = None, every: int = PROGRESS_EVERY
+) -> None:
+    """The four sheets, in the order the organiser reads them, with full personal data;
+    `progress` hears the count of ranking rows written, every `every` rows."""
     mark = results.stamp.mark
     book = FastExcel(out if not results.stamp.published else (buffer := io.BytesIO()))
     book.freeze(row=2 if mark else 1)
@@ -114,7 +127,8 @@ def write_results(results: Results, out: BinaryIO) -> None:
         ),
     )
     for title, columns, rows in sheets:
-        _add_sheet(book, title, columns, rows, mark)
+        counts = (progress, every) if progress is not None and title == RANKING_SHEET else None
+        _add_sheet(book, title, columns, rows, mark, counts)
     book.save()
     if results.stamp.published:
         stamp = results.stamp

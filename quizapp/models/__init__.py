@@ -3,6 +3,7 @@
 from .attempt import Answer, Attempt, AttemptQuestion, Exclusion, RoundEntry
 from .bank import DIFFICULTIES, Question, QuestionVersion, Topic
 from .contest import PREDICTION_KINDS, ROUND_STATUSES, Contest, Round, RoundQuota
+from .exports import EXPORT_JOB_STATUSES, ExportJob
 from .people import CONSOLE_ROLES, PARTICIPANT_GROUPS, STAFF_ROLES, ApiToken, Participant, StaffUser
 from .records import AuditLog, PendingUpload, PrizeAdjustment, Publication
 from .registry import Organisation, Ward
@@ -11,6 +12,7 @@ from .types import UTCDateTime, utcnow
 __all__ = [
     "CONSOLE_ROLES",
     "DIFFICULTIES",
+    "EXPORT_JOB_STATUSES",
     "PARTICIPANT_GROUPS",
     "PREDICTION_KINDS",
     "ROUND_STATUSES",
@@ -22,6 +24,7 @@ __all__ = [
     "AuditLog",
     "Contest",
     "Exclusion",
+    "ExportJob",
     "Organisation",
     "Participant",
     "PendingUpload",

@@ -25,3 +25,9 @@ class Conflict(ServiceError):
 
 class Forbidden(ServiceError):
     status = 403
+
+
+class Gone(ServiceError):
+    """Existed once and was removed for good (an expired export file)."""
+
+    status = 410

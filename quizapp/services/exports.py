@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from ..domain import publication as pub
 from ..domain.results import Results, Stamp
@@ -41,13 +41,23 @@ def _write_certificates(results: Results, out: BinaryIO, options: Options) -> ob
     )
 
 
+class Tracker(Protocol):
+    """Hears a background export's progress: the rows to write, then the rows written."""
+
+    def start(self, total: int) -> None: ...
+
+    def __call__(self, done: int) -> None: ...
+
+
 @dataclass(frozen=True)
 class Options:
-    """What an encoder needs beyond the results: who issues, when, and the QR code's target."""
+    """What an encoder needs beyond the results: who issues, when, the QR code's target, and
+    who hears the progress (a background job; the XLSX and CSV writers report it)."""
 
     organiser: str
     now: datetime
     verify_url: str = ""
+    progress: Tracker | None = None
 
 
 @dataclass(frozen=True)
@@ -68,13 +78,13 @@ FORMATS = {
             "xlsx",
             "dot-thi-{round_id}-ket-qua.xlsx",
             xlsx.MIMETYPE,
-            lambda r, out, o: xlsx.write_results(r, out),
+            lambda r, out, o: xlsx.write_results(r, out, o.progress),
         ),
         Format(
             "csv",
             "dot-thi-{round_id}-xep-hang.csv",
             csv.MIMETYPE,
-            lambda r, out, o: csv.write_ranking(r, out),
+            lambda r, out, o: csv.write_ranking(r, out, o.progress),
         ),
         Format(
             "ceremony",
@@ -128,6 +138,8 @@ def export_round(
             raise Conflict("no_winners", "Đợt thi chưa có người đoạt giải để in giấy chứng nhận.")
         if not options.verify_url:
             raise ValueError("certificates need the verification URL for their QR code")
+    if options.progress is not None:
+        options.progress.start(len(results.ranking))
     fmt.write(results, out, options)
     audit.record(
         actor,

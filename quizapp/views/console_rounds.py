@@ -16,6 +16,7 @@ from ..forms_console import ReasonForm, RoundForm
 from ..models import Contest
 from ..services import board, round_queries, rounds
 from ..services.errors import NotFound
+from . import console_export_jobs
 from .unit_of_work import FormProblem, Refused, act, perform
 
 # Review starts on the review page; a correction is offered there as "publish".
@@ -175,6 +176,7 @@ def edit(round_id: int):
         ],
         transition_rules=RULES,
         now=now(),
+        exports=console_export_jobs.round_panel(rnd),
     )
 
 

@@ -85,6 +85,7 @@ DEFAULT_ARGS: dict[str, Any] = {
     "name": "results.xlsx",
     "filename": "css/app.css",
     "contest_id": 1,  # the one contest the world holds
+    "job_id": W("export_job"),  # a failed export of the closed round
 }
 ME = PEOPLE["participant"]
 REASON = {"reason": "Kiểm tra phân quyền"}
@@ -211,6 +212,11 @@ EXPECT: dict[str, Expect] = {
     "console_rounds.freeze": Expect({"POST": STAFF_DONE}),
     "console_rounds.unfreeze": Expect({"POST": STAFF_DONE}, body=REASON),
     "console_exports.download": Expect({"GET": STAFF}, CLOSED),
+    "console_exports.queue": Expect({"POST": STAFF_DONE}, CLOSED),
+    "console_export_jobs.show": Expect({"GET": STAFF}, CLOSED),
+    "console_export_jobs.status": Expect({"GET": STAFF}, CLOSED),
+    "console_export_jobs.download": Expect({"GET": STAFF_DONE}, CLOSED),  # not done: its page
+    "console_export_jobs.retry": Expect({"POST": STAFF_DONE}, CLOSED),
     "console_questions.index": Expect({"GET": STAFF}, CLOSED),
     "console_questions.detail": Expect({"GET": STAFF}, CLOSED),
     "console_questions.correct": Expect(
@@ -359,7 +365,7 @@ def outcome(response) -> int | str:
 
 IDS = {"round_id", "attempt_id", "position", "publication_id", "person_id", "participant_id"}
 IDS |= {"token_id"}
-IDS |= {"version_id", "entry_id", "upload_id", "contest_id"}
+IDS |= {"version_id", "entry_id", "upload_id", "contest_id", "job_id"}
 CODES = {"code", "kind", "name", "filename", "external_id", "topic_id", "key", "fmt"}
 
 

@@ -55,6 +55,7 @@ def candidates(world: World) -> dict[str, list[object]]:
         "upload_id": [world["bank_upload"], world["people_upload"]],
         "version_id": [world["version"]],
         "entry_id": [world["correction"]],
+        "job_id": [world["export_job"]],
     }
 
 
