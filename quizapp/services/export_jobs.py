@@ -13,13 +13,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Exclusion, ExportJob, Round, RoundEntry, StaffUser
+from ..models import ExportJob, Round, StaffUser
 from ..models.exports import ACTIVE_STATUSES
-from . import audit
+from . import audit, rankings
 from .errors import Conflict, Gone, NotFound
 
 STATUS_LABELS = {
@@ -64,19 +63,6 @@ def settings() -> Settings:
     )
 
 
-def ranking_size(rnd: Round) -> int:
-    """How many rows the round's ranking has: its live entries less the excluded people, as
-    rankings.best_entries ranks them, counted without the ranking's window (the round page
-    asks on every view); tests/functional/test_export_jobs.py checks the two agree."""
-    excluded = db.select(Exclusion.participant_id).where(Exclusion.round_id == rnd.id)
-    query = db.select(func.count()).where(
-        RoundEntry.round_id == rnd.id,
-        RoundEntry.frozen.is_(False),
-        RoundEntry.participant_id.not_in(excluded),
-    )
-    return db.session.scalar(query) or 0
-
-
 def runs_in_background(size: int, limit: int) -> bool:
     """A ranking of more than `limit` rows is exported by a job, not inside the request."""
     return size > limit
@@ -106,7 +92,7 @@ def request_job(
         fmt=key,
         requested_by_id=actor.id if actor is not None else None,
         status="queued",
-        rows_total=ranking_size(rnd),
+        rows_total=rankings.ranking_size(rnd),
         verify_url=verify_url,
         created_at=now,
     )

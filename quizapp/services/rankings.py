@@ -117,6 +117,12 @@ def _best_from_table(rnd: Round, as_of: datetime | None) -> Subquery:
     )
 
 
+def ranking_size(rnd: Round) -> int:
+    """How many rows the round's live ranking has: its entries, counted without ranking them
+    (the round page asks on every view)."""
+    return db.session.scalar(db.select(func.count()).select_from(_best_from_table(rnd, None)))
+
+
 def best_entries(rnd: Round, as_of: datetime | None = None) -> Subquery:
     """One row per participant: their best attempt under the round's policy, with its rank.
 

@@ -24,7 +24,7 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..forms_base import Form
 from ..models import ExportJob, Round
-from ..services import export_jobs
+from ..services import export_jobs, rankings
 from ..services.errors import Conflict, Gone, NotFound
 from ..services.exports import FORMATS
 from .unit_of_work import Refused, perform
@@ -46,7 +46,7 @@ class ExportsPanel:
 
 
 def round_panel(rnd: Round) -> ExportsPanel:
-    rows = export_jobs.ranking_size(rnd)
+    rows = rankings.ranking_size(rnd)
     jobs, moment = export_jobs.recent_jobs(rnd.id), now()
     return ExportsPanel(
         rows=rows,

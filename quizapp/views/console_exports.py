@@ -25,7 +25,7 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..forms_base import Form
 from ..models import Round
-from ..services import export_jobs, rounds
+from ..services import export_jobs, rankings, rounds
 from ..services.errors import NotFound
 from ..services.exports import Options, export_round
 from ..services.links import verification_url
@@ -60,7 +60,7 @@ def _verify_url(rnd: Round, key: str) -> str:
 @staff_required()
 def download(round_id: int, name: str):
     rnd, key = _round(round_id), FILES[name]
-    size = export_jobs.ranking_size(rnd)
+    size = rankings.ranking_size(rnd)
     if export_jobs.runs_in_background(size, current_app.config["EXPORT_BACKGROUND_ROWS"]):
         active = export_jobs.active_job(rnd.id, key)
         if active is not None:

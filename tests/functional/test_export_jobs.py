@@ -128,15 +128,15 @@ def test_the_size_counted_is_the_ranking_s(app, played) -> None:
     """The cheap count the console asks on each round page is the ranking's length, with an
     exclusion too."""
     from quizapp.models import Exclusion
-    from quizapp.services import export_jobs, rankings
+    from quizapp.services import rankings
 
     with app.app_context():
         rnd = db.session.get(Round, played.id)
-        assert export_jobs.ranking_size(rnd) == len(rankings.round_ranking(rnd)) == 3
+        assert rankings.ranking_size(rnd) == len(rankings.round_ranking(rnd)) == 3
         first = rankings.round_ranking(rnd)[0].participant_id
         db.session.add(Exclusion(round_id=rnd.id, participant_id=first, reason="gian lận"))
         db.session.commit()
-        assert export_jobs.ranking_size(rnd) == len(rankings.round_ranking(rnd)) == 2
+        assert rankings.ranking_size(rnd) == len(rankings.round_ranking(rnd)) == 2
 
 
 def test_a_job_end_to_end_xlsx(app, client, runner, played, login_staff, folder) -> None:
