@@ -69,10 +69,16 @@ clean:
 	.venv-bench/bin/python -m pip install --quiet -r requirements-bench.txt
 	touch .venv-bench/.installed
 
+# Everything goes into one dated folder: the load report (report.md, report.json) and what
+# the other benchmarks print (others.txt).
 bench: $(STAMP) .venv-bench/.installed
 	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 1; }
-	$(BIN)/python bench/run_load.py $(BENCH_ARGS)
-	$(BIN)/python bench/password_bench.py
-	$(BIN)/python bench/rankings_bench.py --participants 100000 --attempts 1000000
-	$(BIN)/python bench/export_bench.py --rows 100000
-	.venv-bench/bin/python bench/xlsx_writers.py --rows 100000
+	@dir=bench-results/$$(date +%Y%m%d-%H%M%S); mkdir -p $$dir; set -e; \
+	$(BIN)/python bench/run_load.py --out $$dir $(BENCH_ARGS); \
+	{ $(BIN)/python bench/password_bench.py; \
+	  $(BIN)/python bench/rankings_bench.py --participants 100000 --attempts 1000000; \
+	  $(BIN)/python bench/export_bench.py --rows 100000; \
+	  $(BIN)/python bench/export_gathered.py --rows 100000; \
+	  $(BIN)/python bench/export_job_bench.py --participants 160000; \
+	  .venv-bench/bin/python bench/xlsx_writers.py --rows 100000; } 2>&1 | tee $$dir/others.txt; \
+	echo "report: $$dir/report.md, $$dir/others.txt"

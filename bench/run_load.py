@@ -357,9 +357,10 @@ def main() -> None:
     parser.add_argument("--rush", type=int, default=2400)
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("BENCH_PG_PORT", 55510)))
     parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT", 8100)))
+    parser.add_argument("--out", type=Path, help="the report's folder (bench-results/<time>)")
     args = parser.parse_args()
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    out = ROOT / "bench-results" / stamp
+    out = args.out or ROOT / "bench-results" / stamp
     out.mkdir(parents=True, exist_ok=True)
     results = [run_database(kind, args, args.pg_port) for kind in args.databases.split(",")]
     header = {
