@@ -24,6 +24,7 @@ from .errors import Conflict, Gone, NotFound
 STATUS_LABELS = {
     "queued": "Đang chờ tới lượt",
     "running": "Đang tạo tệp",
+    "reading": "Đang đọc kết quả từ cơ sở dữ liệu (với vòng thi lớn có thể mất vài giây)",
     "done": "Đã xong, sẵn sàng tải về",
     "failed": "Không tạo được tệp",
     "expired": "Đã hết hạn, tệp đã được xoá",
@@ -194,7 +195,10 @@ def status_of(job: ExportJob, now: datetime) -> dict[str, object]:
     return {
         "id": job.id,
         "status": status,
-        "status_label": STATUS_LABELS[status],
+        # a running job has written no row yet while it reads the results (about half of it)
+        "status_label": STATUS_LABELS[
+            "reading" if status == "running" and not job.rows_done else status
+        ],
         "format": job.fmt,
         "rows_done": job.rows_total if status == "done" else job.rows_done,
         "rows_total": job.rows_total,

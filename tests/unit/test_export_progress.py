@@ -58,3 +58,34 @@ def test_xlsx_reports_the_ranking_rows_as_they_are_written() -> None:
 )
 def test_more_rows_than_the_limit_go_to_the_background(size: int, background: bool) -> None:
     assert runs_in_background(size, 10_000) is background
+
+
+@pytest.mark.parametrize(
+    ("status", "rows_done", "label"),
+    [
+        ("queued", 0, "Đang chờ tới lượt"),
+        ("running", 0, "Đang đọc kết quả từ cơ sở dữ liệu"),  # the gather: no row written yet
+        ("running", 5000, "Đang tạo tệp"),
+        ("done", 10_001, "Đã xong, sẵn sàng tải về"),
+        ("failed", 0, "Không tạo được tệp"),
+    ],
+)
+def test_the_job_page_says_what_the_worker_is_doing(
+    status: str, rows_done: int, label: str
+) -> None:
+    from datetime import timedelta
+
+    from quizapp.models import ExportJob
+    from quizapp.services.export_jobs import status_of
+    from tests.conftest import FIXED_NOW
+
+    job = ExportJob(
+        id=1,
+        fmt="xlsx",
+        status=status,
+        rows_done=rows_done,
+        rows_total=10_001,
+        expires_at=FIXED_NOW + timedelta(hours=1),
+        error="",
+    )
+    assert status_of(job, FIXED_NOW)["status_label"].startswith(label)
