@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ def peak_rss_mb() -> float:
 def seed(url: str, rows: int) -> None:
     from export_bench import GROUPS, _name
     from flask_migrate import upgrade
-    from rankings_bench import closed_round
+    from rankings_bench import closed_round, finished_attempt
 
     from quizapp import create_app
     from quizapp.extensions import db
@@ -77,24 +77,7 @@ def seed(url: str, rows: int) -> None:
         ]
         db.session.execute(Participant.__table__.insert(), people)
         ids = db.session.scalars(db.select(Participant.id).order_by(Participant.id)).all()
-        attempts = []
-        for pid in ids:
-            started = START + timedelta(seconds=rng.randrange(6 * 86400))
-            attempts.append(
-                {
-                    "round_id": rnd.id,
-                    "participant_id": pid,
-                    "number": 1,
-                    "seed": "b",
-                    "started_at": started,
-                    "deadline_at": started + timedelta(seconds=900),
-                    "submitted_at": started + timedelta(seconds=rng.randrange(30, 900)),
-                    "finish_reason": "submitted",
-                    "score": min(20, int(rng.gauss(15, 3))),
-                    "time_used_ms": rng.randrange(30_000, 900_000),
-                    "prediction": rng.randrange(rows * 2),
-                }
-            )
+        attempts = [finished_attempt(rnd, pid, 1, rows, rng) for pid in ids]
         db.session.execute(Attempt.__table__.insert(), attempts)
         rankings.rebuild_entries(rnd)
         db.session.commit()

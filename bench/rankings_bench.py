@@ -54,6 +54,26 @@ def closed_round(participants: int, ward_count: int) -> tuple[Round, list[Ward]]
     return rnd, wards
 
 
+def finished_attempt(
+    rnd: Round, participant_id: int, number: int, participants: int, rng: random.Random
+) -> dict:
+    """A submitted attempt's row within the round's week, with a plausible score."""
+    started = START + timedelta(seconds=rng.randrange(7 * 86400 - 1000))
+    return {
+        "round_id": rnd.id,
+        "participant_id": participant_id,
+        "number": number,
+        "seed": "b",
+        "started_at": started,
+        "deadline_at": started + timedelta(seconds=900),
+        "submitted_at": started + timedelta(seconds=rng.randrange(30, 900)),
+        "finish_reason": "submitted",
+        "score": min(20, int(rng.gauss(15, 3))),
+        "time_used_ms": rng.randrange(30_000, 900_000),
+        "prediction": rng.randrange(participants * 2),
+    }
+
+
 def seed(participants: int, attempts: int, rng: random.Random) -> Round:
     rnd, wards = closed_round(participants, 16)
     ward_ids = [w.id for w in wards]
@@ -80,22 +100,7 @@ def seed(participants: int, attempts: int, rng: random.Random) -> Round:
     for _ in range(attempts):
         pid = first_id + rng.randrange(participants)
         counters[pid] = counters.get(pid, 0) + 1
-        started = START + timedelta(seconds=rng.randrange(7 * 86400 - 1000))
-        batch.append(
-            {
-                "round_id": rnd.id,
-                "participant_id": pid,
-                "number": counters[pid],
-                "seed": "b",
-                "started_at": started,
-                "deadline_at": started + timedelta(seconds=900),
-                "submitted_at": started + timedelta(seconds=rng.randrange(30, 900)),
-                "finish_reason": "submitted",
-                "score": min(20, int(rng.gauss(15, 3))),
-                "time_used_ms": rng.randrange(30_000, 900_000),
-                "prediction": rng.randrange(participants * 2),
-            }
-        )
+        batch.append(finished_attempt(rnd, pid, counters[pid], participants, rng))
         if len(batch) == 50_000:
             db.session.execute(Attempt.__table__.insert(), batch)
             batch = []
