@@ -22,6 +22,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from quizapp import create_app
+from quizapp.clock import system_now
 from quizapp.config import normalise_database_url
 from quizapp.extensions import db
 from quizapp.models import Organisation, Participant, StaffUser, Ward
@@ -49,7 +50,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if SHIFT_DAYS:
         import time_machine
 
-        moved = datetime.now(UTC) + timedelta(days=SHIFT_DAYS)
+        # the wall clock through the app's one reader of it, moved ahead for the whole run
+        moved = system_now() + timedelta(days=SHIFT_DAYS)
         time_machine.travel(moved, tick=True).start()  # for the whole run
 
 
@@ -57,7 +59,7 @@ BACKEND_KEY = pytest.StashKey[str]()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    moved = f"; clock moved {SHIFT_DAYS} days ahead, to {datetime.now(UTC):%Y-%m-%d}"
+    moved = f"; clock moved {SHIFT_DAYS} days ahead, to {system_now():%Y-%m-%d}"
     return f"database backend: {config.stash[BACKEND_KEY]}{moved if SHIFT_DAYS else ''}"
 
 

@@ -271,9 +271,12 @@ def round_ranking(
 ) -> list[RankRow]:
     """The round's ranking, best first (a page of it when `limit` is given)."""
     query = _with_people(_positions(rnd, as_of), limit=limit, offset=offset)
-    # Streamed in batches: a whole ranking of 100,000 buffered as rows and then copied into
-    # RankRows held both at once (about 30 MB more at the peak of a large export).
-    return [_row(r) for r in db.session.execute(query.execution_options(yield_per=5000))]
+    if limit is None:
+        # The whole ranking is streamed in batches: 100,000 rows buffered and then copied into
+        # RankRows held both at once were about 30 MB more at the peak of a large export. A
+        # page (the board's top 20) is read at once: no server-side cursor for it.
+        query = query.execution_options(yield_per=5000)
+    return [_row(r) for r in db.session.execute(query)]
 
 
 def _better(source: Subquery, policy: tuple[str, ...], values: Any) -> ColumnElement[bool]:
