@@ -99,7 +99,10 @@ def test_documents_ending_within_90_days() -> None:
     assert ending_soon(DOCS.values(), date(2026, 11, 29)) == []  # 91 days before
 
 
-def _candidate(i: int, topic: str, span: Span = Span(), **marks) -> Candidate:
+ALWAYS = Span()
+
+
+def _candidate(i: int, topic: str, span: Span = ALWAYS, **marks) -> Candidate:
     return Candidate(i, topic, "easy", 4, external_id=f"Q-{i}", span=span, **marks)
 
 
