@@ -7,7 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..domain.bank_watch import describe_change, touched
+from ..domain.bank_documents import DocumentSpec, format_date
+from ..domain.bank_validity import span_of
+from ..domain.bank_watch import REVIEW_LABEL, describe_change, touched
+from ..domain.formatting import format_datetime
 from ..extensions import db
 from ..models import LawChange, Question, QuestionVersion, StaffUser
 from . import audit, bank_register
@@ -130,3 +133,48 @@ def settle_by_new_version(
     its review (the edit is the organiser's answer; the import's origin is the reason)."""
     if question.review_since is not None and question.review_since < now:
         _settle(question, "bank.review.edit", actor, f"phiên bản mới: {origin}".strip())
+
+
+@dataclass(frozen=True)
+class Footing:
+    """What the console's question view shows of a question's legal footing and marks."""
+
+    documents: list[DocumentSpec]
+    unknown: list[str]
+    validity: str
+    review: str | None
+    key_public: str | None
+
+
+def footing(question: Question, version: QuestionVersion) -> Footing:
+    register = bank_register.load()
+    basis = list(version.basis or ())
+    span = span_of(basis, version.historical, register.documents)
+    if not basis:
+        validity = "chưa ghi căn cứ (basis): không biết giới hạn hiệu lực"
+    elif span.never:
+        validity = f"không dùng được cho đợt thi: {span.never}"
+    else:
+        first = f"từ {format_date(span.first)}" if span.first else "không giới hạn đầu"
+        last = f"đến hết {format_date(span.last)}" if span.last else "chưa biết ngày kết thúc"
+        note = " (câu lịch sử: ngày hết hiệu lực của văn bản không ảnh hưởng)" * version.historical
+        validity = f"dùng được {first}, {last}{note}"
+    review = None
+    if question.review_since is not None and question.review_change_id is not None:
+        change = bank_register.change_spec_of(db.session.get(LawChange, question.review_change_id))
+        since = format_datetime(question.review_since)
+        review = f"{REVIEW_LABEL} từ {since}: {describe_change(change, register.documents)}"
+    key_public = None
+    if question.key_public_at is not None:
+        key_public = (
+            f"đáp án đã công khai từ {format_datetime(question.key_public_at)}"
+            f" ({question.key_public_note or 'không ghi'}): đợt thi mới không rút, trừ khi "
+            "đợt cho phép"
+        )
+    return Footing(
+        documents=[register.documents[i] for i in basis if i in register.documents],
+        unknown=[i for i in basis if i not in register.documents],
+        validity=validity,
+        review=review,
+        key_public=key_public,
+    )
