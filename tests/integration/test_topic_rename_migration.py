@@ -3,9 +3,8 @@ database: the topic row, every question version and every round quota that used 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import importlib.util
+from datetime import timedelta
 from pathlib import Path
 
 from alembic.migration import MigrationContext
@@ -18,7 +17,6 @@ from quizapp.extensions import db
 from quizapp.models import QuestionVersion, RoundQuota, Topic
 from quizapp.services import bank, rounds
 from tests.conftest import FIXED_NOW, bank_report
-
 
 MIGRATION = next(
     (Path(__file__).resolve().parents[2] / "migrations" / "versions").glob("b4a7d22e0c15_*.py")
