@@ -11,7 +11,7 @@ from ..domain.drawing import window_problems
 from ..domain.lifecycle import Action, Command, Facts, Refused, Status
 from ..extensions import db
 from ..models import Attempt, Round, StaffUser
-from . import attempts, audit, rankings, rounds
+from . import attempts, audit, bank_marks, rankings, rounds
 from .errors import Conflict, ServiceError
 
 
@@ -123,6 +123,7 @@ def start_review(actor: StaffUser | None, rnd: Round, now: datetime) -> None:
     complaints are settled."""
     settle(rnd, now)
     apply(actor, rnd, Command(Action.REVIEW, now))
+    bank_marks.mark_drawn_by_round(rnd, now)  # the keys are published from now on
     if rnd.board_frozen_at is None:
         from . import board
 
