@@ -87,3 +87,14 @@ def test_the_rules_state_the_date_the_bank_is_current_to(app) -> None:
         assert any(
             "đến ngày 07/12/2026 (ngày kiểm tra gần nhất ghi trong danh mục" in x for x in lines
         )
+
+
+def test_a_sheet_without_basis_columns_keeps_each_question_footing(app) -> None:
+    _import(app)
+    with app.app_context():
+        sheet = bank_report(12, topics=("chung", "rieng"))  # as read from XLSX: no basis
+        plan = bank.plan_import(sheet, retire_missing=False)
+        assert len(plan.changed) == 12  # without the carry-over every question would change
+        bank.carry_footing(sheet)
+        assert not bank.plan_import(sheet, retire_missing=False).has_changes
+        assert {q.basis for q in sheet.questions} == {("nd",), ("luat",)}
