@@ -30,8 +30,8 @@ def open_rounds_drawing(question_ids: list[int]) -> dict[str, list[str]]:
         .order_by(Question.external_id, Round.id)
     ).all()
     found: dict[str, list[str]] = {}
-    for external_id, round_id, title in rows:
-        found.setdefault(external_id, []).append(f"«{title}» (#{round_id})")
+    for external_id, _round_id, title in rows:
+        found.setdefault(external_id, []).append(f"«{title}»")
     return found
 
 
@@ -56,5 +56,5 @@ def mark_drawn_by_round(rnd: Round, now: datetime) -> int:
             db.select(Question).where(Question.id.in_(drawn), Question.key_public_at.is_(None))
         )
     )
-    mark_public(questions, now, f"đáp án công bố khi xét duyệt đợt «{rnd.title}» (#{rnd.id})")
+    mark_public(questions, now, f"đáp án công bố khi xét duyệt đợt «{rnd.title}»")
     return len(questions)
