@@ -209,7 +209,8 @@ class CueReport:
             f"Phương án «tất cả / cả … đều đúng»: {self.all_of_the_above}, trong đó "
             f"{len(self.all_of_the_above_keys)} là đáp án",
             f"Câu có ghi lần kiểm tra đáp án (checked): {checked}/{self.questions} "
-            f"({self._pct(checked, self.questions)}); chưa có: {len(self.unchecked)}",
+            f"({self._pct(checked, self.questions)}); chưa có: {len(self.unchecked)}"
+            + (f" — {', '.join(self.unchecked)}" if self.unchecked else ""),
         ]
 
 

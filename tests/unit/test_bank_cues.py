@@ -174,7 +174,9 @@ def test_cue_report_figures_and_warnings() -> None:
     summary = report.summary()
     assert summary[0].startswith("Hạng độ dài của đáp án, trên 3/5 câu có đúng 4 phương án")
     assert "VƯỢT NGƯỠNG" in summary[0] and "Dấu hiệu trong lời văn: 2/5 câu (40,0 %" in summary[2]
-    assert summary[4] == "Câu có ghi lần kiểm tra đáp án (checked): 0/5 (0,0 %); chưa có: 5"
+    assert summary[4] == (
+        "Câu có ghi lần kiểm tra đáp án (checked): 0/5 (0,0 %); chưa có: 5 — Q1, Q2, Q3, Q4, Q5"
+    )
 
 
 def test_a_bank_without_cues_is_within_the_targets() -> None:
