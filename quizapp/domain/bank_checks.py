@@ -168,6 +168,7 @@ _STOP = (
 )
 STOP_SYLLABLES = frozenset(_STOP.split(" "))
 MIN_ANSWERING_SYLLABLES = 4
+_CLAUSE_BREAK = re.compile(r"[,.;:!?()\[\]\"“”«»'‘’]|\s[–—-]\s")
 ANSWERING_RATIO = 0.9
 
 
@@ -198,13 +199,18 @@ def has_hedge(text: str) -> str | None:
 
 
 def _content_pairs(text: str) -> set[str]:
-    """Two-syllable words of a text (most Vietnamese content words), without function words."""
-    words = _syllables(text)
-    return {
-        f"{a} {b}"
-        for a, b in itertools.pairwise(words)
-        if a not in STOP_SYLLABLES and b not in STOP_SYLLABLES and not (a.isdigit() or b.isdigit())
-    }
+    """Two-syllable words of a text (most Vietnamese content words), without function words;
+    a pair never spans punctuation ("tổ chức, đơn vị" holds no "chức đơn")."""
+    pairs = set()
+    for clause in _CLAUSE_BREAK.split(text):
+        pairs |= {
+            f"{a} {b}"
+            for a, b in itertools.pairwise(_syllables(clause))
+            if a not in STOP_SYLLABLES
+            and b not in STOP_SYLLABLES
+            and not (a.isdigit() or b.isdigit())
+        }
+    return pairs
 
 
 def key_repeats_stem(stem: str, choices: Sequence[str], answer: int) -> str | None:

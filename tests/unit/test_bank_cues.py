@@ -259,6 +259,13 @@ def test_key_repeats_stem(stem, choices, answer, repeated) -> None:
     assert key_repeats_stem(stem, choices, answer) == repeated
 
 
+def test_a_stem_word_pair_never_spans_punctuation() -> None:
+    # «tổ chức, đơn vị» holds «tổ chức» and «đơn vị», not «chức đơn».
+    stem, key = "Ai lãnh đạo cơ quan, tổ chức?", "Người đứng đầu tổ chức, đơn vị"
+    assert key_repeats_stem(stem, (key, "Chủ tịch", "Bí thư"), 0) == "tổ chức"
+    assert key_repeats_stem(stem, (key, "Chủ tịch tổ chức", "Bí thư"), 0) is None
+
+
 @pytest.mark.parametrize(
     ("choices", "answer", "cue"),
     [
