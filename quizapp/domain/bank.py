@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 from quizapp.domain import safezip
 from quizapp.domain.bank_checks import fold, near_duplicates, refers_to_other_choices
+from quizapp.domain.bank_documents import DOCUMENTS_FILE, DocumentRegister, parse_documents
+from quizapp.domain.bank_meta import check_meta
 from quizapp.domain.bank_types import (
     DIFFICULTIES,
     ID_RE,
@@ -180,7 +182,9 @@ def _present_text(c: _Checker, key: str, label: str) -> str | None:
     return c.text(key, label) if key in c.record.fields else None
 
 
-def _check(record: RawQuestion, topic_ids: set[str]) -> tuple[QuestionSpec | None, list[Problem]]:
+def _check(
+    record: RawQuestion, topic_ids: set[str], documents: DocumentRegister | None
+) -> tuple[QuestionSpec | None, list[Problem]]:
     """Every rule for one question; a spec only when no rule is broken."""
     c = _Checker(record)
     _check_keys(c)
@@ -194,11 +198,20 @@ def _check(record: RawQuestion, topic_ids: set[str]) -> tuple[QuestionSpec | Non
     difficulty = _check_choice(c, "difficulty", DIFFICULTIES, "mức độ")
     source = _present_text(c, "source", "căn cứ pháp lý («source»)")
     explanation = _present_text(c, "explanation", "giải thích («explanation»)")
+    meta, meta_problems = check_meta(record, documents)
+    c.problems += meta_problems
     values = (qid, text, choices, answer, topic, difficulty, source, explanation, shuffle)
     if c.problems or any(v is None for v in values):
         return None, c.problems
     # Every value was checked above and none is None.
-    return QuestionSpec(*values, where=record.item_where), []  # type: ignore[arg-type]
+    return QuestionSpec(  # type: ignore[misc]
+        *values,  # type: ignore[arg-type]
+        basis=meta.basis,
+        historical=meta.historical,
+        checked_on=meta.checked_on,
+        checked_url=meta.checked_url,
+        where=record.item_where,
+    ), []
 
 
 def _line_of(where: str) -> int:
@@ -227,14 +240,20 @@ def _duplicate_id(record: RawQuestion, first_seen: dict[str, str]) -> Problem | 
     return None
 
 
-def validate(records: Iterable[RawQuestion], topics: Iterable[TopicSpec]) -> BankReport:
-    """Check every record; ids are unique across the whole bank (the second use is the error)."""
+def validate(
+    records: Iterable[RawQuestion],
+    topics: Iterable[TopicSpec],
+    documents: DocumentRegister | None = None,
+) -> BankReport:
+    """Check every record; ids are unique across the whole bank (the second use is the error).
+
+    `documents` is the register the questions' `basis` ids are looked up in."""
     topic_list = list(topics)
     topic_ids = {t.id for t in topic_list}
-    report = BankReport(topics=topic_list)
+    report = BankReport(topics=topic_list, documents=documents)
     first_seen: dict[str, str] = {}
     for record in records:
-        spec, problems = _check(record, topic_ids)
+        spec, problems = _check(record, topic_ids, documents)
         duplicate = _duplicate_id(record, first_seen)
         if duplicate is not None:
             problems.append(duplicate)
@@ -247,15 +266,20 @@ def validate(records: Iterable[RawQuestion], topics: Iterable[TopicSpec]) -> Ban
 
 
 def _is_question_file(name: str) -> bool:
-    return name != TOPICS_FILE and name.lower().endswith((".yaml", ".yml"))
+    return name not in (TOPICS_FILE, DOCUMENTS_FILE) and name.lower().endswith((".yaml", ".yml"))
 
 
 def load_bank(files: dict[str, bytes]) -> BankReport:
-    """Validate a whole bank: topics.yaml plus every other .yaml/.yml file, in name order."""
+    """Validate a whole bank: topics.yaml, documents.yaml (the register, when present) and every
+    other .yaml/.yml file, in name order."""
     if TOPICS_FILE not in files:
         message = f"thiếu tệp {TOPICS_FILE} (khai báo các chủ đề) ở thư mục gốc của ngân hàng"
         return BankReport(errors=[Problem(TOPICS_FILE, "-", message)])
     topics, errors = parse_topics(files[TOPICS_FILE], TOPICS_FILE)
+    documents = None
+    if DOCUMENTS_FILE in files:
+        documents, document_errors = parse_documents(files[DOCUMENTS_FILE], DOCUMENTS_FILE)
+        errors += document_errors
     names = sorted(name for name in files if _is_question_file(name))
     if not names:
         errors.append(Problem(TOPICS_FILE, "-", "ngân hàng không có tệp câu hỏi .yaml nào"))
@@ -264,7 +288,7 @@ def load_bank(files: dict[str, bytes]) -> BankReport:
         found, problems = records_from_yaml(files[name], name)
         records += found
         errors += problems
-    report = validate(records, topics)
+    report = validate(records, topics, documents)
     report.errors = errors + report.errors
     return report
 

@@ -6,6 +6,11 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quizapp.domain.bank_documents import DocumentRegister
 
 DIFFICULTIES = ("easy", "medium", "hard")
 LETTERS = "ABCDEF"
@@ -24,8 +29,12 @@ QUESTION_KEYS = (
     "source",
     "explanation",
     "shuffle",
+    "basis",
+    "historical",
+    "checked",
 )
-REQUIRED_KEYS = QUESTION_KEYS[:-1]
+REQUIRED_KEYS = QUESTION_KEYS[: QUESTION_KEYS.index("shuffle")]
+CHECKED_KEYS = ("on", "url")
 FILE_KEYS = ("topic", "questions")
 TOPIC_KEYS = ("id", "name", "chapter")
 
@@ -52,6 +61,12 @@ class QuestionSpec:
     source: str
     explanation: str
     shuffle: bool
+    # What the question rests on (ids of documents.yaml), whether it asks about history, and
+    # when and where its key was last checked against the text in force.
+    basis: tuple[str, ...] = ()
+    historical: bool = False
+    checked_on: date | None = None
+    checked_url: str = ""
     # Where the question was read; not part of its identity or content.
     where: str = field(default="", compare=False)
 
@@ -71,6 +86,10 @@ class QuestionSpec:
             self.explanation,
             self.shuffle,
         ]
+        if self.basis or self.historical or self.checked_on or self.checked_url:
+            # Added only when set, so a question without them keeps its earlier hash.
+            checked = self.checked_on.isoformat() if self.checked_on else ""
+            content.append([list(self.basis), self.historical, checked, self.checked_url])
         canonical = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -116,6 +135,8 @@ class BankReport:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     topics: list[TopicSpec] = field(default_factory=list)
+    # The documents register (documents.yaml) when the bank has one.
+    documents: DocumentRegister | None = None
 
     @property
     def ok(self) -> bool:

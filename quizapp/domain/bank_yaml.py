@@ -55,7 +55,7 @@ def _unknown_top_keys(root: Node, allowed: tuple[str, ...], filename: str) -> li
 
 def _field_value(key: str, node: Node) -> object:
     """Plain value of a field: text, a list for choices, a bool for an unquoted shuffle."""
-    if key == "shuffle":
+    if key in ("shuffle", "historical"):
         flag = sy.as_bool(node)
         return flag if flag is not None else sy.to_plain(node)
     return sy.to_plain(node)
@@ -69,9 +69,11 @@ def _raw_question(item: Node, filename: str, default_topic: tuple[str, str] | No
             continue
         fields[key] = _field_value(key, value)
         where[key] = f"{filename}:{sy.line(key_node)}"
-        if key == "choices":
+        if key in ("choices", "basis"):
             for i, choice in enumerate(sy.sequence_items(value)):
-                where[f"choices[{i}]"] = f"{filename}:{sy.line(choice)}"
+                where[f"{key}[{i}]"] = f"{filename}:{sy.line(choice)}"
+        for sub, sub_node, _ in sy.mapping_items(value) if key == "checked" else ():
+            where[f"checked.{sub}"] = f"{filename}:{sy.line(sub_node)}"
     if default_topic is not None and "topic" not in fields:
         fields["topic"], where["topic"] = default_topic
     return RawQuestion(fields, where, f"{filename}:{sy.line(item)}")

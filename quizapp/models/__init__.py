@@ -1,7 +1,7 @@
 """Typed ORM models; invariants are database constraints."""
 
 from .attempt import Answer, Attempt, AttemptQuestion, Exclusion, RoundEntry
-from .bank import DIFFICULTIES, Question, QuestionVersion, Topic
+from .bank import DIFFICULTIES, LawChange, LegalDocument, Question, QuestionVersion, Topic
 from .contest import PREDICTION_KINDS, ROUND_STATUSES, Contest, Round, RoundQuota
 from .exports import EXPORT_JOB_STATUSES, ExportJob
 from .people import CONSOLE_ROLES, PARTICIPANT_GROUPS, STAFF_ROLES, ApiToken, Participant, StaffUser
@@ -25,6 +25,8 @@ __all__ = [
     "Contest",
     "Exclusion",
     "ExportJob",
+    "LawChange",
+    "LegalDocument",
     "Organisation",
     "Participant",
     "PendingUpload",

@@ -71,6 +71,9 @@ class Round(db.Model):
     # The score shown right after submit; off by default when several attempts are allowed
     # (one could probe the key by changing one answer at a time).
     show_score_after_submit: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Draw questions whose key has been public (practice, a published review) too; off by
+    # default (issue 21 item 5).
+    allow_public_keys: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(12), default="draft")
     ranking_policy: Mapped[str] = mapped_column(String(120), default=DEFAULT_RANKING_POLICY)
     prize_tiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -9,7 +9,7 @@ from datetime import datetime
 from ..domain.bank_types import BankReport, QuestionSpec, TopicSpec
 from ..extensions import db
 from ..models import Question, QuestionVersion, StaffUser, Topic
-from . import audit
+from . import audit, bank_register
 from .errors import ServiceError
 from .question_versions import add_version
 
@@ -102,6 +102,8 @@ def apply_import(
     """
     plan = plan_import(report, retire_missing)
     _upsert_topics(report.topics)
+    if report.documents is not None:
+        bank_register.store(report.documents)
     db.session.flush()
     existing = _current_questions()
     for spec in plan.added + plan.changed:

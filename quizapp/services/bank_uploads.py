@@ -12,7 +12,7 @@ from ..domain.bank_types import BankReport
 from ..extensions import db
 from ..models import PendingUpload, StaffUser
 from . import bank as bank_service
-from . import bank_queries, uploads
+from . import bank_queries, bank_register, uploads
 from .errors import ServiceError
 
 ALLOWED = (".yaml", ".yml", ".zip", ".xlsx")
@@ -58,6 +58,8 @@ def _report(upload: PendingUpload) -> tuple[BankReport, list[str], list[str]]:
     source = bank_sources.from_upload(upload.filename, upload.content)
     if upload.kind == "yaml" and "topics.yaml" not in source.files:
         source.files["topics.yaml"] = _topics_yaml()
+        if (register := bank_register.register_yaml()) is not None:
+            source.files.setdefault("documents.yaml", register)
     report = load_bank(source.files) if not source.errors else BankReport(errors=source.errors)
     return (
         report,

@@ -23,6 +23,10 @@ def spec_of(version: QuestionVersion) -> QuestionSpec:
         source=version.source,
         explanation=version.explanation,
         shuffle=version.shuffle,
+        basis=tuple(version.basis or ()),
+        historical=version.historical,
+        checked_on=version.checked_on,
+        checked_url=version.checked_url or "",
         where=f"csdl:{external_id}",
     )
 
@@ -38,6 +42,10 @@ def version_fields(spec: QuestionSpec) -> dict[str, Any]:
         "source": spec.source,
         "explanation": spec.explanation,
         "shuffle": spec.shuffle,
+        "basis": list(spec.basis),
+        "historical": spec.historical,
+        "checked_on": spec.checked_on,
+        "checked_url": spec.checked_url or None,
         "content_hash": spec.content_hash(),
     }
 

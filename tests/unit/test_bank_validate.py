@@ -98,7 +98,7 @@ RULES = [
         "    explanation: Giải thích.\n",
         "    explanation: Giải thích.\n    hint: x\n",
         "q.yaml:13: Q-1: khóa không hợp lệ «hint» (cho phép: id, text, choices, answer, topic, "
-        "difficulty, source, explanation, shuffle)",
+        "difficulty, source, explanation, shuffle, basis, historical, checked)",
     ),
     ("    source: Điều 94\n", "", "q.yaml:3: Q-1: thiếu khóa «source»"),
     ("    answer: B\n", "", "q.yaml:3: Q-1: thiếu khóa «answer»"),
