@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .bank_validity import Span
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,41 @@ class Candidate:
     difficulty: str
     choice_count: int
     shuffle: bool = True
+    external_id: str = ""
+    # The days its basis documents hold it up; when the law watch put it under review; when
+    # its key became public (practice, a published review).
+    span: Span = field(default_factory=Span)
+    review_since: datetime | None = None
+    key_public_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DrawWindow:
+    """What a round may draw: questions valid on every day from first_day to last_day, and
+    free of the marks (under review, key public) set before `marks_before` (a round that was
+    already open when a mark was set keeps drawing the question: its quotas were met)."""
+
+    first_day: date
+    last_day: date
+    marks_before: datetime
+    allow_public_keys: bool = False
+
+    def exclusion(self, candidate: Candidate) -> str | None:
+        """Why this round may not draw the candidate (None: it may)."""
+        problem = candidate.span.problem(self.first_day, self.last_day)
+        if problem:
+            return problem
+        review = candidate.review_since
+        if review is not None and review <= self.marks_before:
+            return "cần rà soát (luật có thay đổi)"
+        public = candidate.key_public_at
+        if not self.allow_public_keys and public is not None and public <= self.marks_before:
+            return "đáp án đã công khai"
+        return None
+
+
+def eligible(candidates: Sequence[Candidate], window: DrawWindow) -> list[Candidate]:
+    return [c for c in candidates if window.exclusion(c) is None]
 
 
 @dataclass(frozen=True)
@@ -44,6 +82,9 @@ class Drawn:
     choice_order: tuple[int, ...]
 
 
+MAX_LISTED = 30
+
+
 class DrawError(ValueError):
     """The bank cannot satisfy the round's quotas."""
 
@@ -66,6 +107,31 @@ def quota_problems(
         taken.update(c.version_id for c in pool[: quota.count])
     if len(candidates) < total:
         problems.append(f"Ngân hàng chỉ có {len(candidates)} câu, ít hơn {total} câu của đợt.")
+    return problems
+
+
+def window_problems(
+    candidates: Sequence[Candidate], quotas: Sequence[Quota], total: int, window: DrawWindow
+) -> list[str]:
+    """`quota_problems` of the questions the window allows; a quota that falls short also
+    lists the questions left out and why."""
+    usable = eligible(candidates, window)
+    problems = quota_problems(usable, quotas, total)
+    if not problems:
+        return []
+    left_out = [(c, why) for c in candidates if (why := window.exclusion(c))]
+    short = [q for q in quotas if sum(q.matches(c) for c in usable) < q.count]
+    for quota in short or [Quota(total)]:
+        items = [
+            f"{c.external_id or c.version_id} ({why})" for c, why in left_out if quota.matches(c)
+        ]
+        if items:
+            more = f" và {len(items) - MAX_LISTED} câu khác" if len(items) > MAX_LISTED else ""
+            problems.append(
+                f"Câu không dùng được cho cơ cấu “{quota.describe()}” trong thời gian đợt thi: "
+                + "; ".join(items[:MAX_LISTED])
+                + f"{more}."
+            )
     return problems
 
 

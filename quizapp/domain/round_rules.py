@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-from datetime import datetime
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
 
 from . import ranking
 from .drawing import Quota
@@ -49,6 +49,10 @@ class RoundSettings:
     ranking_policy: str = ",".join(ranking.DEFAULT_POLICY)
     # None: the default for the round's attempts (see `shows_score_after_submit`).
     show_score_after_submit: bool | None = None
+    # Draw questions whose key has been public (practice, a published review) too.
+    allow_public_keys: bool = False
+    # Not a setting: the day the bank's documents register was last checked (rules text).
+    bank_checked_on: date | None = field(default=None, compare=False)
 
     @property
     def policy(self) -> tuple[str, ...]:
@@ -75,6 +79,7 @@ PROTECTED = (
     "opens_at",
     "ranking_policy",
     "show_score_after_submit",
+    "allow_public_keys",
 )
 FIELD_LABELS = {
     "question_count": "số câu hỏi",
@@ -87,6 +92,7 @@ FIELD_LABELS = {
     "opens_at": "thời điểm mở",
     "ranking_policy": "thứ tự xếp hạng",
     "show_score_after_submit": "hiện điểm ngay sau khi nộp",
+    "allow_public_keys": "dùng cả câu đã công khai đáp án",
 }
 
 
@@ -134,7 +140,11 @@ def refused_changes(old: RoundSettings, new: RoundSettings) -> list[str]:
 
 
 def changed_fields(old: RoundSettings, new: RoundSettings) -> list[str]:
-    return [f.name for f in fields(RoundSettings) if getattr(old, f.name) != getattr(new, f.name)]
+    return [
+        f.name
+        for f in fields(RoundSettings)
+        if f.compare and getattr(old, f.name) != getattr(new, f.name)
+    ]
 
 
 def describe_duration(seconds: int) -> str:
@@ -179,4 +189,11 @@ def rules_text(s: RoundSettings) -> list[str]:
     lines.append(
         "Đáp án và giải thích được công bố khi đợt thi đã đóng và Ban tổ chức bắt đầu xét duyệt."
     )
+    if s.bank_checked_on is not None:
+        lines.append(
+            "Câu hỏi được đối chiếu với văn bản pháp luật đến ngày "
+            f"{s.bank_checked_on.strftime('%d/%m/%Y')} (ngày kiểm tra gần nhất ghi trong danh "
+            "mục văn bản làm căn cứ của ngân hàng câu hỏi); chỉ dùng câu có căn cứ còn hiệu "
+            "lực trong suốt thời gian đợt thi."
+        )
     return lines

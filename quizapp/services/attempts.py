@@ -18,7 +18,7 @@ from ..models import Answer, Attempt, AttemptQuestion, Participant, QuestionVers
 from . import rankings
 from .answer_write import write_answer
 from .errors import Conflict, NotFound, ServiceError
-from .rounds import draw_pool, settings_of
+from .rounds import pool_for, settings_of
 
 MAX_PREDICTION = 100_000_000
 
@@ -104,7 +104,7 @@ def _new_attempt(
     s = settings_of(rnd)
     try:
         drawn = draw(
-            draw_pool(),
+            pool_for(rnd),
             s.quotas,
             s.question_count,
             random.Random(seed),

@@ -3,8 +3,10 @@ for single-file uploads (checked against the register already imported) and for 
 
 from __future__ import annotations
 
+from datetime import date
+
 from ..domain.bank_documents import ChangeSpec, DocumentRegister, DocumentSpec, format_date
-from ..extensions import db
+from ..extensions import cache, db
 from ..models import LawChange, LegalDocument
 
 
@@ -60,6 +62,7 @@ def store(register: DocumentRegister) -> list[LawChange]:
             setattr(row, key, value)
         rows.append(row)
     db.session.flush()
+    cache.delete(_CURRENT_KEY)
     return rows
 
 
@@ -124,3 +127,17 @@ def register_yaml() -> bytes | None:
         for d in register.documents.values()
     ]
     return yaml.safe_dump({"documents": documents}, allow_unicode=True).encode("utf-8")
+
+
+_CURRENT_KEY = "bank:current-to"
+
+
+def current_to() -> date | None:
+    """The latest `checked` date of the register (the date the bank is current to, as the
+    rules say), cached for a minute: every round page and attempt start reads it."""
+    cached = cache.get(_CURRENT_KEY)
+    if cached is None:
+        latest = db.session.scalar(db.select(db.func.max(LegalDocument.checked)))
+        cached = latest.isoformat() if latest else ""
+        cache.set(_CURRENT_KEY, cached, timeout=60)
+    return date.fromisoformat(cached) if cached else None

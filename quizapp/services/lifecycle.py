@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ..domain import lifecycle
-from ..domain.drawing import quota_problems
+from ..domain.drawing import window_problems
 from ..domain.lifecycle import Action, Command, Facts, Refused, Status
 from ..extensions import db
 from ..models import Attempt, Round, StaffUser
@@ -52,7 +52,8 @@ def open_round(
     """Draft → open, once the bank can satisfy the round's quotas."""
     if rnd.status == Status.DRAFT:
         s = rounds.settings_of(rnd)
-        problems = quota_problems(rounds.candidates(), s.quotas, s.question_count)
+        window = rounds.draw_window(rnd, now)
+        problems = window_problems(rounds.candidates(), s.quotas, s.question_count, window)
         if problems:
             raise ServiceError("invalid_settings", " ".join(problems))
     apply(actor, rnd, Command(Action.OPEN, now, confirmed=confirmed))

@@ -11,11 +11,12 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..domain import round_rules
-from ..domain.drawing import Candidate, Quota
+from ..domain.bank_validity import span_of, window_days
+from ..domain.drawing import Candidate, DrawWindow, Quota, eligible
 from ..domain.round_rules import PrizeTier, RoundSettings
 from ..extensions import cache, db
 from ..models import Attempt, Contest, Question, QuestionVersion, Round, RoundQuota, StaffUser
-from . import audit
+from . import audit, bank_register
 from .errors import NotFound, ServiceError
 
 
@@ -35,6 +36,8 @@ def settings_of(rnd: Round) -> RoundSettings:
         prizes=tuple(PrizeTier(p["name"], p["count"]) for p in rnd.prize_tiers),
         ranking_policy=rnd.ranking_policy,
         show_score_after_submit=rnd.show_score_after_submit,
+        allow_public_keys=rnd.allow_public_keys,
+        bank_checked_on=bank_register.current_to(),
     )
 
 
@@ -48,6 +51,7 @@ def _apply(rnd: Round, s: RoundSettings) -> None:
     rnd.prize_tiers = [asdict(p) for p in s.prizes]
     rnd.ranking_policy = s.ranking_policy
     rnd.show_score_after_submit = s.shows_score_after_submit
+    rnd.allow_public_keys = s.allow_public_keys
     current = tuple(Quota(q.count, q.topic_id, q.difficulty) for q in rnd.quotas)
     if current != s.quotas:
         rnd.quotas = [
@@ -151,7 +155,10 @@ def draw_pool() -> list[Candidate]:
 
 
 def candidates() -> list[Candidate]:
-    """Question versions a round may draw: current, not retired, not public practice."""
+    """Question versions a round may draw: current, not retired, not public practice; each
+    with its validity span (from the documents register) and its review and public-key marks.
+    Which of them a given round may draw: `draw_window`."""
+    documents = bank_register.load().documents
     rows = db.session.execute(
         db.select(
             QuestionVersion.id,
@@ -159,15 +166,55 @@ def candidates() -> list[Candidate]:
             QuestionVersion.difficulty,
             QuestionVersion.choices,
             QuestionVersion.shuffle,
+            Question.external_id,
+            QuestionVersion.basis,
+            QuestionVersion.historical,
+            Question.review_since,
+            Question.key_public_at,
         )
         .join(Question, Question.current_version_id == QuestionVersion.id)
         .where(Question.retired_at.is_(None), Question.practice.is_(False))
         .order_by(QuestionVersion.id)
     ).all()
     return [
-        Candidate(vid, topic, diff, len(choices), shuffle)
-        for vid, topic, diff, choices, shuffle in rows
+        Candidate(
+            vid,
+            topic,
+            diff,
+            len(choices),
+            shuffle,
+            external_id=external_id,
+            span=span_of(basis or (), historical, documents),
+            review_since=review_since,
+            key_public_at=key_public_at,
+        )
+        for (
+            vid,
+            topic,
+            diff,
+            choices,
+            shuffle,
+            external_id,
+            basis,
+            historical,
+            review_since,
+            key_public_at,
+        ) in rows
     ]
+
+
+def draw_window(rnd: Round, now: datetime | None = None) -> DrawWindow:
+    """The round's window: its days, and the marks that apply to it — those set before it
+    opens (`now` when opening it now, later than its open time)."""
+    first_day, last_day = window_days(rnd.opens_at, rnd.closes_at)
+    marks_before = max(rnd.opens_at, now) if now is not None else rnd.opens_at
+    return DrawWindow(first_day, last_day, marks_before, rnd.allow_public_keys)
+
+
+def pool_for(rnd: Round) -> list[Candidate]:
+    """What an attempt of this round draws from: the shared pool, less what the round's
+    window excludes."""
+    return eligible(draw_pool(), draw_window(rnd))
 
 
 @event.listens_for(Session, "after_flush")
