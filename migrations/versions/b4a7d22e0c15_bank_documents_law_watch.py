@@ -111,6 +111,7 @@ def upgrade():
         batch_op.add_column(
             sa.Column("review_since", quizapp.models.types.UTCDateTime(), nullable=True)
         )
+        batch_op.add_column(sa.Column("review_cleared", sa.JSON(), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_questions_review_change_id_law_changes"),
             "law_changes",
@@ -132,6 +133,7 @@ def downgrade():
         batch_op.drop_constraint(
             batch_op.f("fk_questions_review_change_id_law_changes"), type_="foreignkey"
         )
+        batch_op.drop_column("review_cleared")
         batch_op.drop_column("review_since")
         batch_op.drop_column("review_change_id")
         batch_op.drop_column("key_public_note")

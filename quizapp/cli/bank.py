@@ -10,10 +10,12 @@ from flask.cli import AppGroup
 from .. import bank_sources, clock
 from ..domain.bank import load_bank
 from ..domain.bank_cues import cue_report
-from ..domain.bank_types import BankReport
+from ..domain.bank_types import BankReport, Problem
+from ..domain.bank_watch import register_warnings
+from ..domain.formatting import format_datetime, local_time
 from ..extensions import db
 from ..services import bank as bank_service
-from ..services import bank_impact, bank_queries
+from ..services import bank_impact, bank_queries, bank_review
 from ..services.errors import ServiceError
 from .common import fail
 
@@ -45,6 +47,12 @@ def validate(paths: tuple[Path, ...]) -> None:
     click.echo(f"Hợp lệ: {len(report.questions)} câu hỏi, {len(report.topics)} chủ đề.")
 
 
+def _place(problem: Problem) -> tuple[str, int]:
+    """ "01.yaml:12" sorts by file, then by line as a number."""
+    name, _, line = problem.where.rpartition(":")
+    return (name, int(line)) if line.isdigit() else (problem.where, 0)
+
+
 @bank_cli.command("check")
 @paths_argument
 @click.option("--strict", is_flag=True, help="Thoát 1 khi có cảnh báo hoặc chỉ số vượt ngưỡng.")
@@ -52,14 +60,17 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
     """Validate a bank and report the cues that give answers away (warnings, exit 0)."""
     source, report = _validated(paths)
     cues = cue_report(report.questions)
-    for warning in cues.warnings:
+    today = local_time(clock.now()).date()
+    law_lines, law_warnings = register_warnings(report.questions, report.documents, today)
+    for warning in sorted(cues.warnings + law_warnings, key=_place):
         click.echo(f"cảnh báo: {source.show(warning)}")
     click.echo(f"Hợp lệ: {len(report.questions)} câu hỏi, {len(report.topics)} chủ đề.")
-    for line in cues.summary():
+    for line in cues.summary() + law_lines:
         click.echo(line)
-    click.echo(f"{len(report.warnings) + len(cues.warnings)} cảnh báo (không chặn việc nhập).")
-    over = not (cues.key_longest_ok and cues.ratio_ok)
-    if strict and (report.warnings or cues.warnings or over):
+    count = len(report.warnings) + len(cues.warnings) + len(law_warnings)
+    click.echo(f"{count} cảnh báo (không chặn việc nhập).")
+    over = not (cues.ranks_ok and cues.wording_ok)
+    if strict and (report.warnings or cues.warnings or law_warnings or over):
         fail(["--strict: có cảnh báo hoặc chỉ số vượt ngưỡng."])
 
 
@@ -140,3 +151,51 @@ def export(output: Path) -> None:
     questions, topics = bank_queries.current_specs()
     output.write_bytes(bank_to_xlsx(questions, topics))
     click.echo(f"Đã xuất {len(questions)} câu hỏi ra {output}.")
+
+
+review_cli = AppGroup("review", help="Câu cần rà soát khi luật thay đổi.")
+bank_cli.add_command(review_cli)
+reason_option = click.option("--reason", required=True, help="Lý do (ghi vào nhật ký).")
+
+
+@review_cli.command("list")
+def review_list() -> None:
+    """Questions under review («cần rà soát»): not drawn by new rounds until settled."""
+    items = bank_review.under_review()
+    click.echo(f"{len(items)} câu cần rà soát (đợt thi mới không rút các câu này).")
+    for item in items:
+        since = format_datetime(item.since)
+        click.echo(f"{item.external_id} v{item.version} [{item.topic}] {item.source}: {item.text}")
+        click.echo(f"    từ {since}: {item.change}")
+
+
+def _settled(action: str, external_id: str, reason: str) -> None:
+    try:
+        if action == "confirm":
+            bank_review.confirm(None, external_id, reason)
+        else:
+            bank_review.retire(None, external_id, reason, clock.now())
+    except ServiceError as exc:
+        fail([f"{external_id}: {exc.message}"])
+    db.session.commit()
+
+
+@review_cli.command("confirm")
+@click.argument("external_id")
+@reason_option
+def review_confirm(external_id: str, reason: str) -> None:
+    """The question still holds: new rounds may draw it again."""
+    _settled("confirm", external_id, reason)
+    click.echo(f"Đã xác nhận {external_id}: đợt thi mới lại được rút câu này.")
+
+
+@review_cli.command("retire")
+@click.argument("external_id")
+@reason_option
+def review_retire(external_id: str, reason: str) -> None:
+    """The question no longer holds: retired (remove it from the bank files as well)."""
+    _settled("retire", external_id, reason)
+    click.echo(
+        f"Đã ngừng sử dụng {external_id}. Hãy bỏ câu khỏi tệp ngân hàng, nếu không lần nạp "
+        "cả thư mục sau sẽ dùng lại câu."
+    )

@@ -1,8 +1,10 @@
-"""Content checks for the question bank: choices that refer to other choices, near-duplicates."""
+"""Content checks for the question bank: choices that refer to other choices, near-duplicates,
+and the wording cues (key repeating the stem, absolutes, hedges, choices answering others)."""
 
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import unicodedata
 from collections.abc import Container, Iterator, Sequence
@@ -128,3 +130,120 @@ def _ratio(a: str, b: str) -> float:
     if matcher.quick_ratio() < NEAR_DUPLICATE_RATIO:
         return 0.0
     return matcher.ratio()
+
+
+# Wording cues (issue 22 item 4): what a test-wise reader spots without knowing the law.
+ABSOLUTES = ("chỉ", "mọi", "tất cả", "bắt buộc", "hoàn toàn", "không bao giờ", "chủ yếu")
+# "chỉ" is an absolute ("only"), not in "chỉ đạo", "chỉ thị", "địa chỉ", "chỉ tiêu"...
+_CHI_COMPOUND_AFTER = (
+    "đạo",
+    "thị",
+    "tiêu",
+    "số",
+    "định",
+    "huy",
+    "dẫn",
+    "ra",
+    "rõ",
+    "trích",
+    "điểm",
+)
+_CHI_COMPOUND_BEFORE = ("địa", "ngón", "kim", "giấy", "chủ")
+HEDGES = (
+    "theo quy định của pháp luật",
+    "trái quy định của pháp luật",
+    "theo quy định của luật này",
+    "theo quy định",
+    "trái pháp luật",
+    "đúng quy định",
+    "trừ trường hợp",
+    "tùy từng trường hợp",
+)
+# Syllables that carry no content on their own (function words, the commonest legal frame).
+_STOP = (
+    "và hoặc của cho các những được là có không theo trong với về từ đến tại do bởi này đó nào "
+    "gì ai một hai ba bao nhiêu đâu khi thì mà nếu như để ra vào lên sau trước trên dưới đã "
+    "đang sẽ cũng đều nhau phải nhất hơn rất người việc điều khoản điểm luật quy định đây nêu "
+    "trường hợp"
+)
+STOP_SYLLABLES = frozenset(_STOP.split(" "))
+MIN_ANSWERING_SYLLABLES = 4
+ANSWERING_RATIO = 0.9
+
+
+def _syllables(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
+
+
+def has_absolute(text: str) -> bool:
+    """An absolute word stands in the text as such ("chỉ" meaning "only", not "chỉ đạo")."""
+    words = _syllables(text)
+    joined = " " + " ".join(words) + " "
+    for phrase in ABSOLUTES:
+        if phrase != "chỉ" and f" {phrase} " in joined:
+            return True
+    for i, word in enumerate(words):
+        if word != "chỉ":
+            continue
+        after = words[i + 1] if i + 1 < len(words) else ""
+        before = words[i - 1] if i else ""
+        if after not in _CHI_COMPOUND_AFTER and before not in _CHI_COMPOUND_BEFORE:
+            return True
+    return False
+
+
+def has_hedge(text: str) -> str | None:
+    folded = " " + " ".join(_syllables(text)) + " "
+    return next((h for h in HEDGES if f" {h} " in folded), None)
+
+
+def _content_pairs(text: str) -> set[str]:
+    """Two-syllable words of a text (most Vietnamese content words), without function words."""
+    words = _syllables(text)
+    return {
+        f"{a} {b}"
+        for a, b in itertools.pairwise(words)
+        if a not in STOP_SYLLABLES and b not in STOP_SYLLABLES and not (a.isdigit() or b.isdigit())
+    }
+
+
+def key_repeats_stem(stem: str, choices: Sequence[str], answer: int) -> str | None:
+    """A content word of the stem that the key alone repeats ("Thầy thuốc", "giao lưu")."""
+    key_words = _content_pairs(choices[answer])
+    shared = _content_pairs(stem) & key_words
+    for i, choice in enumerate(choices):
+        if i != answer:
+            shared -= _content_pairs(choice)
+    return min(shared) if shared else None
+
+
+def absolutes_only_in_distractors(choices: Sequence[str], answer: int) -> bool:
+    """The key has no absolute and at least two distractors (or the only one) have one."""
+    if has_absolute(choices[answer]):
+        return False
+    marked = sum(has_absolute(c) for i, c in enumerate(choices) if i != answer)
+    return marked >= min(2, len(choices) - 1)
+
+
+def hedge_only_in_key(choices: Sequence[str], answer: int) -> str | None:
+    """The hedge the key alone carries («theo quy định của pháp luật»…)."""
+    hedge = has_hedge(choices[answer])
+    if hedge is None or any(has_hedge(c) for i, c in enumerate(choices) if i != answer):
+        return None
+    return hedge
+
+
+def answers_another(choice: str, key: str) -> bool:
+    """A distractor equal or near-equal to another question's key (long enough to mean
+    something: numbers and dates alone are values, not a given-away answer)."""
+    a, b = " ".join(_syllables(choice)), " ".join(_syllables(key))
+    if min(len(a.split()), len(b.split())) < MIN_ANSWERING_SYLLABLES:
+        return False
+    if re.findall(r"\d+", a) != re.findall(r"\d+", b):
+        return False  # "Luật số 15/2005" is not "Luật số 47/2005"
+    return a == b or _ratio_at_least(a, b, ANSWERING_RATIO)
+
+
+def _ratio_at_least(a: str, b: str, threshold: float) -> bool:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold

@@ -1,8 +1,11 @@
 """Cues that give a question's answer away, measured over a whole bank (warnings, never errors).
 
-The rules: how often the key is the single longest choice, how much longer the key is than the
-distractors, "all of the above" keys, distractors sharing a first word the key lacks ("Chỉ…"),
-near-duplicate stems, and citations that name no article.
+The rules: the key's length rank (no cue in either direction: each rank 1..4 holds 15–35 % of
+the questions with four choices of unequal length), "all of the above" keys, distractors sharing
+a first word the key lacks ("Chỉ…"), the wording cues of domain.bank_checks (the key alone
+repeats the stem, absolutes only in distractors, a hedge only in the key, a distractor that
+answers another question of the topic), near-duplicate stems, citations that name no article,
+and questions without a check record.
 """
 
 from __future__ import annotations
@@ -13,7 +16,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from quizapp.domain.bank_checks import fold, refers_to_other_choices
+from quizapp.domain.bank_checks import (
+    absolutes_only_in_distractors,
+    answers_another,
+    fold,
+    hedge_only_in_key,
+    key_repeats_stem,
+    refers_to_other_choices,
+)
 from quizapp.domain.bank_types import Problem, QuestionSpec
 from quizapp.domain.citations import has_article
 from quizapp.domain.formatting import format_number
@@ -22,6 +32,9 @@ LENGTH_SPREAD = 1.2  # choices "differ in length" when the longest is more than 
 KEY_LONGEST_TARGET = 0.28
 LENGTH_RATIO_TARGET = 1.05
 STEM_RATIO = 0.85
+RANK_SHARE_MIN, RANK_SHARE_MAX = 0.15, 0.35
+RANK_NAMES = {1: "dài nhất", 2: "thứ hai", 3: "thứ ba", 4: "ngắn nhất"}
+WORDING_TARGET = 0.05
 # A choice that names the other choices as all (or both) true.
 _NEGATIVE = re.compile(r"\b(?:sai|không|none|neither)\b")
 
@@ -40,6 +53,15 @@ def key_is_single_longest(choices: Sequence[str], answer: int) -> bool:
     """True when the key is longer than every other choice (a tie is not a cue)."""
     key = _length(choices[answer])
     return all(key > _length(c) for i, c in enumerate(choices) if i != answer)
+
+
+def key_length_rank(choices: Sequence[str], answer: int) -> int | None:
+    """1 + the number of choices strictly longer than the key (1 = longest, ties included,
+    4 = shortest); None unless there are exactly 4 choices of not all equal length."""
+    lengths = [_length(c) for c in choices]
+    if len(lengths) != 4 or len(set(lengths)) == 1:
+        return None
+    return 1 + sum(n > lengths[answer] for n in lengths)
 
 
 def key_length_ratio(choices: Sequence[str], answer: int) -> float:
@@ -112,12 +134,34 @@ class CueReport:
     """Bank-wide figures and per-question warnings."""
 
     questions: int = 0
-    spread: int = 0  # questions whose choices differ in length
+    spread: int = 0  # questions whose choices differ in length (longest > 1.2 × shortest)
     key_longest: list[str] = field(default_factory=list)  # ids, among `spread`
     mean_ratio: float = 1.0
     all_of_the_above: int = 0  # such choices in the bank
     all_of_the_above_keys: list[str] = field(default_factory=list)
+    # The key's length rank (1..4) → ids, over questions with 4 choices of unequal length.
+    ranks: dict[int, list[str]] = field(default_factory=lambda: {r: [] for r in RANK_NAMES})
+    wording: list[str] = field(default_factory=list)  # ids with a wording cue
+    unchecked: list[str] = field(default_factory=list)  # ids without a `checked` record
     warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ranked(self) -> int:
+        return sum(len(ids) for ids in self.ranks.values())
+
+    def rank_share(self, rank: int) -> float:
+        return len(self.ranks[rank]) / self.ranked if self.ranked else 0.0
+
+    @property
+    def ranks_ok(self) -> bool:
+        return (
+            all(RANK_SHARE_MIN <= self.rank_share(r) <= RANK_SHARE_MAX for r in RANK_NAMES)
+            or not self.ranked
+        )
+
+    @property
+    def wording_ok(self) -> bool:
+        return not self.questions or len(self.wording) <= WORDING_TARGET * self.questions
 
     @property
     def key_longest_share(self) -> float:
@@ -131,20 +175,78 @@ class CueReport:
     def ratio_ok(self) -> bool:
         return self.mean_ratio <= LENGTH_RATIO_TARGET
 
+    def _pct(self, part: int, whole: int) -> str:
+        return f"{format_number(100 * part / whole, 1)} %" if whole else "—"
+
+    def _rank_line(self) -> str:
+        if not self.ranked:
+            return (
+                "Hạng độ dài của đáp án: không đo được — không câu nào có đúng 4 phương án "
+                f"dài khác nhau (trong {self.questions} câu)."
+            )
+        shares = ", ".join(
+            f"{name} {len(self.ranks[r])} ({self._pct(len(self.ranks[r]), self.ranked)})"
+            + ("" if RANK_SHARE_MIN <= self.rank_share(r) <= RANK_SHARE_MAX else " VƯỢT NGƯỠNG")
+            for r, name in RANK_NAMES.items()
+        )
+        return (
+            f"Hạng độ dài của đáp án, trên {self.ranked}/{self.questions} câu có đúng 4 phương "
+            f"án không dài bằng nhau: {shares} (mục tiêu mỗi hạng "
+            f"{format_number(100 * RANK_SHARE_MIN)}–{format_number(100 * RANK_SHARE_MAX)} %)"
+        )
+
     def summary(self) -> list[str]:
-        """The figures, one line each, in Vietnamese."""
-        share = format_number(100 * self.key_longest_share, 1)
-        ratio = format_number(self.mean_ratio, 2)
+        """The figures, one line each, in Vietnamese; every count says what it counts."""
+        checked = self.questions - len(self.unchecked)
         return [
-            f"Đáp án dài nhất: {len(self.key_longest)}/{self.spread} câu có độ dài phương án "
-            f"chênh lệch ({share} %; ngưỡng ≤ {format_number(100 * KEY_LONGEST_TARGET)} %)"
-            + ("" if self.key_longest_ok else " — VƯỢT NGƯỠNG"),
-            f"Độ dài đáp án / phương án nhiễu: trung bình {ratio} trên {self.questions} câu "
-            f"(ngưỡng ≤ {format_number(LENGTH_RATIO_TARGET, 2)})"
-            + ("" if self.ratio_ok else " — VƯỢT NGƯỠNG"),
+            self._rank_line(),
+            f"Độ dài đáp án / trung bình phương án nhiễu: {format_number(self.mean_ratio, 2)} "
+            f"(trung bình trên {self.questions} câu)",
+            f"Dấu hiệu trong lời văn: {len(self.wording)}/{self.questions} câu "
+            f"({self._pct(len(self.wording), self.questions)}; mục tiêu ≤ "
+            f"{format_number(100 * WORDING_TARGET)} %)"
+            + ("" if self.wording_ok else " — VƯỢT NGƯỠNG"),
             f"Phương án «tất cả / cả … đều đúng»: {self.all_of_the_above}, trong đó "
             f"{len(self.all_of_the_above_keys)} là đáp án",
+            f"Câu có ghi lần kiểm tra đáp án (checked): {checked}/{self.questions} "
+            f"({self._pct(checked, self.questions)}); chưa có: {len(self.unchecked)}",
         ]
+
+
+def _wording_warnings(q: QuestionSpec) -> list[str]:
+    messages = []
+    repeated = key_repeats_stem(q.text, q.choices, q.answer)
+    if repeated:
+        messages.append(f"chỉ đáp án lặp lại từ «{repeated}» của câu hỏi: dễ đoán")
+    if absolutes_only_in_distractors(q.choices, q.answer):
+        messages.append(
+            "từ tuyệt đối («chỉ», «mọi», «tất cả», «bắt buộc»…) chỉ có ở phương án nhiễu: dễ loại"
+        )
+    hedge = hedge_only_in_key(q.choices, q.answer)
+    if hedge:
+        messages.append(f"chỉ đáp án có cụm «{hedge}»: dễ đoán")
+    return messages
+
+
+def _answering(questions: Sequence[QuestionSpec]) -> list[tuple[QuestionSpec, str, str]]:
+    """(question, letter, other id): a distractor equal or near-equal to the key of another
+    question of the same topic (it gives that answer away when both are drawn)."""
+    by_topic: dict[str, list[QuestionSpec]] = {}
+    for q in questions:
+        by_topic.setdefault(q.topic, []).append(q)
+    found = []
+    for group in by_topic.values():
+        keys = [(o.id, o.choices[o.answer]) for o in group]
+        for q in group:
+            for i, choice in enumerate(q.choices):
+                if i == q.answer:
+                    continue
+                other = next(
+                    (oid for oid, k in keys if oid != q.id and answers_another(choice, k)), None
+                )
+                if other:
+                    found.append((q, "ABCDEF"[i], other))
+    return found
 
 
 def _question_warnings(q: QuestionSpec) -> list[str]:
@@ -164,7 +266,16 @@ def cue_report(questions: Sequence[QuestionSpec], threshold: float = STEM_RATIO)
     """Every cue rule over a bank; the figures count NFC characters."""
     report = CueReport(questions=len(questions))
     ratios = []
+    wording: set[str] = set()
     for q in questions:
+        rank = key_length_rank(q.choices, q.answer)
+        if rank is not None:
+            report.ranks[rank].append(q.id)
+        if q.checked_on is None:
+            report.unchecked.append(q.id)
+        cues = _wording_warnings(q)
+        wording.update([q.id] if cues else [])
+        report.warnings += [Problem(q.where, q.id, m) for m in cues]
         if lengths_differ(q.choices):
             report.spread += 1
             if key_is_single_longest(q.choices, q.answer):
@@ -175,6 +286,11 @@ def cue_report(questions: Sequence[QuestionSpec], threshold: float = STEM_RATIO)
             report.all_of_the_above_keys.append(q.id)
         report.warnings += [Problem(q.where, q.id, m) for m in _question_warnings(q)]
     report.mean_ratio = sum(ratios) / len(ratios) if ratios else 1.0
+    for q, letter, other in _answering(questions):
+        wording.add(q.id)
+        message = f"phương án {letter} gần trùng đáp án của câu {other} cùng chủ đề: lộ đáp án"
+        report.warnings.append(Problem(q.where, q.id, message))
+    report.wording = [q.id for q in questions if q.id in wording]
     for i, j, ratio in similar_stems([q.text for q in questions], threshold):
         first, second = questions[i], questions[j]
         message = f"nội dung gần giống câu {first.id} ({ratio:.0%}): có thể gợi ý lẫn nhau"

@@ -24,6 +24,17 @@ STATUS_LABELS = {
     "reported": "được đưa tin, chưa đọc được văn bản",
 }
 CONFIDENCES = ("reported", "verified")
+KINDS = (
+    "Luật",
+    "Nghị định",
+    "Sắc lệnh",
+    "Quyết định",
+    "Pháp lệnh",
+    "Chỉ thị",
+    "Kế hoạch",
+    "Hiến pháp",
+    "Lời kêu gọi",
+)
 DOCUMENT_KEYS = (
     "id",
     "number",
@@ -103,7 +114,11 @@ class DocumentSpec:
         return STATUS_LABELS.get(self.status, self.status)
 
     def label(self) -> str:
-        return f"{self.title} số {self.number}"
+        """ "Nghị định 152/2025/NĐ-CP", "Luật 06/2022/QH15": the kind and the number."""
+        kind = next((k for k in KINDS if self.title.startswith(k)), None)
+        if kind is None or self.number.startswith(kind):
+            return self.number if kind else f"{self.title} ({self.number})"
+        return f"{kind} {self.number}"
 
 
 @dataclass(frozen=True)

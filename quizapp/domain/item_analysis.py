@@ -16,14 +16,20 @@ TAIL_PERCENT = 27
 # Flags are only raised once this many finished attempts have seen the question.
 MIN_FLAG_N = 20
 LOW_P = 0.2
+# A distractor almost nobody picks does no work: flagged once enough takers have seen it.
+WEAK_DISTRACTOR_SHARE = 0.05
+MIN_DISTRACTOR_N = 100
 
 TOO_HARD = "too_hard"
 NEGATIVE_DISCRIMINATION = "negative_discrimination"
 DISTRACTOR_BEATS_KEY = "distractor_beats_key"
+WEAK_DISTRACTOR = "weak_distractor"
 FLAG_LABELS = {
     TOO_HARD: "Rất ít người trả lời đúng (dưới 20 %): đáp án có thể sai",
     NEGATIVE_DISCRIMINATION: "Độ phân biệt âm: người có điểm cao lại hay trả lời sai",
     DISTRACTOR_BEATS_KEY: "Một phương án sai được chọn nhiều hơn đáp án",
+    WEAK_DISTRACTOR: "Có phương án nhiễu được dưới 5 % người dự thi chọn (trên ít nhất 100 lượt): "
+    "nên thay bằng phương án hợp lý hơn",
 }
 
 
@@ -69,6 +75,8 @@ class ItemAnalysis:
     point_biserial: float | None
     upper_lower: float | None
     flags: tuple[str, ...]
+    # Original indexes of the distractors chosen by under 5 % of at least 100 takers.
+    weak_distractors: tuple[int, ...] = ()
 
     @property
     def n(self) -> int:
@@ -136,7 +144,18 @@ def flags_for(
     key_count = choice_counts[key] if key < len(choice_counts) else 0
     if any(c > key_count for i, c in enumerate(choice_counts) if i != key):
         found.append(DISTRACTOR_BEATS_KEY)
+    if weak_distractors(s, key, choice_counts):
+        found.append(WEAK_DISTRACTOR)
     return tuple(found)
+
+
+def weak_distractors(s: ItemSums, key: int, choice_counts: Sequence[int]) -> tuple[int, ...]:
+    """Distractors chosen by under 5 % of the takers, once at least 100 have seen the item."""
+    if s.n < MIN_DISTRACTOR_N:
+        return ()
+    return tuple(
+        i for i, c in enumerate(choice_counts) if i != key and c < WEAK_DISTRACTOR_SHARE * s.n
+    )
 
 
 def analyse(s: ItemSums, key: int, choice_counts: Sequence[int]) -> ItemAnalysis:
@@ -153,6 +172,7 @@ def analyse(s: ItemSums, key: int, choice_counts: Sequence[int]) -> ItemAnalysis
         point_biserial=r_pb,
         upper_lower=upper_lower_index(s),
         flags=flags_for(s, key, counts, r_pb),
+        weak_distractors=weak_distractors(s, key, counts),
     )
 
 

@@ -51,6 +51,9 @@ class Question(db.Model):
     # («cần rà soát»); new rounds leave it out until an organiser confirms, edits or retires it.
     review_change_id: Mapped[int | None] = mapped_column(ForeignKey("law_changes.id"))
     review_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Changes already settled for this question (confirmed, edited or retired): a later import
+    # of the same change does not put it under review again.
+    review_cleared: Mapped[list[int] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     current_version: Mapped[QuestionVersion | None] = relationship(

@@ -9,7 +9,7 @@ from datetime import datetime
 from ..domain.bank_types import BankReport, QuestionSpec, TopicSpec
 from ..extensions import db
 from ..models import Question, QuestionVersion, StaffUser, Topic
-from . import audit, bank_register
+from . import audit, bank_register, bank_review
 from .errors import ServiceError
 from .question_versions import add_version
 
@@ -23,15 +23,18 @@ class ImportPlan:
     unchanged: list[QuestionSpec] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     new_topics: list[TopicSpec] = field(default_factory=list)
+    # Questions this import put under review (the law watch), once applied.
+    under_review: list[str] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
         return bool(self.added or self.changed or self.retired or self.new_topics)
 
     def summary(self) -> str:
+        review = f", {len(self.under_review)} câu cần rà soát" if self.under_review else ""
         return (
             f"{len(self.added)} thêm mới, {len(self.changed)} thay đổi, "
-            f"{len(self.unchanged)} không đổi, {len(self.retired)} ngừng sử dụng"
+            f"{len(self.unchanged)} không đổi, {len(self.retired)} ngừng sử dụng{review}"
         )
 
 
@@ -113,6 +116,7 @@ def apply_import(
             db.session.add(question)
         if version is None or version.content_hash != spec.content_hash():
             _new_version(question, spec, now)
+            bank_review.settle_by_new_version(question, actor, now, origin)
         else:
             question.retired_at = None
         if progress:
@@ -129,4 +133,5 @@ def apply_import(
         unchanged=len(plan.unchanged),
         retired=plan.retired,
     )
+    plan.under_review = bank_review.flag_touched(actor, now, reason=origin)
     return plan

@@ -7,10 +7,11 @@ from ..auth import current_staff, staff_required
 from ..clock import now
 from ..forms import EmptyForm
 from ..forms_base import Form
-from ..services import bank_impact, bank_queries, bank_uploads
+from ..forms_console import ReasonForm
+from ..services import bank_impact, bank_queries, bank_review, bank_uploads
 from ..services.errors import NotFound, ServiceError
 from .helpers import upload_page, xlsx_response
-from .unit_of_work import Refused, perform
+from .unit_of_work import Refused, act, perform
 
 bp = Blueprint("console_bank", __name__, url_prefix="/console/bank")
 
@@ -46,7 +47,12 @@ def question(external_id: str):
     if found is None:
         abort(404)
     q, version = found
-    return render_template("console/bank/question.html", question=q, version=version)
+    return render_template(
+        "console/bank/question.html",
+        question=q,
+        version=version,
+        footing=bank_review.footing(q, version),
+    )
 
 
 @bp.get("/impact")
@@ -115,3 +121,32 @@ def export():
 
     questions, topics = bank_queries.current_specs()
     return xlsx_response(bank_to_xlsx(questions, topics), "ngan-hang-cau-hoi.xlsx")
+
+
+@bp.get("/review")
+@staff_required()
+def review():
+    """Questions under review after a change of the law: confirm or retire, with a reason."""
+    return render_template(
+        "console/bank/review.html", items=bank_review.under_review(), form=ReasonForm()
+    )
+
+
+@bp.post("/review/<external_id>")
+@staff_required()
+def settle(external_id: str):
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    reason = form.reason.data or ""
+    if request.form.get("action") == "retire":
+        done = act(
+            lambda: bank_review.retire(current_staff(), external_id, reason, now()),
+            f"Đã ngừng sử dụng {external_id}. Hãy bỏ câu khỏi tệp ngân hàng trước lần nạp sau.",
+        )
+    else:
+        done = act(
+            lambda: bank_review.confirm(current_staff(), external_id, reason),
+            f"Đã xác nhận {external_id}: đợt thi mới lại được rút câu này.",
+        )
+    return redirect(url_for("console_bank.review", **({} if done else {"loi": external_id})))

@@ -67,6 +67,6 @@ def test_upload_preview_reports_the_cues_without_blocking(client: FlaskClient, l
         content_type="multipart/form-data",
     )
     page = client.get(staged.headers["Location"]).text
-    assert "Dấu hiệu gợi ý đáp án" in page and "Đáp án dài nhất:" in page
-    assert "Độ dài đáp án / phương án nhiễu" in page
+    assert "Dấu hiệu gợi ý đáp án" in page and "Hạng độ dài của đáp án, trên" in page
+    assert "Độ dài đáp án / trung bình phương án nhiễu" in page
     assert "Xác nhận nhập" in page  # warnings never block the import

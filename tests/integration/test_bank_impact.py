@@ -156,9 +156,14 @@ def test_cli_check_reports_cues_as_warnings_and_strict_fails(
     assert f"{bank}/01.yaml:" in out and "C-1: mọi phương án nhiễu đều bắt đầu bằng «chỉ»" in out
     assert "C-1: căn cứ «Nghị định 152/2025/NĐ-CP» không ghi điều" in out
     assert "C-2: đáp án là phương án «Tất cả các hành vi trên»" in out
-    assert "Đáp án dài nhất: 1/2 câu" in out and "(50,0 %; ngưỡng ≤ 28 %) — VƯỢT NGƯỠNG" in out
+    assert "C-1: từ tuyệt đối («chỉ», «mọi», «tất cả», «bắt buộc»…) chỉ có ở phương án nhiễu" in out
+    assert "C-2: chỉ đáp án lặp lại từ «hành vi» của câu hỏi" in out
+    assert out.index("01.yaml:3: C-1") < out.index("01.yaml:10: C-2")  # by line, as numbers
+    assert "trên 1/2 câu có đúng 4 phương án không dài bằng nhau: dài nhất 0 (0,0 %) VƯỢT" in out
+    assert "Dấu hiệu trong lời văn: 2/2 câu (100,0 %; mục tiêu ≤ 5 %) — VƯỢT NGƯỠNG" in out
     assert "Phương án «tất cả / cả … đều đúng»: 1, trong đó 1 là đáp án" in out
-    assert "3 cảnh báo (không chặn việc nhập)." in out
+    assert "Câu có ghi lần kiểm tra đáp án (checked): 0/2 (0,0 %); chưa có: 2" in out
+    assert "6 cảnh báo (không chặn việc nhập)." in out
     strict = runner.invoke(args=["bank", "check", "--strict", str(bank)])
     assert strict.exit_code == 1
     broken = _write_bank(tmp_path / "broken", CUED.replace("answer: D", "answer: H"))
@@ -168,6 +173,8 @@ def test_cli_check_reports_cues_as_warnings_and_strict_fails(
 def test_cli_check_on_the_shipped_bank_prints_the_figures(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["bank", "check", str(SHIPPED_BANK)])
     assert result.exit_code == 0, result.output
-    assert (
-        "Đáp án dài nhất:" in result.output and "Độ dài đáp án / phương án nhiễu" in result.output
-    )
+    out = result.output
+    assert "Hạng độ dài của đáp án, trên" in out and "Độ dài đáp án / trung bình" in out
+    # Decree 152/2025 ends on 28/02/2027: within 90 days of the test clock's now or not,
+    # the law watch line for the reported 2026 amendment is always there.
+    assert "Theo dõi luật: Luật 06/2026/QH16 (được đưa tin) sửa Điều 16, 23, 24, 29, 83" in out

@@ -64,7 +64,7 @@ def test_opening_is_refused_with_the_list_when_the_basis_ends_inside_the_window(
             lifecycle.open_round(None, rnd, FIXED_NOW, confirmed=True)
         message = refused.value.message
         assert "Cơ cấu “chủ đề rieng” cần 3 câu nhưng ngân hàng chỉ còn 0 câu" in message
-        assert "Q-0001 (Nghị định số 152/2025/NĐ-CP hết hiệu lực sau ngày" in message
+        assert "Q-0001 (Nghị định 152/2025/NĐ-CP hết hiệu lực sau ngày" in message
         assert rnd.status == "draft"
 
 

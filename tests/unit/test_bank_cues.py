@@ -1,12 +1,21 @@
 """Cue rules of the bank (domain/bank_cues.py): each rule on a table, then the bank figures."""
 
+from dataclasses import replace
+
 import pytest
 
+from quizapp.domain.bank_checks import (
+    absolutes_only_in_distractors,
+    answers_another,
+    hedge_only_in_key,
+    key_repeats_stem,
+)
 from quizapp.domain.bank_cues import (
     cue_report,
     giveaway_first_word,
     is_all_of_the_above,
     key_is_single_longest,
+    key_length_rank,
     key_length_ratio,
     lengths_differ,
     similar_stems,
@@ -150,11 +159,22 @@ def test_cue_report_figures_and_warnings() -> None:
     assert not report.key_longest_ok and not report.ratio_ok
     assert report.all_of_the_above == 1 and report.all_of_the_above_keys == ["Q4"]
     messages = [(p.qid, p.message.split(" ")[0]) for p in report.warnings]
-    assert messages == [("Q3", "căn"), ("Q4", "đáp"), ("Q5", "mọi"), ("Q5", "nội")]
+    assert messages == [
+        ("Q2", "phương"),  # its B is Q1's key, and both are of the same topic
+        ("Q3", "căn"),
+        ("Q4", "đáp"),
+        ("Q5", "từ"),  # «chỉ» only in the distractors
+        ("Q5", "mọi"),
+        ("Q5", "nội"),
+    ]
     assert "câu Q1" in report.warnings[-1].message
+    # Ranks over the 4-choice questions of unequal length (Q3's are equal, Q4 has 3 choices).
+    assert report.ranks == {1: ["Q1"], 2: [], 3: ["Q2"], 4: ["Q5"]}
+    assert report.wording == ["Q2", "Q5"] and not report.wording_ok
     summary = report.summary()
-    assert summary[0].startswith("Đáp án dài nhất: 2/4 câu") and "50,0 %" in summary[0]
-    assert "VƯỢT NGƯỠNG" in summary[0] and "VƯỢT NGƯỠNG" in summary[1]
+    assert summary[0].startswith("Hạng độ dài của đáp án, trên 3/5 câu có đúng 4 phương án")
+    assert "VƯỢT NGƯỠNG" in summary[0] and "Dấu hiệu trong lời văn: 2/5 câu (40,0 %" in summary[2]
+    assert summary[4] == "Câu có ghi lần kiểm tra đáp án (checked): 0/5 (0,0 %); chưa có: 5"
 
 
 def test_a_bank_without_cues_is_within_the_targets() -> None:
@@ -163,4 +183,133 @@ def test_a_bank_without_cues_is_within_the_targets() -> None:
     assert report.spread == 0 and report.key_longest_share == 0.0
     assert report.mean_ratio == pytest.approx(1.0)
     assert report.key_longest_ok and report.ratio_ok and report.warnings == []
+    assert report.ranked == 0 and report.ranks_ok
+    assert report.summary()[0] == (
+        "Hạng độ dài của đáp án: không đo được — không câu nào có đúng 4 phương án dài khác "
+        "nhau (trong 5 câu)."
+    )
     assert "VƯỢT" not in " ".join(report.summary())
+
+
+@pytest.mark.parametrize(
+    ("lengths", "answer", "rank"),
+    [
+        ((9, 5, 5, 5), 0, 1),
+        ((9, 9, 5, 5), 0, 1),  # a tie for longest is rank 1 for both
+        ((9, 9, 5, 5), 2, 3),
+        ((9, 7, 6, 5), 1, 2),
+        ((9, 7, 6, 5), 3, 4),
+        ((5, 5, 5, 5), 0, None),  # all equal: no rank
+        ((9, 7, 5), 0, None),  # three choices: not measured
+    ],
+)
+def test_key_length_rank(lengths, answer, rank) -> None:
+    assert key_length_rank(tuple("x" * n for n in lengths), answer) == rank
+
+
+def test_rank_shares_within_15_to_35_percent() -> None:
+    def bank(ranks: list[int]) -> list[QuestionSpec]:
+        shapes = {
+            1: ("aaaa", "a", "aa", "aaa"),
+            2: ("aaa", "aaaa", "a", "aa"),
+            3: ("aa", "aaa", "aaaa", "a"),
+            4: ("a", "aa", "aaa", "aaaa"),
+        }
+        return [_q(f"R{i}", shapes[r], 0) for i, r in enumerate(ranks)]
+
+    even = cue_report(bank([1, 2, 3, 4] * 5))
+    assert even.ranks_ok and [even.rank_share(r) for r in (1, 2, 3, 4)] == [0.25] * 4
+    flipped = cue_report(bank([2, 3, 4] * 6 + [1]))  # "never pick the longest"
+    assert not flipped.ranks_ok
+    assert "dài nhất 1 (5,3 %) VƯỢT NGƯỠNG" in flipped.summary()[0]
+
+
+@pytest.mark.parametrize(
+    ("stem", "choices", "answer", "repeated"),
+    [
+        (
+            "Danh hiệu Thầy thuốc nhân dân tặng cho ai?",
+            ("Thầy thuốc giỏi", "Nhà giáo", "Nghệ sĩ"),
+            0,
+            "thầy thuốc",
+        ),
+        (
+            "Hình thức giao lưu nào?",
+            ("Tọa đàm, giao lưu", "Giao lưu trực tuyến", "Hội thảo"),
+            0,
+            None,
+        ),
+        (
+            "Ai là Chủ tịch Hội đồng?",
+            ("Chủ tịch Ủy ban", "Phó Chủ tịch", "Trưởng ban"),
+            0,
+            None,
+        ),  # a distractor repeats «chủ tịch» too
+        (
+            "Điều 23 của Luật quy định gì?",
+            ("Điều 23 quy định", "Khác", "Không"),
+            0,
+            None,
+        ),  # no content word
+    ],
+)
+def test_key_repeats_stem(stem, choices, answer, repeated) -> None:
+    assert key_repeats_stem(stem, choices, answer) == repeated
+
+
+@pytest.mark.parametrize(
+    ("choices", "answer", "cue"),
+    [
+        (("Chỉ cá nhân", "Mọi tập thể", "Cá nhân và tập thể"), 2, True),
+        (("Chỉ cá nhân", "Tập thể", "Cá nhân và tập thể"), 2, False),  # one absolute: no pattern
+        (("Chỉ cá nhân", "Mọi tập thể", "Chỉ cá nhân và tập thể"), 2, False),  # the key has one too
+        (("Chỉ đạo của Bộ", "Chỉ thị của Đảng", "Nghị quyết"), 2, False),  # «chỉ đạo» is not «only»
+        (("Bắt buộc", "Hoàn toàn tự nguyện", "Tự nguyện, có khuyến khích"), 2, True),
+        (("Không bao giờ", "Chủ yếu là tập thể"), 0, False),
+    ],
+)
+def test_absolutes_only_in_distractors(choices, answer, cue) -> None:
+    assert absolutes_only_in_distractors(choices, answer) is cue
+
+
+@pytest.mark.parametrize(
+    ("choices", "answer", "hedge"),
+    [
+        (
+            ("Làm trái quy định của pháp luật", "Đúng hạn", "Đủ hồ sơ"),
+            0,
+            "trái quy định của pháp luật",
+        ),
+        (
+            ("Theo quy định của pháp luật", "Theo ý kiến của tập thể", "Tùy ý"),
+            0,
+            "theo quy định của pháp luật",
+        ),
+        (("Theo quy định của pháp luật", "Trái quy định của pháp luật", "Tùy ý"), 0, None),
+        (("Tùy ý", "Theo quy định của pháp luật"), 0, None),  # only a distractor carries it
+    ],
+)
+def test_hedge_only_in_key(choices, answer, hedge) -> None:
+    assert hedge_only_in_key(choices, answer) == hedge
+
+
+@pytest.mark.parametrize(
+    ("choice", "key", "answers"),
+    [
+        ("Danh hiệu vinh dự nhà nước", "Danh hiệu vinh dự Nhà nước", True),
+        ("Huân chương Lao động hạng Nhất", "Huân chương Lao động hạng Nhất.", True),
+        ("Luật số 15/2005/QH11", "Luật số 47/2005/QH11", False),  # different numbers
+        ("3,0 lần", "3,0 lần", False),  # a bare value gives nothing away
+        ("Bằng khen của Thủ tướng", "Giấy khen của Giám đốc sở", False),
+    ],
+)
+def test_answers_another(choice, key, answers) -> None:
+    assert answers_another(choice, key) is answers
+
+
+def test_a_distractor_answering_a_question_of_another_topic_is_no_cue() -> None:
+    first = _q("A1", ("Danh hiệu vinh dự nhà nước", "Khác", "Không", "Có"), 0)
+    second = _q("A2", ("Bằng", "Danh hiệu vinh dự nhà nước", "Cờ", "Giấy"), 0, topic="khac")
+    assert cue_report([first, second]).wording == []
+    third = replace(second, topic="chung")
+    assert cue_report([first, third]).wording == ["A2"]

@@ -82,7 +82,7 @@ def test_validity_table(basis, historical, window, valid) -> None:
 
 def test_the_reason_names_the_document_and_its_last_day() -> None:
     assert span_of(("luat", "nd"), False, DOCS).problem(*SPRING) == (
-        "Nghị định số 152/2025/NĐ-CP hết hiệu lực sau ngày 28/02/2027"
+        "Nghị định 152/2025/NĐ-CP hết hiệu lực sau ngày 28/02/2027"
     )
     assert "đã hết hiệu lực" in span_of(("cu",), False, DOCS).problem(*WINTER)
 
@@ -120,8 +120,8 @@ def test_open_refusal_lists_the_questions_left_out_and_why() -> None:
     assert problems[0].startswith("Cơ cấu “chủ đề a” cần 2 câu nhưng ngân hàng chỉ còn 1 câu")
     assert problems[-1] == (
         "Câu không dùng được cho cơ cấu “chủ đề a” trong thời gian đợt thi: "
-        "Q-2 (Nghị định số 152/2025/NĐ-CP hết hiệu lực sau ngày 28/02/2027); "
-        "Q-3 (Nghị định số 152/2025/NĐ-CP hết hiệu lực sau ngày 28/02/2027)."
+        "Q-2 (Nghị định 152/2025/NĐ-CP hết hiệu lực sau ngày 28/02/2027); "
+        "Q-3 (Nghị định 152/2025/NĐ-CP hết hiệu lực sau ngày 28/02/2027)."
     )
     assert window_problems(pool, [Quota(2, "a")], 3, DrawWindow(*WINTER, window.marks_before)) == []
 

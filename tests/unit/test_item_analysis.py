@@ -151,6 +151,21 @@ def test_flags(sums: ItemSums, key: int, counts: list[int], flags: tuple[str, ..
     assert ia.analyse(sums, key, counts).flags == flags
 
 
+@pytest.mark.parametrize(
+    ("n", "counts", "weak"),
+    [
+        (100, [60, 20, 16, 4], (3,)),  # 4 of 100 is under 5 %
+        (100, [60, 20, 15, 5], ()),  # 5 % exactly is not under
+        (99, [60, 20, 18, 1], ()),  # fewer than 100 takers: not judged
+        (200, [150, 40, 9, 1], (2, 3)),
+    ],
+)
+def test_weak_distractors(n: int, counts: list[int], weak: tuple[int, ...]) -> None:
+    analysis = ia.analyse(rising(n, counts[0]), 0, counts)
+    assert analysis.weak_distractors == weak
+    assert (ia.WEAK_DISTRACTOR in analysis.flags) is bool(weak)
+
+
 def test_analyse_shares_add_up_with_blanks() -> None:
     s = ItemSums(n=8, correct=4, unanswered=2)
     a = ia.analyse(s, 1, [1, 4, 1, 0])
