@@ -35,6 +35,9 @@ def settings_of(rnd: Round) -> RoundSettings:
         prizes=tuple(PrizeTier(p["name"], p["count"]) for p in rnd.prize_tiers),
         ranking_policy=rnd.ranking_policy,
         show_score_after_submit=rnd.show_score_after_submit,
+        prize_min_score=rnd.prize_min_score,
+        collective_policy=rnd.collective_policy,
+        collective_tie_rule=rnd.collective_tie_rule,
     )
 
 
@@ -48,6 +51,8 @@ def _apply(rnd: Round, s: RoundSettings) -> None:
     rnd.prize_tiers = [asdict(p) for p in s.prizes]
     rnd.ranking_policy = s.ranking_policy
     rnd.show_score_after_submit = s.shows_score_after_submit
+    rnd.prize_min_score = s.prize_min_score
+    rnd.collective_policy, rnd.collective_tie_rule = s.collective_policy, s.collective_tie_rule
     current = tuple(Quota(q.count, q.topic_id, q.difficulty) for q in rnd.quotas)
     if current != s.quotas:
         rnd.quotas = [

@@ -77,6 +77,9 @@ def _settings(form: RoundForm) -> RoundSettings:
         prizes=_prizes(form.prizes.data),
         ranking_policy=form.ranking_policy.data,
         show_score_after_submit={"1": True, "0": False}.get(form.show_score.data or ""),
+        prize_min_score=form.prize_min_score.data,
+        collective_policy=form.collective_policy.data,
+        collective_tie_rule=form.collective_tie_rule.data,
     )
 
 
@@ -106,6 +109,11 @@ def _fill(form: RoundForm, rnd) -> None:
     form.prizes.data = "\n".join(f"{p.name}: {p.count}" for p in s.prizes)
     form.ranking_policy.data = s.ranking_policy
     form.show_score.data = "1" if s.shows_score_after_submit else "0"
+    form.prize_min_score.data = s.prize_min_score
+    form.collective_policy.data, form.collective_tie_rule.data = (
+        s.collective_policy,
+        s.collective_tie_rule,
+    )
 
 
 @bp.get("/")
