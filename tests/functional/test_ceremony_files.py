@@ -9,19 +9,18 @@ import hashlib
 import io
 import json
 import re
-import shutil
-import subprocess
 from datetime import timedelta
 
 import openpyxl
 import pytest
-from flask import Flask
 
 from quizapp.domain.round_rules import PrizeTier
 from quizapp.extensions import db
-from quizapp.models import Participant, Publication, Round
-from quizapp.services import attempts, lifecycle
+from quizapp.models import AuditLog, Organisation, Publication, Round
+from quizapp.services import lifecycle
 from tests.conftest import FIXED_NOW, post_form
+from tests.functional.test_console_exports import _take
+from tests.unit.test_exports import pdf_text as raw_pdf_text
 
 DRAFT_WORDS = (
     "BẢN NHÁP",
@@ -38,22 +37,9 @@ TIERS = (
 )
 
 
-def _take(app: Flask, round_id: int, person, correct: int, seconds: int) -> None:
-    with app.app_context():
-        r, p = db.session.get(Round, round_id), db.session.get(Participant, person.id)
-        attempt = attempts.start_attempt(p, r, FIXED_NOW).attempt
-        for item in attempt.items[:correct]:
-            answer = item.choice_order.index(item.version.correct_index)
-            attempts.save_answer(p, attempt.id, item.position, answer, FIXED_NOW)
-        attempts.submit_attempt(p, attempt.id, FIXED_NOW + timedelta(seconds=seconds))
-        db.session.commit()
-
-
 def pdf_text(data: bytes) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    done = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
-    return " ".join(done.stdout.decode("utf-8").split())
+    """The PDF's text, whitespace folded (table cells wrap across lines)."""
+    return " ".join(raw_pdf_text(data).split())
 
 
 @pytest.fixture
@@ -222,3 +208,55 @@ def test_the_ceremony_files_are_complete_and_final(app, client, login_staff, cer
     assert "Trường THCS Lê Lợi Tập thể (cơ quan, đơn vị) Đã đạt Giải Nhất tập thể" in certificates
     assert not [w for w in DRAFT_WORDS if w in certificates]
     assert re.search(r"Phạm Văn Không .* Đã đạt Giải Khuyến khích", certificates)
+
+
+def test_the_organiser_decides_a_collective_tie_with_a_reason(
+    app, client, login_staff, ceremony
+) -> None:
+    rnd, _ = ceremony
+    login_staff("organiser")
+    review = f"/console/rounds/{rnd.id}/review/"
+    chosen = {"policy": "participants,mean_score,rate", "tie_rule": "organiser"}
+    post_form(client, f"{review}collective", chosen, page=review)
+    page = client.get(review).text
+    assert "Ban tổ chức quyết định (ghi rõ lý do) khi các tập thể bằng nhau" in page
+    assert "Trường THCS Nguyễn Du, Trường THCS Lê Lợi — chưa quyết định" in page
+    with app.app_context():
+        school = {o.name: o.code for o in db.session.scalars(db.select(Organisation))}
+    decide = f"{review}collective/tie"
+    base = {"by": "organisation", "key": school["Trường THCS Lê Lợi"], "tier": "Giải Nhất tập thể"}
+    refused = post_form(client, decide, {**base, "reason": " "}, page=review)
+    assert "Vui lòng ghi lý do quyết định" in client.get(refused.headers["Location"]).text
+    wrong = {**base, "tier": "Giải Ba tập thể", "reason": "x"}  # not a prize the tie spans
+    assert (
+        "Chỉ chọn một trong các giải"
+        in client.get(post_form(client, decide, wrong, page=review).headers["Location"]).text
+    )
+    post_form(client, decide, {**base, "reason": "Tỷ lệ tham gia cao hơn"}, page=review)
+    confirm = client.get(f"/console/rounds/{rnd.id}/publish").text
+    assert "chưa quyết định" in confirm  # Nguyễn Du still waits
+    other = {
+        "by": "organisation",
+        "key": school["Trường THCS Nguyễn Du"],
+        "tier": "Giải Nhì tập thể",
+        "reason": "Tỷ lệ tham gia thấp hơn",
+    }
+    post_form(client, decide, other, page=review)
+    confirm = client.get(f"/console/rounds/{rnd.id}/publish").text
+    assert "Ban tổ chức quyết định: Trường THCS Nguyễn Du — Giải Nhì tập thể" in confirm
+    with app.app_context():
+        r = db.session.get(Round, rnd.id)
+        from quizapp.services import collective
+
+        awards = collective.collective_draft(r, "organisation").awards
+        assert [(a.group.name, a.tier, a.reason) for a in awards] == [
+            ("Trường THCS Lê Lợi", "Giải Nhất tập thể", "Tỷ lệ tham gia cao hơn"),
+            ("Trường THCS Nguyễn Du", "Giải Nhì tập thể", "Tỷ lệ tham gia thấp hơn"),
+        ]
+        logged = db.session.scalars(
+            db.select(AuditLog).where(AuditLog.action == "prize.collective_decide")
+        ).all()
+        assert [e.reason for e in logged] == [
+            "Tỷ lệ tham gia cao hơn",
+            "Tỷ lệ tham gia thấp hơn",
+        ]
