@@ -34,8 +34,11 @@ def upgrade():
         batch_op.add_column(sa.Column('collective_tie_rule', sa.String(length=16), nullable=False, server_default='shared'))
         batch_op.create_check_constraint('prize_min_score_not_negative', 'prize_min_score IS NULL OR prize_min_score >= 0')
         batch_op.create_check_constraint('collective_tie_rule_known', "collective_tie_rule IN ('shared', 'organiser')")
-    rounds = sa.table('rounds', sa.column('id', sa.Integer()), sa.column('collective_prizes', sa.JSON()), sa.column('collective_policy', sa.String()))
+    rounds = sa.table('rounds', sa.column('id', sa.Integer()), sa.column('status', sa.String()), sa.column('prize_min_score', sa.Integer()), sa.column('collective_prizes', sa.JSON()), sa.column('collective_policy', sa.String()))
     connection = op.get_bind()
+    # Rounds already opened were announced without a minimum: they keep none (the setting is
+    # protected once a round opens). Drafts take the default, half the questions.
+    connection.execute(rounds.update().where(rounds.c.status != 'draft').values(prize_min_score=0))
     for round_id, prizes in connection.execute(sa.select(rounds.c.id, rounds.c.collective_prizes)).all():
         metric = (prizes or {}).get('metric')
         if metric in CHAINS:

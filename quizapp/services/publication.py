@@ -45,7 +45,6 @@ def _winners(results: Results, salt: str) -> list[dict[str, Any]]:
                 "organisation": person.organisation,
                 "score": row.score,
                 "time_ms": row.time_used_ms,
-                "remarks": results.remarks_of(award.participant_id),
             }
         )
     return winners

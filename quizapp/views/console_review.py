@@ -40,7 +40,7 @@ def _round(round_id: int):
 def index(round_id: int):
     rnd = _round(round_id)
     data = results.gather(rnd)
-    flags = review.integrity_flags(rnd)
+    flags = data.flags
     only_flagged = request.args.get("co-canh-bao") == "1"
     rows = [r for r in data.ranking if r.participant_id in flags] if only_flagged else data.ranking
     return render_template(
