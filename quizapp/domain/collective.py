@@ -101,11 +101,6 @@ def mean(score_sum: int, count: int) -> float | None:
     return float(score_sum) / float(count) if count else None
 
 
-def order_by(groups: Sequence[Group], metric: str) -> list[Group]:
-    """Best first on the metric; unknown values (no headcount, no entries) last, then by key."""
-    return sorted(groups, key=lambda g: (-g.metric(metric), g.key))
-
-
 def points(
     groups: Sequence[Group], metrics: Sequence[str], top: int = POINTS_TOP
 ) -> dict[str, int]:

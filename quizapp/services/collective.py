@@ -132,9 +132,7 @@ def ranked(
         )
         for m in POINT_METRICS
     ]
-    scored = db.select(stage, (awarded[0] + awarded[1] + awarded[2]).label("points")).subquery(
-        "scored"
-    )
+    scored = db.select(stage, sum(awarded, literal(0)).label("points")).subquery("scored")
     order = [_value(scored.c[k]).desc() for k in chain]
     rows = db.session.execute(
         db.select(

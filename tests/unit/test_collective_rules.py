@@ -4,7 +4,7 @@ as tables."""
 import pytest
 
 from quizapp.domain import collective as rules
-from quizapp.domain.collective import Group, order_by, points
+from quizapp.domain.collective import Group, points
 from quizapp.domain.collective_prizes import Decision, allocate, tier_at
 from quizapp.domain.round_rules import PrizeTier
 
@@ -32,14 +32,14 @@ def test_rate_needs_a_headcount() -> None:
         ("mean_score", ["c", "a", "b", "empty"]),
     ],
 )
-def test_order_by_metric_unknown_values_last(metric: str, expected: list[str]) -> None:
+def test_one_criterion_unknown_values_last(metric: str, expected: list[str]) -> None:
     groups = [
         g("a", 10, 12, 8.0, 20),
         g("b", 40, 50, 7.5, 400),
         g("c", 5, 5, 9.5),
         g("empty", 0, 0, None, 50),
     ]
-    assert [x.key for x in order_by(groups, metric)] == expected
+    assert [x.key for x in rules.rank_groups(groups, (metric,))] == expected
 
 
 def test_points_top_ten_per_metric_summed_and_ties_share() -> None:
