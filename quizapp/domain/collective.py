@@ -16,6 +16,8 @@ CRITERIA = {
     "entries": "Số lượt thi",
     "points": "Điểm cộng (10…1 theo từng tiêu chí)",
 }
+# The units collective prizes are given to, as the files and pages name them.
+UNIT_LABELS = {"ward": "Phường", "organisation": "Cơ quan, đơn vị"}
 METRICS = {k: CRITERIA[k] for k in ("participants", "rate", "mean_score", "entries")}
 # The criteria whose rankings give points (10 to the first … 1 to the tenth).
 POINT_METRICS = ("participants", "rate", "mean_score")

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .collective import UNIT_LABELS
 from .results import Results
 
 RECORD_FIELDS = (
@@ -44,9 +45,6 @@ def canonical(records: Sequence[Sequence[Any]], prizes: Mapping[str, Any] | None
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-UNIT_LABELS = {"ward": "Phường", "organisation": "Cơ quan, đơn vị"}
 
 
 def checklist(results: Results) -> list[str]:

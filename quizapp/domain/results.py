@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import ranking
-from .collective import Group
+from .collective import UNIT_LABELS, Group
 from .collective_prizes import CollectiveDraft, GroupAward
 from .prizes import Award, Draft, PrizeTie
 
@@ -119,13 +119,12 @@ class Results:
     def notes(self) -> list[str]:
         """The draft's open questions, individual then collective (a draft's, never a final
         file's: once published they are settled or acknowledged)."""
-        units = {"ward": "Theo phường", "organisation": "Theo cơ quan, đơn vị"}
         return self.draft.notes + [
-            f"{units.get(by, by)} — {n}" for by, d in self.collective.items() for n in d.notes
+            f"{UNIT_LABELS.get(by, by)} — {n}" for by, d in self.collective.items() for n in d.notes
         ]
 
     def collective_awards(self) -> list[tuple[str, GroupAward]]:
-        """Every collective prize, by unit, in the order of the ceremony."""
+        """Every collective prize: wards, then organisations, each highest tier first."""
         return [(by, a) for by, d in self.collective.items() for a in d.awards]
 
     def __post_init__(self) -> None:

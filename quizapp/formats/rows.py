@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ..domain.collective import Group
+from ..domain.collective import UNIT_LABELS, Group
 from ..domain.collective_prizes import CollectiveDraft, GroupAward
 from ..domain.formatting import format_datetime
 from ..domain.people import GROUP_LABELS
@@ -45,7 +45,6 @@ WINNER_COLUMNS = (
     Column("Thời gian làm bài (giây)", 13),
     Column("Ghi chú", 40),
 )
-UNIT_LABELS = {"ward": "Phường", "organisation": "Cơ quan, đơn vị"}
 COLLECTIVE_PRIZE_COLUMNS = (
     Column("Giải", 22),
     Column("Hạng", 7),
