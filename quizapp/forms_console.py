@@ -6,6 +6,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from .domain import collective
 from .domain.ranking import PRESETS
 from .domain.round_rules import PREDICTION_LABELS
 from .forms_base import Form
@@ -72,6 +73,20 @@ class RoundForm(Form):
         default="Giải Nhất: 1\nGiải Nhì: 2\nGiải Ba: 3\nGiải Khuyến khích: 5",
     )
     reason = StringField("Lý do thay đổi (ghi nhật ký)", validators=[Length(max=500)])
+    prize_min_score = IntegerField(
+        "Số câu đúng tối thiểu để xét giải cá nhân (để trống: một nửa số câu)",
+        validators=[Optional(), NumberRange(min=0, message="Không được là số âm.")],
+    )
+    collective_policy = SelectField(
+        "Tiêu chí và thứ tự xếp hạng tập thể",
+        choices=[SelectChoice(k, v) for k, v in collective.PRESETS.items()],
+        default=collective.DEFAULT_POLICY,
+    )
+    collective_tie_rule = SelectField(
+        "Khi các tập thể bằng nhau ở mọi tiêu chí",
+        choices=[SelectChoice(k, v) for k, v in collective.TIE_RULES.items()],
+        default=collective.DEFAULT_TIE_RULE,
+    )
 
 
 class ReasonForm(Form):
@@ -91,6 +106,9 @@ class TransitionForm(Form):
     reason = TextAreaField("Lý do (được lưu vào nhật ký)", validators=[Length(max=2000)])
     closes_at = StringField("Thời điểm đóng mới (dd/mm/yyyy HH:MM)", validators=[Length(max=20)])
     confirm = BooleanField("Tôi đã đọc và xác nhận thao tác này")
+    acknowledgement = TextAreaField(
+        "Lý do vẫn công bố (cảnh báo, trường hợp bằng nhau)", validators=[Length(max=2000)]
+    )
 
 
 class TooFastForm(Form):

@@ -229,7 +229,9 @@ def _published_round(world: World, contest: Contest, people, organiser: StaffUse
     for n, key in enumerate(PUBLISHED_TAKERS):
         take(people[key], rnd, opens + 2 * HOUR, correct=5 - n)
     lifecycle.close_round(None, rnd, now=opens + 8 * DAY, confirmed=True)
-    found = publication.publish(organiser, rnd, opens + 9 * DAY, confirmed=True)
+    found = publication.publish(
+        organiser, rnd, opens + 9 * DAY, confirmed=True, acknowledgement="Dữ liệu mẫu"
+    )
     world.ids |= {"published_round": rnd.id, "publication": found.id}
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from .collective import UNIT_LABELS
+from .results import Results
 
 RECORD_FIELDS = (
     "rank",
@@ -27,9 +30,14 @@ def pseudonym(salt: str, participant_id: int) -> str:
     return hashlib.sha256(f"{salt}:{participant_id}".encode()).hexdigest()[:12]
 
 
-def canonical(records: Sequence[Sequence[Any]]) -> bytes:
-    """One JSON document, keys and separators fixed, UTF-8: the same data gives the same bytes."""
-    document = {"fields": list(RECORD_FIELDS), "rows": [list(r) for r in records]}
+def canonical(records: Sequence[Sequence[Any]], prizes: Mapping[str, Any] | None = None) -> bytes:
+    """One JSON document, keys and separators fixed, UTF-8: the same data gives the same bytes.
+
+    With `prizes` (individual: tier, entrant, rank; collective by unit: tier, code, name, rank,
+    shared) the digest covers the winners as well as the ranking."""
+    document: dict[str, Any] = {"fields": list(RECORD_FIELDS), "rows": [list(r) for r in records]}
+    if prizes is not None:
+        document["prizes"] = prizes
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode(
         "utf-8"
     )
@@ -37,3 +45,28 @@ def canonical(records: Sequence[Sequence[Any]]) -> bytes:
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def checklist(results: Results) -> list[str]:
+    """What the organiser must acknowledge, with a reason, before publishing: every open
+    integrity flag of a winner, and every tie that touches a prize (individual or collective)."""
+    items = []
+    for award in results.draft.awards:
+        name = results.people[award.participant_id].full_name
+        items += [
+            f"{award.tier} — {name}: {flag} (cảnh báo chưa xử lý)."
+            for flag in results.flags.get(award.participant_id, [])
+        ]
+    for tie in results.ties:
+        who = ", ".join(
+            f"{results.people[pid].full_name} ({tier or 'không có giải'})"
+            for pid, tier in zip(tie.participant_ids, tie.tiers, strict=True)
+        )
+        items.append(f"Cá nhân hạng {tie.rank} bằng nhau ở mọi tiêu chí: {who}.")
+    for by, draft in results.collective.items():
+        items += [
+            f"{UNIT_LABELS.get(by, by)} hạng {tie.rank} bằng nhau ở mọi tiêu chí: "
+            f"{', '.join(tie.names)} — {tie.settled}."
+            for tie in draft.ties
+        ]
+    return items

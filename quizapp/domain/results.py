@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import ranking
-from .collective import Group
-from .prizes import Award, Draft
+from .collective import UNIT_LABELS, Group
+from .collective_prizes import CollectiveDraft, GroupAward
+from .prizes import Award, Draft, PrizeTie
 
 DRAFT_MARK = "BẢN NHÁP – CHƯA CÔNG BỐ"
 DRAFT_SLUG = "ban-nhap-chua-cong-bo"
@@ -99,9 +100,32 @@ class Results:
     organisations: list[Group]
     people: Mapping[int, Person] = field(default_factory=dict)
     stamp: Stamp = field(default_factory=Stamp)
+    # by unit ("ward", "organisation"): the collective ranking and its prizes
+    collective: Mapping[str, CollectiveDraft] = field(default_factory=dict)
+    # open integrity flags per participant ("làm quá nhanh"...), never an exclusion
+    flags: Mapping[int, list[str]] = field(default_factory=dict)
+    ties: list[PrizeTie] = field(default_factory=list)
 
     def award_of(self, participant_id: int) -> Award | None:
         return self._awards.get(participant_id)
+
+    def remarks_of(self, participant_id: int) -> list[str]:
+        """A person's "Ghi chú" in the files: prize changes by hand with their reason, then
+        the integrity flags the organiser saw and let stand."""
+        changes = self.draft.remarks.get(participant_id, [])
+        flagged = [f"Cảnh báo: {f}" for f in self.flags.get(participant_id, [])]
+        return changes + flagged
+
+    def notes(self) -> list[str]:
+        """The draft's open questions, individual then collective (a draft's, never a final
+        file's: once published they are settled or acknowledged)."""
+        return self.draft.notes + [
+            f"{UNIT_LABELS.get(by, by)} — {n}" for by, d in self.collective.items() for n in d.notes
+        ]
+
+    def collective_awards(self) -> list[tuple[str, GroupAward]]:
+        """Every collective prize: wards, then organisations, each highest tier first."""
+        return [(by, a) for by, d in self.collective.items() for a in d.awards]
 
     def __post_init__(self) -> None:
         self._awards = {a.participant_id: a for a in self.draft.awards}

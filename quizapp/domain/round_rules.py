@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 
-from . import ranking
+from . import collective, ranking
 from .drawing import Quota
 from .formatting import format_datetime
 
@@ -53,6 +53,17 @@ class RoundSettings:
     allow_public_keys: bool = False
     # Not a setting: the day the bank's documents register was last checked (rules text).
     bank_checked_on: date | None = field(default=None, compare=False)
+    # The fewest correct answers that may win a prize; None: half the questions.
+    prize_min_score: int | None = None
+    collective_policy: str = collective.DEFAULT_POLICY
+    collective_tie_rule: str = collective.DEFAULT_TIE_RULE
+
+    @property
+    def min_prize_score(self) -> int:
+        """The prize threshold in correct answers: the organiser's, or half the questions."""
+        if self.prize_min_score is not None:
+            return self.prize_min_score
+        return (self.question_count + 1) // 2
 
     @property
     def policy(self) -> tuple[str, ...]:
@@ -80,6 +91,7 @@ PROTECTED = (
     "ranking_policy",
     "show_score_after_submit",
     "allow_public_keys",
+    "prize_min_score",
 )
 FIELD_LABELS = {
     "question_count": "số câu hỏi",
@@ -93,6 +105,7 @@ FIELD_LABELS = {
     "ranking_policy": "thứ tự xếp hạng",
     "show_score_after_submit": "hiện điểm ngay sau khi nộp",
     "allow_public_keys": "dùng cả câu đã công khai đáp án",
+    "prize_min_score": "điểm tối thiểu để xét giải",
 }
 
 
@@ -126,6 +139,12 @@ def settings_problems(s: RoundSettings) -> list[str]:
         problems.append("Thời gian chờ lưu bài phải từ 0 đến 120 giây.")
     if any(p.count < 0 or not p.name.strip() for p in s.prizes):
         problems.append("Cơ cấu giải thưởng không hợp lệ.")
+    if s.prize_min_score is not None and not 0 <= s.prize_min_score <= s.question_count:
+        problems.append("Điểm tối thiểu để xét giải phải từ 0 đến số câu hỏi của đợt.")
+    if s.collective_policy not in collective.PRESETS:
+        problems.append("Thứ tự xếp hạng tập thể phải là một trong các phương án có sẵn.")
+    if s.collective_tie_rule not in collective.TIE_RULES:
+        problems.append("Cách xử lý tập thể bằng nhau không hợp lệ.")
     return problems
 
 
@@ -182,6 +201,12 @@ def rules_text(s: RoundSettings) -> list[str]:
     prizes = ", ".join(f"{p.count} {p.name}" for p in s.prizes if p.count)
     if prizes:
         lines.append(f"Cơ cấu giải thưởng: {prizes}.")
+    if s.min_prize_score:
+        lines.append(
+            f"Chỉ xét giải cá nhân cho bài thi đạt từ {s.min_prize_score}/{s.question_count} "
+            "câu đúng trở lên."
+        )
+    lines += collective.rules_lines(s.collective_policy, s.collective_tie_rule)
     if s.shows_score_after_submit:
         lines.append("Số câu đúng được hiển thị ngay sau khi nộp bài.")
     else:

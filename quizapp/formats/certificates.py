@@ -13,11 +13,12 @@ from typing import BinaryIO
 import segno
 from fpdf.enums import XPos, YPos
 
+from ..domain.collective_prizes import GroupAward
 from ..domain.formatting import format_number, local_time
 from ..domain.prizes import Award
 from ..domain.results import RankRow, Results
 from .pdf import FONT, Document
-from .rows import awards_in_order
+from .rows import UNIT_LABELS, awards_in_order
 
 QR_SIZE_MM = 34
 
@@ -56,9 +57,7 @@ def _heading(pdf: Document, organiser: str) -> None:
     pdf.cell(half, 5.5, "Độc lập – Tự do – Hạnh phúc", align="C")
 
 
-def _body(pdf: Document, results: Results, award: Award, row: RankRow) -> None:
-    person = results.people[award.participant_id]
-    place = f"{person.organisation} – {person.ward}" if person.organisation else person.ward
+def _body(pdf: Document, results: Results, who: str, place: str, tier: str, detail: str) -> None:
     pdf.set_xy(pdf.l_margin, 48)
     pdf.set_text_color(153, 27, 30)
     pdf.line_of("GIẤY CHỨNG NHẬN", 30, bold=True, height=16)
@@ -66,12 +65,25 @@ def _body(pdf: Document, results: Results, award: Award, row: RankRow) -> None:
     pdf.ln(3)
     pdf.line_of(f"Ban Tổ chức {results.round.contest_title} chứng nhận", 13, height=7)
     pdf.ln(2)
-    pdf.line_of(person.full_name, 24, bold=True, height=13)
+    pdf.line_of(who, 24, bold=True, height=13)
     pdf.line_of(place, 12, height=7)
     pdf.ln(3)
-    pdf.line_of(f"Đã đạt {award.tier}", 20, bold=True, height=11)
+    pdf.line_of(f"Đã đạt {tier}", 20, bold=True, height=11)
     pdf.line_of(results.round.title, 13, height=7)
-    pdf.line_of(f"Điểm: {format_number(row.score)} · Xếp hạng: {award.rank}", 11, height=7)
+    pdf.line_of(detail, 11, height=7)
+
+
+def _person(results: Results, award: Award, row: RankRow) -> tuple[str, str, str, str]:
+    person = results.people[award.participant_id]
+    place = f"{person.organisation} – {person.ward}" if person.organisation else person.ward
+    detail = f"Điểm: {format_number(row.score)} · Xếp hạng: {award.rank}"
+    return person.full_name, place, award.tier, detail
+
+
+def _unit(by: str, award: GroupAward) -> tuple[str, str, str, str]:
+    group = award.group
+    detail = f"Số người tham gia: {format_number(group.participants)} · Xếp hạng: {group.rank}"
+    return group.name, f"Tập thể ({UNIT_LABELS.get(by, by).lower()})", award.tier, detail
 
 
 def _footer(pdf: Document, qr: io.BytesIO, verify_url: str, number: str, issued: str) -> None:
@@ -93,19 +105,21 @@ def _footer(pdf: Document, qr: io.BytesIO, verify_url: str, number: str, issued:
 def write_certificates(
     results: Results, out: BinaryIO, *, verify_url: str, organiser: str, issued_at: datetime
 ) -> int:
-    """One page per winner in the ceremony's running order; returns the number of pages."""
-    winners = awards_in_order(results)
+    """One page per winner in the ceremony's running order, people then collective winners
+    (wards, organisations); returns the number of pages."""
+    winners = [_person(results, a, row) for a, row in awards_in_order(results)]
+    winners += [_unit(by, a) for by, a in results.collective_awards()]
     if not winners:
         raise ValueError("no winners: a certificates file would have no page")
     pdf = Document(orientation="landscape", mark=results.stamp.mark)
     pdf.set_title(f"Giấy chứng nhận — {results.round.title}")
     pdf.set_auto_page_break(False)
     qr, issued = qr_png(verify_url), date_line(issued_at)
-    for serial, (award, row) in enumerate(winners, start=1):
+    for serial, lines in enumerate(winners, start=1):
         pdf.add_page()
         _frame(pdf)
         _heading(pdf, organiser)
-        _body(pdf, results, award, row)
+        _body(pdf, results, *lines)
         qr.seek(0)
         _footer(pdf, qr, verify_url, f"{results.round.id}-{serial:03d}/GCN", issued)
     out.write(pdf.output())

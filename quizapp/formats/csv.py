@@ -19,10 +19,12 @@ from typing import BinaryIO
 
 from ..domain.results import Results
 from .rows import (
+    COLLECTIVE_PRIZE_COLUMNS,
     PROGRESS_EVERY,
     Column,
     Progress,
     Value,
+    collective_prize_rows,
     counted,
     headers,
     ranking_columns,
@@ -60,6 +62,9 @@ def vi_cell(value: Value) -> str:
     return str(csv_text(value))
 
 
+COLLECTIVE_TITLE = "GIẢI TẬP THỂ"
+
+
 def write_table(
     out: BinaryIO,
     columns: Sequence[Column],
@@ -67,9 +72,11 @@ def write_table(
     mark: str = "",
     progress: Progress | None = None,
     every: int = PROGRESS_EVERY,
+    after: tuple[str, Sequence[Column], Sequence[Sequence[Value]]] | None = None,
 ) -> None:
     """Header, then one line per row, written as it is produced; `progress` hears the count
-    of rows written every `every` rows (nothing wraps the rows without it)."""
+    of rows written every `every` rows (nothing wraps the rows without it). `after` (title,
+    columns, rows) is a second, small table below an empty line."""
     if progress is not None:
         rows = counted(rows, progress, every)
     text = io.TextIOWrapper(out, encoding=ENCODING, newline="")
@@ -80,6 +87,10 @@ def write_table(
         writer.writerow([vi_cell(h) for h in headers(columns)])
         for row in rows:
             writer.writerow([vi_cell(value) for value in row])
+        if after is not None:
+            title, more_columns, more_rows = after
+            writer.writerows([[], [vi_cell(title)], [vi_cell(h) for h in headers(more_columns)]])
+            writer.writerows([vi_cell(value) for value in row] for row in more_rows)
         text.flush()
     finally:
         # Leave `out` open for the caller (a response buffer or a file it owns).
@@ -89,6 +100,9 @@ def write_table(
 def write_ranking(
     results: Results, out: BinaryIO, progress: Progress | None = None, every: int = PROGRESS_EVERY
 ) -> None:
-    """The full personal ranking (organiser data in full); `progress` counts its rows."""
+    """The full personal ranking (organiser data in full); `progress` counts its rows. The
+    collective prizes follow below it, when the round has any."""
     columns, rows = ranking_columns(results), ranking_rows(results)
-    write_table(out, columns, rows, results.stamp.mark, progress, every)
+    prizes = list(collective_prize_rows(results))
+    after = (COLLECTIVE_TITLE, COLLECTIVE_PRIZE_COLUMNS, prizes) if prizes else None
+    write_table(out, columns, rows, results.stamp.mark, progress, every, after)

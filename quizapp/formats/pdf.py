@@ -14,17 +14,26 @@ from fpdf.enums import XPos, YPos
 from ..domain.formatting import format_datetime, format_number
 from ..domain.prizes import Award
 from ..domain.results import Person, RankRow, Results
-from .rows import awards_in_order
+from .rows import UNIT_LABELS, awards_in_order, group_note, note
 
 MIMETYPE = "application/pdf"
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"
 CEREMONY_COLUMNS = (
-    ("STT", 12),
-    ("Họ và tên", 52),
-    ("Phường / Cơ quan, đơn vị", 84),
-    ("Hạng", 14),
-    ("Điểm", 18),
+    ("STT", 10),
+    ("Họ và tên", 44),
+    ("Phường / Cơ quan, đơn vị", 58),
+    ("Hạng", 12),
+    ("Điểm", 14),
+    ("Ghi chú", 42),
+)
+COLLECTIVE_COLUMNS = (
+    ("STT", 10),
+    ("Tên", 62),
+    ("Xét theo", 28),
+    ("Hạng", 12),
+    ("Người tham gia", 22),
+    ("Ghi chú", 46),
 )
 
 
@@ -87,45 +96,85 @@ def _title(pdf: Document, results: Results, organiser: str, generated_at: dateti
     pdf.ln(4)
 
 
-def _tier(pdf: Document, results: Results, winners: Sequence[tuple[Award, RankRow]]) -> None:
-    name = winners[0][0].tier
+def _table(
+    pdf: Document, heading: str, columns: Sequence[tuple[str, int]], rows: Sequence[list[str]]
+) -> None:
+    """A tier's heading and its winners (left-aligned text, centred numbers)."""
     pdf.set_font(FONT, "B", 13)
-    pdf.cell(0, 9, f"{name} ({len(winners)} người)", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, size=10)
+    pdf.cell(0, 9, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, size=9)
+    centred = {"STT", "Hạng", "Điểm", "Người tham gia"}
     with pdf.table(
-        col_widths=[width for _, width in CEREMONY_COLUMNS],
-        text_align=("CENTER", "LEFT", "LEFT", "CENTER", "CENTER"),
+        col_widths=[width for _, width in columns],
+        text_align=tuple("CENTER" if h in centred else "LEFT" for h, _ in columns),
         headings_style=FontFace(emphasis="BOLD", fill_color=(221, 235, 247)),
-        line_height=5.5,
+        line_height=5,
         padding=1.5,
     ) as table:
-        table.row([header for header, _ in CEREMONY_COLUMNS])
-        for number, (award, row) in enumerate(winners, start=1):
-            person = results.people[award.participant_id]
-            table.row(
-                [
-                    str(number),
-                    person.full_name,
-                    place_of(person),
-                    str(award.rank),
-                    format_number(row.score),
-                ]
-            )
+        table.row([header for header, _ in columns])
+        for row in rows:
+            table.row(row)
     pdf.ln(4)
 
 
-def _notes(pdf: Document, notes: Sequence[str]) -> None:
+def _tier(pdf: Document, results: Results, winners: Sequence[tuple[Award, RankRow]]) -> None:
+    rows = []
+    for number, (award, row) in enumerate(winners, start=1):
+        person = results.people[award.participant_id]
+        remarks = note(results.remarks_of(award.participant_id)) or ""
+        score = format_number(row.score)
+        rows.append(
+            [str(number), person.full_name, place_of(person), str(award.rank), score, remarks]
+        )
+    _table(pdf, f"{winners[0][0].tier} ({len(winners)} người)", CEREMONY_COLUMNS, rows)
+
+
+def _collective(pdf: Document, results: Results) -> None:
+    """The collective prizes, tier by tier, wards before organisations."""
+    awards = results.collective_awards()
+    if not awards:
+        return
+    pdf.line_of("GIẢI TẬP THỂ", 14, bold=True, height=10)
+    ordered = sorted(awards, key=lambda pair: pair[1].tier_index)
+    for _, same in groupby(ordered, key=lambda pair: pair[1].tier):
+        winners = list(same)
+        rows = [
+            [
+                str(number),
+                a.group.name,
+                UNIT_LABELS.get(by, by),
+                str(a.group.rank),
+                format_number(a.group.participants),
+                group_note(a) or "",
+            ]
+            for number, (by, a) in enumerate(winners, start=1)
+        ]
+        _table(pdf, f"{winners[0][1].tier} ({len(winners)} tập thể)", COLLECTIVE_COLUMNS, rows)
+
+
+def _list(pdf: Document, title: str, lines: Sequence[str]) -> None:
     pdf.set_font(FONT, "B", 11)
-    pdf.cell(0, 8, "Lưu ý của bản dự thảo giải", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 8, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, size=10)
-    for note in notes:
-        pdf.multi_cell(0, 5.5, f"• {note}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for line in lines:
+        pdf.multi_cell(0, 5.5, f"• {line}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def changes_by_hand(results: Results) -> list[str]:
+    """Every prize the organiser changed by hand, with the person and the reason: a withdrawn
+    prize is named here though its holder is no longer on the list."""
+    return [
+        f"{results.people[pid].full_name}: {remark}"
+        for pid, remarks in results.draft.remarks.items()
+        for remark in remarks
+    ]
 
 
 def write_ceremony(
     results: Results, out: BinaryIO, *, organiser: str, generated_at: datetime
 ) -> None:
-    """Tiers from the highest down, winners in ranking order, then the draft's open questions."""
+    """Tiers from the highest down, winners in ranking order, then the collective prizes, the
+    prizes changed by hand with their reasons, and (in a draft only) its open questions."""
     pdf = Document(
         footer_text=f"{results.round.title} — danh sách trao giải", mark=results.stamp.mark
     )
@@ -137,6 +186,9 @@ def write_ceremony(
         pdf.line_of("Chưa có người đoạt giải.", 12)
     for _, winners in groupby(ordered, key=lambda pair: pair[0].tier_index):
         _tier(pdf, results, list(winners))
-    if results.draft.notes:
-        _notes(pdf, results.draft.notes)
+    _collective(pdf, results)
+    if changes := changes_by_hand(results):
+        _list(pdf, "Điều chỉnh giải của Ban tổ chức", changes)
+    if results.notes() and not results.stamp.published:
+        _list(pdf, "Lưu ý của bản dự thảo giải", results.notes())
     out.write(pdf.output())

@@ -7,11 +7,12 @@ formula-injection guard.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ..domain.collective import Group
+from ..domain.collective import UNIT_LABELS, Group
+from ..domain.collective_prizes import CollectiveDraft, GroupAward
 from ..domain.formatting import format_datetime
 from ..domain.people import GROUP_LABELS
 from ..domain.prizes import Award
@@ -42,6 +43,19 @@ WINNER_COLUMNS = (
     Column("Cơ quan, đơn vị", 32),
     Column("Điểm", 7),
     Column("Thời gian làm bài (giây)", 13),
+    Column("Ghi chú", 40),
+)
+COLLECTIVE_PRIZE_COLUMNS = (
+    Column("Giải", 22),
+    Column("Hạng", 7),
+    Column("Xét theo", 16),
+    Column("Mã", 16),
+    Column("Tên", 36),
+    Column("Số người tham gia", 12),
+    Column("Điểm trung bình", 10),
+    Column("Tỷ lệ tham gia (%)", 11),
+    Column("Điểm cộng", 9),
+    Column("Ghi chú", 40),
 )
 PREDICTION_COLUMN = Column("Sai số dự đoán", 10)
 
@@ -80,6 +94,10 @@ def group_columns(unit: str) -> tuple[Column, ...]:
         Column("Điểm trung bình", 10),
         Column("Số cán bộ, người lao động", 14),
         Column("Tỷ lệ tham gia (%)", 11),
+        Column("Điểm cộng", 9),
+        Column("Hạng", 7),
+        Column("Giải", 22),
+        Column("Ghi chú", 30),
     )
 
 
@@ -127,7 +145,22 @@ def winner_rows(results: Results) -> Iterator[list[Value]]:
             person.organisation,
             row.score,
             seconds(row.time_used_ms),
+            note(results.remarks_of(award.participant_id)),
         ]
+
+
+def note(remarks: Sequence[str]) -> str | None:
+    """A "Ghi chú" cell: the remarks one after another, or empty."""
+    return "; ".join(remarks) or None
+
+
+def group_note(award: GroupAward | None) -> str | None:
+    """A collective winner's "Ghi chú": a shared prize, or the organiser's decision."""
+    if award is None:
+        return None
+    if award.reason:
+        return f"Ban tổ chức quyết định khi bằng nhau; lý do: {award.reason}"
+    return "Đồng giải (bằng nhau ở mọi tiêu chí xếp hạng)" if award.shared else None
 
 
 def ranking_rows(results: Results) -> Iterator[list[Value]]:
@@ -152,14 +185,26 @@ def ranking_rows(results: Results) -> Iterator[list[Value]]:
             row.attempts_used,
             format_datetime(row.submitted_at, seconds=True),
             award.tier if award else None,
-            ORGANISER_STAFF_NOTE if row.is_organiser_staff else None,
+            note(
+                ([ORGANISER_STAFF_NOTE] if row.is_organiser_staff else [])
+                + results.remarks_of(row.participant_id)
+            ),
         ]
 
 
-def group_rows(groups: Sequence[Group]) -> Iterator[list[Value]]:
+def _mean_rate(group: Group) -> tuple[float | None, float | None]:
+    mean = round(group.mean_score, 2) if group.mean_score is not None else None
+    rate = round(group.rate * 100, 1) if group.rate is not None else None
+    return mean, rate
+
+
+def group_rows(
+    groups: Sequence[Group], awards: Mapping[str, GroupAward] | None = None
+) -> Iterator[list[Value]]:
+    """A collective ranking with each unit's rank under the round's chain and its prize."""
+    awards = awards or {}
     for position, group in enumerate(groups, start=1):
-        mean = round(group.mean_score, 2) if group.mean_score is not None else None
-        rate = round(group.rate * 100, 1) if group.rate is not None else None
+        award, (mean, rate) = awards.get(group.key), _mean_rate(group)
         yield [
             position,
             group.key,
@@ -169,4 +214,29 @@ def group_rows(groups: Sequence[Group]) -> Iterator[list[Value]]:
             mean,
             group.headcount,
             rate,
+            group.points,
+            group.rank or position,
+            award.tier if award else None,
+            group_note(award),
+        ]
+
+
+def awards_by_key(draft: CollectiveDraft | None) -> dict[str, GroupAward]:
+    return {a.group.key: a for a in draft.awards} if draft is not None else {}
+
+
+def collective_prize_rows(results: Results) -> Iterator[list[Value]]:
+    """Every collective prize: by ward, then by organisation, highest tier first."""
+    for by, award in results.collective_awards():
+        group = award.group
+        yield [
+            award.tier,
+            group.rank,
+            UNIT_LABELS.get(by, by),
+            group.key,
+            group.name,
+            group.participants,
+            *_mean_rate(group),
+            group.points,
+            group_note(award),
         ]

@@ -25,11 +25,14 @@ from rustpy_xlsxwriter import FastExcel, Format
 
 from ..domain.results import Results
 from .rows import (
+    COLLECTIVE_PRIZE_COLUMNS,
     PROGRESS_EVERY,
     WINNER_COLUMNS,
     Column,
     Progress,
     Value,
+    awards_by_key,
+    collective_prize_rows,
     counted,
     group_columns,
     group_rows,
@@ -42,6 +45,7 @@ from .sheets import clean_text, is_plain, is_risky
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WINNERS_SHEET = "Đoạt giải"
+COLLECTIVE_WINNERS_SHEET = "Giải tập thể"
 RANKING_SHEET = "Xếp hạng cá nhân"
 WARDS_SHEET = "Xếp hạng phường"
 ORGANISATIONS_SHEET = "Xếp hạng cơ quan, đơn vị"
@@ -111,19 +115,30 @@ def _add_sheet(
 def write_results(
     results: Results, out: BinaryIO, progress: Progress | None = None, every: int = PROGRESS_EVERY
 ) -> None:
-    """The four sheets, in the order the organiser reads them, with full personal data;
+    """The five sheets, in the order the organiser reads them, with full personal data;
     `progress` hears the count of ranking rows written, every `every` rows."""
     mark = results.stamp.mark
     book = FastExcel(out if not results.stamp.published else (buffer := io.BytesIO()))
     book.freeze(row=2 if mark else 1)
     sheets: tuple[tuple[str, Sequence[Column], Rows], ...] = (
         (WINNERS_SHEET, WINNER_COLUMNS, lambda: winner_rows(results)),
+        (
+            COLLECTIVE_WINNERS_SHEET,
+            COLLECTIVE_PRIZE_COLUMNS,
+            lambda: collective_prize_rows(results),
+        ),
         (RANKING_SHEET, ranking_columns(results), lambda: ranking_rows(results)),
-        (WARDS_SHEET, group_columns("Phường"), lambda: group_rows(results.wards)),
+        (
+            WARDS_SHEET,
+            group_columns("Phường"),
+            lambda: group_rows(results.wards, awards_by_key(results.collective.get("ward"))),
+        ),
         (
             ORGANISATIONS_SHEET,
             group_columns("Cơ quan, đơn vị"),
-            lambda: group_rows(results.organisations),
+            lambda: group_rows(
+                results.organisations, awards_by_key(results.collective.get("organisation"))
+            ),
         ),
     )
     for title, columns, rows in sheets:

@@ -14,6 +14,7 @@ from .types import UTCDateTime, utcnow
 ROUND_STATUSES = ("draft", "open", "closed", "review", "published", "archived")
 PREDICTION_KINDS = ("participants", "entries", "perfect_scores")
 DEFAULT_RANKING_POLICY = "score,time,prediction,submitted"
+DEFAULT_COLLECTIVE_POLICY = "participants,mean_score,rate"
 
 
 class Contest(db.Model):
@@ -52,6 +53,12 @@ class Round(db.Model):
             "('participants', 'entries', 'perfect_scores')",
             name="prediction_kind_known",
         ),
+        CheckConstraint(
+            "prize_min_score IS NULL OR prize_min_score >= 0", name="prize_min_score_not_negative"
+        ),
+        CheckConstraint(
+            "collective_tie_rule IN ('shared', 'organiser')", name="collective_tie_rule_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +91,15 @@ class Round(db.Model):
     too_fast_seconds: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The fewest correct answers that may win a prize; None: half the questions.
+    prize_min_score: Mapped[int | None]
+    # The collective criteria chain (domain.collective.PRESETS) and what a true tie does.
+    collective_policy: Mapped[str] = mapped_column(
+        String(120), default=DEFAULT_COLLECTIVE_POLICY, server_default=DEFAULT_COLLECTIVE_POLICY
+    )
+    collective_tie_rule: Mapped[str] = mapped_column(
+        String(16), default="shared", server_default="shared"
+    )
 
     contest: Mapped[Contest] = relationship(back_populates="rounds")
     quotas: Mapped[list[RoundQuota]] = relationship(

@@ -1,25 +1,18 @@
-"""The contest ranking (rounds combined) and the collective prize draft of a round."""
+"""The contest ranking (rounds combined); a round's collective prizes: services.collective."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func
 
-from ..domain.collective import METRICS, Group, order_by, points
 from ..extensions import db
 from ..models import Contest, Exclusion, Participant, Round, RoundEntry, StaffUser
-from . import audit, collective
+from . import audit
 from .errors import ServiceError
 
 COMBINATIONS = {"sum": "Tổng điểm các đợt", "best": "Điểm cao nhất trong các đợt"}
-DEFAULT_COLLECTIVE_TIERS = (
-    ("Giải Nhất tập thể", 1),
-    ("Giải Nhì tập thể", 2),
-    ("Giải Ba tập thể", 5),
-)
 
 
 @dataclass(frozen=True)
@@ -77,62 +70,9 @@ def contest_ranking(contest: Contest, limit: int | None = 100) -> list[ContestRo
     return [ContestRow(*row) for row in db.session.execute(query)]
 
 
-@dataclass(frozen=True)
-class CollectiveDraft:
-    by: str
-    metric: str
-    groups: list[Group]
-    points: dict[str, int]
-    awards: list[tuple[str, Group]]
-
-
-def collective_draft(rnd: Round, by: str = "ward") -> CollectiveDraft:
-    """Groups ranked by the metric the organiser chose ("points": the 10…1 formula over the
-    participants, rate and mean-score rankings), and the collective prizes down that order."""
-    metric = (rnd.collective_prizes or {}).get("metric", "participants")
-    groups = collective.groups(rnd, by)
-    scores = points(groups, ["participants", "rate", "mean_score"])
-    if metric == "points":
-        ordered = sorted(groups, key=lambda g: (-scores[g.key], g.key))
-        eligible = [g for g in ordered if scores[g.key] > 0]
-    else:
-        ordered = order_by(groups, metric)
-        eligible = [g for g in ordered if g.metric(metric) > 0]
-    tiers = (rnd.collective_prizes or {}).get("tiers") or [
-        {"name": n, "count": c} for n, c in DEFAULT_COLLECTIVE_TIERS
-    ]
-    awards: list[tuple[str, Group]] = []
-    for tier in tiers:
-        taken = eligible[len(awards) : len(awards) + int(tier["count"])]
-        awards += [(tier["name"], g) for g in taken]
-    return CollectiveDraft(by, metric, ordered, scores, awards)
-
-
-def choose_metric(actor: StaffUser, rnd: Round, metric: str) -> None:
-    """The organiser's choice of what awards the collective prizes (audit-logged)."""
-    if metric not in (*METRICS, "points"):
-        raise ServiceError("bad_metric", "Tiêu chí xếp hạng tập thể không hợp lệ.")
-    rnd.collective_prizes = {**(rnd.collective_prizes or {}), "metric": metric}
-    audit.record(actor, "round.collective_metric", rnd, metric=metric)
-
-
 def choose_combination(actor: StaffUser, contest: Contest, combine: str) -> None:
     """How rounds combine in the contest ranking (audit-logged)."""
     if combine not in COMBINATIONS:
         raise ServiceError("bad_combination", "Cách cộng kết quả không hợp lệ.")
     contest.combine_rounds = combine
     audit.record(actor, "contest.combine", contest, combine=combine)
-
-
-def as_payload(draft: CollectiveDraft) -> list[dict[str, Any]]:
-    return [
-        {
-            "tier": tier,
-            "name": g.name,
-            "participants": g.participants,
-            "rate": g.rate,
-            "mean_score": g.mean_score,
-            "points": draft.points[g.key],
-        }
-        for tier, g in draft.awards
-    ]

@@ -18,7 +18,7 @@ from ..formats import csv, xlsx
 from ..models import Round, StaffUser
 from . import audit, publication
 from .errors import Conflict
-from .results import gather, ranking_records
+from .results import gather, publication_data, ranking_records
 
 PDF_MIMETYPE = "application/pdf"
 
@@ -109,10 +109,14 @@ def stamp_of(rnd: Round, results: Results) -> Stamp:
     if published is None:
         return Stamp()
     salt = published.payload["salt"]
-    data = pub.canonical(ranking_records(results.ranking, salt))
-    winners = [(w["tier"], w["entrant"]) for w in published.payload["winners"]]
-    now_winners = [(a.tier, pub.pseudonym(salt, a.participant_id)) for a in results.draft.awards]
-    if pub.digest(data) != published.digest or sorted(winners) != sorted(now_winners):
+    if published.payload.get("digest_covers_prizes"):
+        same = pub.digest(publication_data(results, salt)) == published.digest
+    else:  # published before the digest covered the prizes: the ranking, then the winners
+        data = pub.canonical(ranking_records(results.ranking, salt))
+        winners = [(w["tier"], w["entrant"]) for w in published.payload["winners"]]
+        now = [(a.tier, pub.pseudonym(salt, a.participant_id)) for a in results.draft.awards]
+        same = pub.digest(data) == published.digest and sorted(winners) == sorted(now)
+    if not same:
         raise Conflict(
             "changed_since_publication",
             "Kết quả hiện tại khác bản đã công bố (mã kiểm tra không khớp); "
@@ -134,7 +138,7 @@ def export_round(
     results = gather(rnd)
     results.stamp = stamp_of(rnd, results)
     if key == "certificates":
-        if not results.draft.awards:
+        if not results.draft.awards and not results.collective_awards():
             raise Conflict("no_winners", "Đợt thi chưa có người đoạt giải để in giấy chứng nhận.")
         if not options.verify_url:
             raise ValueError("certificates need the verification URL for their QR code")
@@ -148,6 +152,7 @@ def export_round(
         format=key,
         rows=len(results.ranking),
         winners=len(results.draft.awards),
+        collective_winners=len(results.collective_awards()),
         draft=not results.stamp.published,
     )
     return fmt, fmt.filename_for(rnd, results.stamp)

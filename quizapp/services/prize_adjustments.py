@@ -39,7 +39,8 @@ def as_changes(rows: list[PrizeAdjustment]) -> list[Adjustment]:
         else {}
     )
     return [
-        Adjustment(r.kind, r.participant_id, r.tier, names.get(r.participant_id, "")) for r in rows
+        Adjustment(r.kind, r.participant_id, r.tier, names.get(r.participant_id, ""), r.reason)
+        for r in rows
     ]
 
 

@@ -13,10 +13,10 @@ from ..domain.ranking import KEYS
 from ..domain.round_rules import rules_text
 from ..extensions import db
 from ..models import Publication, Round, StaffUser
-from . import audit, board, contest_ranking, lifecycle, prize_adjustments, rankings
+from . import audit, board, collective, lifecycle, prize_adjustments, rankings
 from .errors import NotFound, ServiceError
 from .rankings import policy_of
-from .results import Results, gather, ranking_records
+from .results import Results, gather, publication_data
 from .rounds import settings_of
 
 
@@ -56,7 +56,6 @@ def _rules(rnd: Round, results: Results) -> dict[str, Any]:
         "policy": [KEYS[k][0] for k in policy_of(rnd)],
         "text": rules_text(settings_of(rnd)),
         "prediction_actual": rnd.prediction_actual,
-        "notes": results.draft.notes,
     }
 
 
@@ -66,13 +65,25 @@ def _payload(rnd: Round, results: Results, salt: str, data: bytes) -> dict[str, 
         "winners": _winners(results, salt),
         "ranking": data.decode("utf-8"),
         "salt": salt,  # never served: it would let anyone link entrants across rounds
-        "collective": {
-            by: contest_ranking.as_payload(contest_ranking.collective_draft(rnd, by))
-            for by in ("ward", "organisation")
-        },
+        "collective": {by: collective.as_payload(d) for by, d in results.collective.items()},
         "participants": len(results.ranking),
         "adjustments": prize_adjustments.as_payload(rnd),
+        "digest_covers_prizes": True,
     }
+
+
+def _checked(results: Results, acknowledgement: str) -> list[str]:
+    """The checklist, refused unless acknowledged with a reason (the request then rolls back
+    and the round stays as it was)."""
+    checklist = pub.checklist(results)
+    if checklist and not acknowledgement.strip():
+        raise ServiceError(
+            "acknowledgement_required",
+            f"Còn {len(checklist)} điểm cần lưu ý (cảnh báo hoặc bằng nhau); "
+            "hãy ghi lý do vẫn công bố.",
+            field="acknowledgement",
+        )
+    return checklist
 
 
 def publish(
@@ -82,11 +93,14 @@ def publish(
     change_note: str = "",
     *,
     confirmed: bool = False,
+    acknowledgement: str = "",
 ) -> Publication:
     """Freeze the winners; a later call publishes a correction that must say what changed.
 
     The state machine checks the move (closed or under review → published; published →
-    published for a correction, which needs its note); a publication is never changed."""
+    published for a correction, which needs its note); a publication is never changed.
+    Open integrity flags among the winners and ties that touch a prize (domain.publication.
+    checklist) are published over only with an acknowledgement that gives a reason."""
     lifecycle.settle(rnd, now)
     previous = latest(rnd)
     if previous is not None and not change_note.strip():
@@ -98,8 +112,9 @@ def publish(
     action = Action.CORRECT if rnd.status == "published" else Action.PUBLISH
     lifecycle.apply(actor, rnd, Command(action, now, change_note, confirmed))
     results = gather(rnd)
+    checklist = _checked(results, acknowledgement)
     salt = secrets.token_hex(16)
-    data = pub.canonical(ranking_records(results.ranking, salt))
+    data = publication_data(results, salt)
     publication = Publication(
         contest_id=rnd.contest_id,
         round_id=rnd.id,
@@ -118,7 +133,13 @@ def publish(
     board.forget_served(rnd)
     db.session.flush()
     audit.record(
-        actor, "publication.create", rnd, publication=publication.id, digest=publication.digest
+        actor,
+        "publication.create",
+        rnd,
+        publication=publication.id,
+        digest=publication.digest,
+        checklist=checklist,
+        acknowledgement=acknowledgement.strip() if checklist else "",
     )
     return publication
 

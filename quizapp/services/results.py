@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..domain.prizes import Candidate, Draft, adjust, allocate
-from ..domain.publication import pseudonym
+from ..domain.prizes import Candidate, Draft, adjust, allocate, prize_ties
+from ..domain.publication import canonical, pseudonym
 from ..domain.results import Person, RankRow, Results, RoundInfo
 from ..extensions import db
 from ..models import Organisation, Participant, Round, Ward
-from . import collective, prize_adjustments, rankings
+from . import collective, prize_adjustments, rankings, review
 from .rounds import settings_of
 
 
@@ -19,11 +19,20 @@ def eligible_ranks(rows: list[RankRow]) -> dict[int, int]:
     return {r.participant_id: r.rank for r in rows if not r.is_organiser_staff}
 
 
+def candidates(rnd: Round, rows: list[RankRow]) -> list[Candidate]:
+    """Everyone ranked; staff may not win, nor an entry below the round's minimum score."""
+    least = settings_of(rnd).min_prize_score
+    return [
+        Candidate(r.participant_id, r.rank, not r.is_organiser_staff, r.score >= least)
+        for r in rows
+    ]
+
+
 def prize_draft(rnd: Round, rows: list[RankRow]) -> Draft:
     """The automatic allocation, then the organiser's adjustments by hand, in order."""
-    candidates = [Candidate(r.participant_id, r.rank, not r.is_organiser_staff) for r in rows]
-    tiers = settings_of(rnd).prizes
-    draft = allocate(candidates, tiers)
+    settings = settings_of(rnd)
+    tiers = settings.prizes
+    draft = allocate(candidates(rnd, rows), tiers, min_score=settings.min_prize_score)
     changes = prize_adjustments.adjustments_of(rnd)
     if not changes:
         return draft
@@ -95,16 +104,21 @@ def round_info(rnd: Round) -> RoundInfo:
     return RoundInfo(rnd.id, rnd.title, rnd.contest.title, rnd.question_count, rnd.prediction_kind)
 
 
-def gather(rnd: Round, metric: str = "participants") -> Results:
+def gather(rnd: Round) -> Results:
     """Everything an export, the review page or a publication needs, read in a few queries."""
     rows = rankings.round_ranking(rnd)
+    draft = prize_draft(rnd, rows)
+    drafts = collective.drafts(rnd)
     return Results(
         round=round_info(rnd),
         ranking=rows,
-        draft=prize_draft(rnd, rows),
-        wards=collective.ranked(rnd, "ward", metric),
-        organisations=collective.ranked(rnd, "organisation", metric),
+        draft=draft,
+        wards=drafts["ward"].groups,
+        organisations=drafts["organisation"].groups,
         people=People(rows),
+        collective=drafts,
+        flags=review.integrity_flags(rnd),
+        ties=prize_ties(candidates(rnd, rows), draft.awards),
     )
 
 
@@ -122,3 +136,21 @@ def ranking_records(rows: list[RankRow], salt: str) -> list[list[Any]]:
         ]
         for r in rows
     ]
+
+
+def prize_records(results: Results, salt: str) -> dict[str, Any]:
+    """The winners as plain values (entrants pseudonymous): the digest covers them too."""
+    return {
+        "individual": [
+            [a.tier, pseudonym(salt, a.participant_id), a.rank] for a in results.draft.awards
+        ],
+        "collective": {
+            by: [[a.tier, a.group.key, a.group.name, a.group.rank, a.shared] for a in d.awards]
+            for by, d in results.collective.items()
+        },
+    }
+
+
+def publication_data(results: Results, salt: str) -> bytes:
+    """The bytes a publication offers for download and whose SHA-256 it publishes."""
+    return canonical(ranking_records(results.ranking, salt), prize_records(results, salt))

@@ -38,6 +38,9 @@ def settings_of(rnd: Round) -> RoundSettings:
         show_score_after_submit=rnd.show_score_after_submit,
         allow_public_keys=rnd.allow_public_keys,
         bank_checked_on=bank_register.current_to(),
+        prize_min_score=rnd.prize_min_score,
+        collective_policy=rnd.collective_policy,
+        collective_tie_rule=rnd.collective_tie_rule,
     )
 
 
@@ -52,6 +55,8 @@ def _apply(rnd: Round, s: RoundSettings) -> None:
     rnd.ranking_policy = s.ranking_policy
     rnd.show_score_after_submit = s.shows_score_after_submit
     rnd.allow_public_keys = s.allow_public_keys
+    rnd.prize_min_score = s.prize_min_score
+    rnd.collective_policy, rnd.collective_tie_rule = s.collective_policy, s.collective_tie_rule
     current = tuple(Quota(q.count, q.topic_id, q.difficulty) for q in rnd.quotas)
     if current != s.quotas:
         rnd.quotas = [

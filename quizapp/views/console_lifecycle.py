@@ -7,8 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from ..auth import current_staff, staff_required
 from ..clock import now
+from ..domain.collective import rules_lines
 from ..domain.formatting import parse_local
 from ..domain.lifecycle import RULES, STATUS_LABELS, Action, Status, is_early_close
+from ..domain.publication import checklist
 from ..forms_console import TransitionForm
 from ..services import lifecycle, publication, results, rounds
 from ..services.errors import NotFound, ServiceError
@@ -60,7 +62,14 @@ def _perform(rnd, action: Action, form: TransitionForm) -> None:
             ) from exc
         lifecycle.reopen_round(staff, rnd, moment, closes_at, reason, confirmed=confirmed)
     elif action in (Action.PUBLISH, Action.CORRECT):
-        publication.publish(staff, rnd, moment, reason, confirmed=confirmed)
+        publication.publish(
+            staff,
+            rnd,
+            moment,
+            reason,
+            confirmed=confirmed,
+            acknowledgement=form.acknowledgement.data or "",
+        )
     else:
         lifecycle.archive_round(staff, rnd, moment, confirmed=confirmed)
 
@@ -83,6 +92,7 @@ def confirm(round_id: int, name: str):
             flash(DONE[Action.PUBLISH if action is Action.CORRECT else action], "success")
             return redirect(url_for("console_rounds.edit", round_id=round_id))
     moment = now()
+    data = results.gather(rnd) if action in (Action.PUBLISH, Action.CORRECT) else None
     return render_template(
         "console/rounds/confirm.html",
         round=rnd,
@@ -92,6 +102,8 @@ def confirm(round_id: int, name: str):
         status_label=STATUS_LABELS[Status(rnd.status)],
         early=is_early_close(lifecycle.facts_of(rnd), moment),
         in_progress=lifecycle.in_progress(rnd),
-        data=results.gather(rnd) if action in (Action.PUBLISH, Action.CORRECT) else None,
+        data=data,
+        checklist=checklist(data) if data is not None else [],
+        collective_rules=rules_lines(rnd.collective_policy, rnd.collective_tie_rule),
         now=moment,
     ), status

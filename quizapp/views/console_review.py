@@ -6,13 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from ..auth import current_staff, staff_required
 from ..clock import now
-from ..domain.collective import METRICS
+from ..domain import collective as collective_rules
 from ..domain.integrity import default_too_fast_seconds
 from ..domain.prizes import ADJUSTMENT_KINDS
 from ..domain.round_rules import rules_text
 from ..forms_console import ReasonForm, TooFastForm
 from ..services import (
-    contest_ranking,
+    collective_prizes,
     lifecycle,
     prize_adjustments,
     publication,
@@ -40,7 +40,7 @@ def _round(round_id: int):
 def index(round_id: int):
     rnd = _round(round_id)
     data = results.gather(rnd)
-    flags = review.integrity_flags(rnd)
+    flags = data.flags
     only_flagged = request.args.get("co-canh-bao") == "1"
     rows = [r for r in data.ranking if r.participant_id in flags] if only_flagged else data.ranking
     return render_template(
@@ -55,10 +55,11 @@ def index(round_id: int):
         history=publication.history(rnd.id),
         rules=rules_text(rounds.settings_of(rnd)),
         only_flagged=only_flagged,
-        collective={
-            by: contest_ranking.collective_draft(rnd, by) for by in ("ward", "organisation")
-        },
-        metrics={**METRICS, "points": "Điểm cộng (10…1 theo từng tiêu chí)"},
+        collective_rules=collective_rules.rules_lines(
+            rnd.collective_policy, rnd.collective_tie_rule
+        ),
+        presets=collective_rules.PRESETS,
+        tie_rules=collective_rules.TIE_RULES,
         adjustments=prize_adjustments.adjustments_of(rnd),
         kinds=ADJUSTMENT_KINDS,
         too_fast={
@@ -111,11 +112,35 @@ def include(round_id: int, participant_id: int):
 @bp.post("/collective")
 @staff_required()
 def collective_metric(round_id: int):
-    metric = request.form.get("metric", "")
+    """The collective chain (a preset, or a criterion alone) and the tie rule."""
+    policy, metric = request.form.get("policy", ""), request.form.get("metric", "")
+    tie_rule = request.form.get("tie_rule") or None
+
+    def choose(rnd) -> None:
+        if metric and not policy:
+            collective_prizes.choose_metric(current_staff(), rnd, metric)
+        else:
+            collective_prizes.choose_policy(current_staff(), rnd, policy, tie_rule)
+
+    return _act(round_id, choose, "Đã chọn tiêu chí trao giải tập thể.")
+
+
+@bp.post("/collective/tie")
+@staff_required()
+def decide_tie(round_id: int):
+    """The organiser's prize for one group of a contested collective tie, with a reason."""
+    form = request.form
     return _act(
         round_id,
-        lambda rnd: contest_ranking.choose_metric(current_staff(), rnd, metric),
-        "Đã chọn tiêu chí trao giải tập thể.",
+        lambda rnd: collective_prizes.decide_tie(
+            current_staff(),
+            rnd,
+            form.get("by", ""),
+            form.get("key", ""),
+            form.get("tier", ""),
+            form.get("reason", ""),
+        ),
+        "Đã ghi quyết định giải tập thể.",
     )
 
 

@@ -78,6 +78,9 @@ def _settings(form: RoundForm) -> RoundSettings:
         ranking_policy=form.ranking_policy.data,
         show_score_after_submit={"1": True, "0": False}.get(form.show_score.data or ""),
         allow_public_keys=form.allow_public_keys.data,
+        prize_min_score=form.prize_min_score.data,
+        collective_policy=form.collective_policy.data,
+        collective_tie_rule=form.collective_tie_rule.data,
     )
 
 
@@ -108,6 +111,11 @@ def _fill(form: RoundForm, rnd) -> None:
     form.ranking_policy.data = s.ranking_policy
     form.show_score.data = "1" if s.shows_score_after_submit else "0"
     form.allow_public_keys.data = s.allow_public_keys
+    form.prize_min_score.data = s.prize_min_score
+    form.collective_policy.data, form.collective_tie_rule.data = (
+        s.collective_policy,
+        s.collective_tie_rule,
+    )
 
 
 @bp.get("/")

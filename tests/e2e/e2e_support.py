@@ -124,7 +124,9 @@ class LiveApp:
             reason = "Kiểm thử trên trình duyệt"
             lifecycle.close_round(staff, rnd, clock.now(), reason, confirmed=True)
             lifecycle.start_review(staff, rnd, clock.now())
-            published = publication.publish(staff, rnd, clock.now(), confirmed=True)
+            published = publication.publish(
+                staff, rnd, clock.now(), confirmed=True, acknowledgement="Kiểm thử trên trình duyệt"
+            )
             s.commit()
             return published.id
 

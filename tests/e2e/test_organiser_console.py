@@ -128,6 +128,9 @@ def review_and_publish(page: Page, shot: Shot, winner: str) -> None:
     # The confirmation names the winners and says a publication cannot be changed.
     expect(page.locator("main")).to_contain_text(winner)
     expect(page.locator("main")).to_contain_text("Bản công bố không thể sửa")
+    # All correct in no time: the open flag is listed and published over only with a reason.
+    expect(page.locator("#can-luu-y")).to_contain_text("làm quá nhanh")
+    page.get_by_label("Lý do vẫn công bố").fill("Kiểm thử trên trình duyệt: bài làm tự động")
     confirm(page, "Công bố kết quả")
     flash(page, "Đã công bố kết quả.")
     page.get_by_role("link", name="Xếp hạng, xét duyệt và công bố").click()

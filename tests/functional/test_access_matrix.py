@@ -235,6 +235,9 @@ EXPECT: dict[str, Expect] = {
         {"POST": STAFF_DONE}, CLOSED | {"participant_id": W("excluded")}, REASON
     ),
     "console_review.collective_metric": Expect({"POST": STAFF_DONE}, CLOSED, {"metric": "points"}),
+    "console_review.decide_tie": Expect(
+        {"POST": STAFF_DONE}, CLOSED, {"by": "ward", "key": "x", "reason": "thử"}
+    ),
     "console_review.too_fast": Expect({"POST": STAFF_DONE}, CLOSED, {"seconds": "90"}),
     "console_prizes.index": Expect({"GET": STAFF}, CLOSED),
     "console_monitor.page": Expect({"GET": STAFF}),

@@ -113,7 +113,8 @@ def test_downloaded_files_carry_the_full_data_and_are_safe(app, client, played, 
     assert csv_data.startswith(codecs.BOM_UTF8)
     assert '\'=HYPERLINK(""http://x"")' in csv_data.decode("utf-8-sig")
     certificates = client.get(_url(played, "certificates.pdf")).data
-    assert certificates.startswith(b"%PDF") and len(PAGE.findall(certificates)) == 2
+    # Two people, then the collective winners: three wards (one person each) and the office.
+    assert certificates.startswith(b"%PDF") and len(PAGE.findall(certificates)) == 2 + 4
 
 
 def test_certificates_without_winners_go_back_with_a_message(
@@ -145,7 +146,11 @@ def test_qr_opens_the_board_then_the_latest_publication(app, played, make_staff)
             None, rnd, FIXED_NOW + timedelta(minutes=5), reason="thử", confirmed=True
         )
         published = publication.publish(
-            db.session.get(StaffUser, staff.user.id), rnd, FIXED_NOW, confirmed=True
+            db.session.get(StaffUser, staff.user.id),
+            rnd,
+            FIXED_NOW,
+            confirmed=True,
+            acknowledgement="thử",
         )
         db.session.commit()
         link = verification_url(rnd, "https://thi.example.vn/go-vap/")
@@ -162,7 +167,7 @@ def test_qr_opens_the_board_then_the_latest_publication(app, played, make_staff)
         (["--format", "pdf"], lambda data: len(PAGE.findall(data)) == 1),
         (
             ["--format", "pdf", "--certificates", "--base-url", "https://thi.example.vn"],
-            lambda data: len(PAGE.findall(data)) == 2,
+            lambda data: len(PAGE.findall(data)) == 2 + 4,  # two people, four units
         ),
     ],
 )
@@ -212,7 +217,7 @@ def test_after_publication_the_files_are_the_published_ones(
         lifecycle.close_round(None, rnd, FIXED_NOW + timedelta(days=2), confirmed=True)
         organiser = db.session.get(StaffUser, staff.user.id)
         published = publication.publish(
-            organiser, rnd, FIXED_NOW + timedelta(days=2), confirmed=True
+            organiser, rnd, FIXED_NOW + timedelta(days=2), confirmed=True, acknowledgement="thử"
         )
         db.session.commit()
         digest = published.digest

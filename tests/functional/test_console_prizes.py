@@ -54,7 +54,9 @@ def test_withdraw_add_review_and_publish(app, client, login_staff, closed_round)
     confirm_url = f"/console/rounds/{rnd.id}/publish"
     confirm = client.get(confirm_url).get_data(as_text=True)
     assert "Phạm Văn Khá" in confirm and "Trần Văn Nhanh" not in confirm  # winners as adjusted
-    post_form(client, confirm_url, {"confirm": "y"}, page=confirm_url)
+    assert "chỉ có 0/1" not in confirm  # the added prize leaves no stale shortfall note
+    ack = {"acknowledgement": "Hai phường bằng nhau: đồng giải theo thể lệ."}
+    post_form(client, confirm_url, {"confirm": "y", **ack}, page=confirm_url)
     with app.app_context():
         published = db.session.scalar(db.select(Publication))
         assert [(w["tier"], w["name"]) for w in published.payload["winners"]] == [

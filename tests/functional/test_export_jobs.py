@@ -185,7 +185,8 @@ def test_a_job_end_to_end_csv(app, client, runner, played, login_staff) -> None:
     assert data.startswith(codecs.BOM_UTF8)
     lines = data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith(DRAFT_MARK) and lines[1].startswith("Hạng;STT;Họ và tên")
-    assert len(lines) == 2 + 3
+    assert len(lines[: lines.index("")]) == 2 + 3  # mark, header, one line per entry
+    assert lines[lines.index("") + 1] == "GIẢI TẬP THỂ"  # then the collective prizes
     assert '\'=HYPERLINK(""http://x"")' in lines[2]
 
 
@@ -197,7 +198,9 @@ def test_results_changed_since_publication_fail_the_job_without_a_file(
         rnd = db.session.get(Round, played.id)
         lifecycle.close_round(None, rnd, FIXED_NOW + timedelta(days=2), confirmed=True)
         organiser = db.session.get(StaffUser, staff.user.id)
-        publication.publish(organiser, rnd, FIXED_NOW + timedelta(days=2), confirmed=True)
+        publication.publish(
+            organiser, rnd, FIXED_NOW + timedelta(days=2), confirmed=True, acknowledgement="thử"
+        )
         first = db.session.scalar(db.select(RoundEntry).order_by(RoundEntry.score.desc()))
         first.score = 0  # the results drift from the publication
         db.session.commit()

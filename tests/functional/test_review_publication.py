@@ -122,8 +122,25 @@ def test_publication_is_immutable_and_corrections_say_why(
     login_staff("organiser")
     url = f"/console/rounds/{rnd.id}/review/"
     confirm_url = f"/console/rounds/{rnd.id}/publish"
-    post_form(client, confirm_url, {"confirm": "y"}, page=confirm_url)
+    # The too-fast winner's flag is still open: listed, and published over only with a reason.
+    page = client.get(confirm_url).get_data(as_text=True)
+    assert "Cần lưu ý trước khi công bố (3)" in page  # two flags, one collective tie
+    assert "Giải Nhất — Trần Văn Nhanh: làm quá nhanh: nộp bài sau 4,0 giây" in page
+    assert "Phường hạng 1 bằng nhau ở mọi tiêu chí: Phường Thử 1, Phường Thử 2 — đồng giải" in page
+    unacknowledged = post_form(client, confirm_url, {"confirm": "y"}, page=confirm_url)
+    assert unacknowledged.status_code == 400
+    assert "hãy ghi lý do vẫn công bố" in unacknowledged.get_data(as_text=True)
     with app.app_context():
+        assert db.session.scalar(db.select(Publication)) is None
+        assert db.session.get(Round, rnd.id).status == "closed"
+    because = "Đã gọi điện xác minh: người thi thuộc luật, làm nhanh thật."
+    post_form(client, confirm_url, {"confirm": "y", "acknowledgement": because}, page=confirm_url)
+    with app.app_context():
+        logged = db.session.scalar(
+            db.select(AuditLog).where(AuditLog.action == "publication.create")
+        )
+        assert logged.details["acknowledgement"] == because
+        assert "làm quá nhanh" in logged.details["checklist"][0]
         first = db.session.scalar(db.select(Publication))
         first.change_note = "sửa lén"
         with pytest.raises(ValueError, match="immutable"):
@@ -143,7 +160,11 @@ def test_publication_is_immutable_and_corrections_say_why(
     post_form(
         client,
         confirm_url,
-        {"reason": "Bổ sung giải sau khi xét khiếu nại.", "confirm": "y"},
+        {
+            "reason": "Bổ sung giải sau khi xét khiếu nại.",
+            "confirm": "y",
+            "acknowledgement": because,
+        },
         page=confirm_url,
     )
     with app.app_context():

@@ -5,7 +5,14 @@ from datetime import timedelta
 from quizapp.domain.round_rules import RoundSettings
 from quizapp.extensions import db
 from quizapp.models import Contest, Exclusion, Participant, Round
-from quizapp.services import attempts, contest_ranking, lifecycle, rounds
+from quizapp.services import (
+    attempts,
+    collective,
+    collective_prizes,
+    contest_ranking,
+    lifecycle,
+    rounds,
+)
 from tests.conftest import FIXED_NOW
 
 
@@ -69,15 +76,15 @@ def test_collective_prizes_follow_the_chosen_metric(
         r = db.session.get(Round, rnd.id)
         for index, person in enumerate(people):
             _take(r, db.session.get(Participant, person.id), 5 if index == 3 else 1, 60)
-        draft = contest_ranking.collective_draft(r, "ward")
+        draft = collective.collective_draft(r, "ward")
         assert draft.metric == "participants"
-        assert [(tier, g.name) for tier, g in draft.awards] == [
+        assert [(a.tier, a.group.name) for a in draft.awards] == [
             ("Giải Nhất tập thể", "Phường Đông"),
             ("Giải Nhì tập thể", "Phường Tây"),
         ]
-        contest_ranking.choose_metric(None, r, "mean_score")
-        draft = contest_ranking.collective_draft(r, "ward")
-        assert draft.awards[0][1].name == "Phường Tây"
-        contest_ranking.choose_metric(None, r, "points")
+        collective_prizes.choose_metric(None, r, "mean_score")
+        draft = collective.collective_draft(r, "ward")
+        assert draft.awards[0].group.name == "Phường Tây"
+        collective_prizes.choose_metric(None, r, "points")
         # participants: Đông 10, Tây 9; mean score: Tây 10, Đông 9; no headcount, no rate
-        assert contest_ranking.collective_draft(r, "ward").points == {big.code: 19, small.code: 19}
+        assert collective.collective_draft(r, "ward").points == {big.code: 19, small.code: 19}

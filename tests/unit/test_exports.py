@@ -15,6 +15,7 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils.escape import unescape
 
 from quizapp.domain.collective import Group
+from quizapp.domain.collective_prizes import CollectiveDraft, GroupAward
 from quizapp.domain.prizes import Award, Draft
 from quizapp.domain.results import DRAFT_MARK, Person, RankRow, Results, RoundInfo, Stamp
 from quizapp.formats import certificates, pdf, rows, xlsx
@@ -45,6 +46,7 @@ def fake_results(
     awards: list[Award] | None = None,
     prediction: bool = False,
     stamp: Stamp = PUBLISHED,
+    collective: bool = True,
 ):
     """Results as gather() returns them, without a database: one participant per name
     (built from a publication unless `stamp` says it is a draft)."""
@@ -88,9 +90,21 @@ def fake_results(
         )
     if awards is None:
         awards = [Award("Giải Nhất", 0, 101, 1)] if names else []
-    wards = [Group("hanh-thong", "Phường Hạnh Thông", len(names), len(names) + 1, 12.345, None)]
-    orgs = [Group("ubnd-ahd", "UBND phường An Hội Đông", 2, 3, 10.0, 8)]
-    return Results(rnd, ranking, Draft(awards, []), wards, orgs, people, stamp)
+    wards = [
+        Group("hanh-thong", "Phường Hạnh Thông", len(names), len(names) + 1, 12.345, None, 10, 1)
+    ]
+    orgs = [Group("ubnd-ahd", "UBND phường An Hội Đông", 2, 3, 10.0, 8, 30, 1)]
+    prize = GroupAward("Giải Nhất tập thể", 0, wards[0])
+    prizes = [prize] if collective else []
+    collective = {
+        "ward": CollectiveDraft("ward", ("participants",), "shared", wards, prizes, [], []),
+        "organisation": CollectiveDraft(
+            "organisation", ("participants",), "shared", orgs, [], [], []
+        ),
+    }
+    return Results(
+        rnd, ranking, Draft(awards, []), wards, orgs, people, stamp, collective=collective
+    )
 
 
 def workbook(results: Results) -> tuple[openpyxl.Workbook, bytes]:
@@ -146,11 +160,19 @@ def test_csv_is_utf8_with_bom_and_the_full_ranking() -> None:
     data, lines = csv_lines(results)
     assert data.startswith(codecs.BOM_UTF8)
     assert lines[0] == rows.headers(rows.ranking_columns(results))
-    assert [line[2] for line in lines[1:]] == [r.full_name for r in results.ranking]
+    assert [line[2] for line in lines[1:5]] == [r.full_name for r in results.ranking]
     # Organiser data in full; digits in groups, so a vi-VN spreadsheet keeps them as text.
     assert lines[1][3] == "0900 000 001" and lines[1][4] == "079 185 000 001"
     assert lines[1][10] == "61,234"  # seconds with the decimal comma
     assert lines[1][-2] == "Giải Nhất" and lines[4][-1] == rows.ORGANISER_STAFF_NOTE
+    # Below the ranking, after an empty line: the collective prizes.
+    assert lines[5:8] == [
+        [],
+        ["GIẢI TẬP THỂ"],
+        rows.headers(rows.COLLECTIVE_PRIZE_COLUMNS),
+    ]
+    assert lines[8][:5] == ["Giải Nhất tập thể", "1", "Phường", "hanh-thong", "Phường Hạnh Thông"]
+    assert len(lines) == 9
 
 
 def test_workbook_sheets_headers_and_widths() -> None:
@@ -158,12 +180,14 @@ def test_workbook_sheets_headers_and_widths() -> None:
     wb, _ = workbook(results)
     assert wb.sheetnames == [
         "Đoạt giải",
+        "Giải tập thể",
         "Xếp hạng cá nhân",
         "Xếp hạng phường",
         "Xếp hạng cơ quan, đơn vị",
     ]
     expected = {
         "Đoạt giải": rows.WINNER_COLUMNS,
+        "Giải tập thể": rows.COLLECTIVE_PRIZE_COLUMNS,
         "Xếp hạng cá nhân": rows.ranking_columns(results),
         "Xếp hạng phường": rows.group_columns("Phường"),
         "Xếp hạng cơ quan, đơn vị": rows.group_columns("Cơ quan, đơn vị"),
@@ -191,6 +215,7 @@ def test_workbook_sheets_headers_and_widths() -> None:
         "UBND phường An Hội Đông",
         19,
         61.234,
+        None,  # Ghi chú: no change by hand, no flag
     ]
     assert [c.value for c in wb["Xếp hạng phường"][2]] == [
         1,
@@ -201,8 +226,12 @@ def test_workbook_sheets_headers_and_widths() -> None:
         12.35,
         None,
         None,
+        10,  # points
+        1,  # rank
+        "Giải Nhất tập thể",
+        None,  # Ghi chú: not shared, not decided by hand
     ]
-    assert [c.value for c in wb["Xếp hạng cơ quan, đơn vị"][2]][-2:] == [8, 25.0]
+    assert [c.value for c in wb["Xếp hạng cơ quan, đơn vị"][2]][6:8] == [8, 25.0]
 
 
 @pytest.mark.parametrize("prediction", [False, True])
@@ -301,15 +330,15 @@ def test_certificates_one_page_per_winner() -> None:
         issued_at=NOW,
     )
     data = out.getvalue()
-    assert data.startswith(b"%PDF") and pages == 3
-    assert len(PAGE.findall(data)) == 3
+    assert data.startswith(b"%PDF") and pages == 4  # three people and one ward
+    assert len(PAGE.findall(data)) == 4
     assert len(re.findall(rb"/Subtype\s*/Image", data)) == 1  # one QR image, drawn on each page
 
 
 def test_certificates_need_a_winner() -> None:
     with pytest.raises(ValueError, match="no winners"):
         certificates.write_certificates(
-            fake_results([HARMLESS], []),
+            fake_results([HARMLESS], [], collective=False),
             io.BytesIO(),
             verify_url="https://x.vn/",
             organiser="BTC",
@@ -345,7 +374,18 @@ def test_the_cell_values_are_those_written_before_the_formats_moved() -> None:
         for ws in wb.worksheets
     }
     before = Path(__file__).parent.parent / "data" / "exports" / "results-cells-before-move.json"
-    assert cells == json.loads(before.read_text(encoding="utf-8"))
+    old = json.loads(before.read_text(encoding="utf-8"))
+    # Since then: the collective prizes' sheet, and columns added at the right of three sheets.
+    added = {
+        "Đoạt giải": ["Ghi chú"],
+        "Xếp hạng phường": ["Điểm cộng", "Hạng", "Giải", "Ghi chú"],
+        "Xếp hạng cơ quan, đơn vị": ["Điểm cộng", "Hạng", "Giải", "Ghi chú"],
+    }
+    assert [title for title in cells if title != xlsx.COLLECTIVE_WINNERS_SHEET] == list(old)
+    for title, rows_before in old.items():
+        extra = len(added.get(title, []))
+        assert [row[: len(row) - extra] for row in cells[title]] == rows_before
+        assert cells[title][0][len(rows_before[0]) :] == added.get(title, [])
 
 
 def test_a_draft_says_so_on_every_sheet_page_and_line() -> None:
