@@ -28,18 +28,7 @@ def test_sum_and_best_of_the_rounds(app, make_round, make_participant) -> None:
     with app.app_context():
         r1 = db.session.get(Round, first.id)
         contest = db.session.get(Contest, r1.contest_id)
-        r2 = rounds.create_round(
-            None,
-            contest,
-            RoundSettings(
-                "Đợt 2",
-                FIXED_NOW - timedelta(hours=1),
-                FIXED_NOW + timedelta(days=1),
-                question_count=5,
-            ),
-            FIXED_NOW,
-        )
-        lifecycle.open_round(None, r2, FIXED_NOW - timedelta(hours=1), confirmed=True)
+        r2 = _second_round(contest)
         a, b, c = (db.session.get(Participant, p.id) for p in people)
         _take(r1, a, 5, 100)
         _take(r2, a, 1, 100)  # a: 6 in total, best round 5
