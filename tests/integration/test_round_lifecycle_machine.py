@@ -311,6 +311,7 @@ def make_machine(app, people: list[int], staff_id: int, contest_id: int):
             )
             if done is True:
                 self.frozen = (self.round.board_frozen_at, self.board_now())
+                self.reopen(1)  # under review: the table says no reopen, however complete
 
         @rule(correction=st.booleans())
         def publish(self, correction: bool) -> None:
