@@ -10,6 +10,12 @@ _MOBILE = re.compile(r"0[35789]\d{8}")
 _SEPARATORS = re.compile(r"[\s.\-()]")
 _CCCD = re.compile(r"\d{12}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Invisible characters that print nothing, or turn a name around on a certificate: the
+# bidirectional marks, embeddings, overrides and isolates (U+200E/F, U+202A–202E, U+2066–2069,
+# U+061C) and the zero-width ones (space, non-joiner, joiner, word joiner, BOM, soft hyphen…).
+INVISIBLE = re.compile(
+    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\u180e\ufeff\u00ad]"
+)
 GROUP_LABELS = {
     "civil_servant": "Cán bộ, công chức, viên chức",
     "worker": "Người lao động",
@@ -50,13 +56,27 @@ def normalise_cccd(raw: str | None) -> str | None:
 
 
 def normalise_name(raw: str) -> str:
-    """NFC, trimmed, inner spaces collapsed; no control characters; 2–120 characters."""
-    name = " ".join(unicodedata.normalize("NFC", raw or "").split())
+    """A name fit to print: NFC, invisible and direction-control characters removed, trimmed,
+    inner spaces collapsed; no control characters; 2–120 characters, at least two of them
+    letters ("12345" or a name of invisible characters only is refused)."""
+    visible = INVISIBLE.sub("", unicodedata.normalize("NFC", raw or ""))
+    name = " ".join(unicodedata.normalize("NFC", visible).split())
     if _CONTROL.search(name):
         raise InvalidValue("Họ và tên có ký tự không hợp lệ.")
     if not MIN_NAME_LENGTH <= len(name) <= MAX_NAME_LENGTH:
         raise InvalidValue(f"Họ và tên phải có từ {MIN_NAME_LENGTH} đến {MAX_NAME_LENGTH} ký tự.")
+    if sum(unicodedata.category(c).startswith("L") for c in name) < MIN_NAME_LENGTH:
+        raise InvalidValue("Họ và tên phải có chữ cái (không chỉ gồm chữ số, dấu hay ký tự ẩn).")
     return name
+
+
+def printable_name(name: str, participant_id: int) -> str:
+    """A stored name as a list or certificate may print it: its invisible characters removed,
+    and never blank (a name stored before the rule above is named by its participant number)."""
+    visible = " ".join(INVISIBLE.sub("", name or "").split())
+    if any(unicodedata.category(c).startswith("L") for c in visible):
+        return visible
+    return f"(Người dự thi số {participant_id}: họ tên không hợp lệ)"
 
 
 def check_birth_year(year: int, current_year: int, min_age: int = 0) -> int:

@@ -66,10 +66,3 @@ def time_used_ms(started_at: datetime, finished_at: datetime, deadline: datetime
 
 # Once a round reaches these states it cannot be reopened, and its close finished every attempt.
 FINAL_STATES = ("review", "published", "archived")
-
-
-def key_revealed(status: str, closes_at: datetime, grace_seconds: int, now: datetime) -> bool:
-    """The key and per-question feedback are shown only when the result is final: the round
-    is closed for good (under review or published: a closed round may still be reopened) and
-    no attempt can still be answering."""
-    return status in FINAL_STATES and now > save_window_end(closes_at, grace_seconds)

@@ -1,4 +1,5 @@
-"""The public leaderboard and turnout: masked, cached briefly, frozen when the organiser says."""
+"""The public leaderboard and turnout: masked, cached briefly, frozen when the organiser says;
+scores, ranks and times only when `domain.disclosure` lets the public see them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import event
 
+from ..domain import disclosure
+from ..domain.disclosure import Viewer
 from ..domain.people import mask_phone
 from ..extensions import cache, db
 from ..models import Organisation, Round, StaffUser, Ward
@@ -20,9 +23,14 @@ def _names(model: type) -> dict[int, str]:
     return dict(db.session.execute(db.select(model.id, model.name)).tuples().all())
 
 
-def _compute(rnd: Round, as_of: datetime | None, now: datetime) -> dict[str, Any]:
+def _compute(rnd: Round, as_of: datetime | None, now: datetime, scores: bool) -> dict[str, Any]:
+    """The board; while scores are hidden, turnout only (no leaders: their order is a ranking)."""
     wards, orgs = _names(Ward), _names(Organisation)
-    top = rankings.round_ranking(rnd, limit=current_app.config["BOARD_TOP"], as_of=as_of)
+    top = (
+        rankings.round_ranking(rnd, limit=current_app.config["BOARD_TOP"], as_of=as_of)
+        if scores
+        else []
+    )
     by_ward = collective.ranked(rnd, "ward", "participants", as_of)
     by_org = [
         g for g in collective.ranked(rnd, "organisation", "participants", as_of) if g.participants
@@ -32,6 +40,7 @@ def _compute(rnd: Round, as_of: datetime | None, now: datetime) -> dict[str, Any
         "as_of": as_of or now,
         "frozen_at": as_of,
         "updated_at": as_of or now,
+        "scores_shown": scores,
         "participants": sum(g.participants for g in by_ward),
         "entries": sum(g.entries for g in by_ward),
         "top": [
@@ -63,29 +72,38 @@ def _compute(rnd: Round, as_of: datetime | None, now: datetime) -> dict[str, Any
     }
 
 
-def _key(round_id: int, as_of: datetime | None) -> str:
-    return f"board:{round_id}:{as_of.isoformat() if as_of else 'live'}"
+def _key(round_id: int, as_of: datetime | None, scores: bool = False) -> str:
+    return f"board:{round_id}:{as_of.isoformat() if as_of else 'live'}:{int(scores)}"
+
+
+def scores_public(rnd: Round, now: datetime) -> bool:
+    """Whether the public board may show scores, ranks and times now."""
+    return disclosure.of_round(rnd, Viewer.ANONYMOUS, now).scores
 
 
 def public_board(rnd: Round, now: datetime) -> dict[str, Any]:
     """What anyone may see of a round now; the same data for every visitor (no user data).
 
     A frozen board is computed as of the freeze, under its own cache key, so nothing newer can
-    leak through a cached copy.
+    leak through a cached copy. Whether scores show is part of the key too, so a board kept
+    from before they were public is not served after, nor the other way round.
     """
-    data = cache.get(_key(rnd.id, rnd.board_frozen_at))
+    scores = scores_public(rnd, now)
+    key = _key(rnd.id, rnd.board_frozen_at, scores)
+    data = cache.get(key)
     if data is None:
-        data = _compute(rnd, rnd.board_frozen_at, now)
+        data = _compute(rnd, rnd.board_frozen_at, now, scores)
         cache.set(
-            _key(rnd.id, rnd.board_frozen_at),
+            key,
             data,
             timeout=current_app.config["BOARD_CACHE_SECONDS"],
         )
     return data
 
 
-def _served_key(round_id: int, frozen_at: datetime | None = None) -> str:
-    return f"board:{round_id}:served:{frozen_at.isoformat() if frozen_at else 'live'}"
+def _served_key(round_id: int, frozen_at: datetime | None = None, scores: bool = False) -> str:
+    moment = frozen_at.isoformat() if frozen_at else "live"
+    return f"board:{round_id}:served:{moment}:{int(scores)}"
 
 
 def public_board_json(round_id: int, now: datetime) -> bytes:
@@ -97,7 +115,7 @@ def public_board_json(round_id: int, now: datetime) -> bytes:
     the freeze is never served after it, and a frozen body never changes.
     """
     rnd = rounds.get_public_round(round_id)
-    key = _served_key(round_id, rnd.board_frozen_at)
+    key = _served_key(round_id, rnd.board_frozen_at, scores_public(rnd, now))
     body = cache.get(key)
     if body is None:
         data = public_board(rnd, now)
@@ -118,7 +136,7 @@ def public_board_json(round_id: int, now: datetime) -> bytes:
 def forget_served(rnd: Round) -> None:
     """Drop the served body and the live board of `rnd` once the current transaction commits
     (not before: a poll in between would store a body computed from the old state)."""
-    keys = (_served_key(rnd.id), _key(rnd.id, None))
+    keys = [f(rnd.id, None, scores) for f in (_served_key, _key) for scores in (False, True)]
     event.listen(db.session(), "after_commit", lambda _s: cache.delete_many(*keys), once=True)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func
 
+from ..domain.disclosure import result_final
 from ..extensions import db
 from ..models import Contest, Exclusion, Participant, Round, RoundEntry, StaffUser
 from . import audit
@@ -27,9 +28,31 @@ class ContestRow:
     first_submitted: datetime
 
 
-def contest_ranking(contest: Contest, limit: int | None = 100) -> list[ContestRow]:
-    """Each participant's round entries combined (sum, or the best round), ranked in SQL:
-    score, then time, then the earliest submission; excluded entries do not count."""
+@dataclass(frozen=True)
+class ContestRounds:
+    """The contest's rounds split by whether their result is final (`domain.disclosure`):
+    only final rounds count in the contest ranking; the others are listed as provisional."""
+
+    counted: list[Round]
+    provisional: list[Round]
+
+
+def contest_rounds(contest: Contest, now: datetime) -> ContestRounds:
+    found = db.session.scalars(
+        db.select(Round)
+        .where(Round.contest_id == contest.id, Round.status != "draft")
+        .order_by(Round.opens_at, Round.id)
+    ).all()
+    final = [r for r in found if result_final(r.status, r.closes_at, r.grace_seconds, now)]
+    return ContestRounds(final, [r for r in found if r not in final])
+
+
+def contest_ranking(contest: Contest, now: datetime, limit: int | None = 100) -> list[ContestRow]:
+    """Each participant's entries in the contest's rounds whose result is final, combined
+    (sum, or the best round) and ranked in SQL: score, then time, then the earliest
+    submission; excluded entries do not count. A round still open, closed (it may reopen) or
+    inside its grace window counts nowhere, so no prize can follow from its scores."""
+    counted = [r.id for r in contest_rounds(contest, now).counted]
     excluded = db.select(Exclusion.id).where(
         Exclusion.round_id == RoundEntry.round_id,
         Exclusion.participant_id == RoundEntry.participant_id,
@@ -46,7 +69,12 @@ def contest_ranking(contest: Contest, limit: int | None = 100) -> list[ContestRo
             func.min(RoundEntry.submitted_at).label("first_submitted"),
         )
         .join(Round, Round.id == RoundEntry.round_id)
-        .where(Round.contest_id == contest.id, RoundEntry.frozen.is_(False), ~excluded.exists())
+        .where(
+            Round.contest_id == contest.id,
+            RoundEntry.round_id.in_(counted),
+            RoundEntry.frozen.is_(False),
+            ~excluded.exists(),
+        )
         .group_by(RoundEntry.participant_id)
         .subquery("totals")
     )

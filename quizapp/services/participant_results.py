@@ -1,4 +1,4 @@
-"""What a participant sees of their attempts and results (never the key while a round is open)."""
+"""What a participant sees of their attempts and results, as `domain.disclosure` allows."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from ..domain import timing
+from ..domain import disclosure, timing
+from ..domain.disclosure import Viewer
 from ..extensions import db
 from ..models import (
     Answer,
@@ -20,6 +21,8 @@ from ..models import (
     Round,
     RoundEntry,
 )
+from . import announcements
+from .announcements import Prize
 
 
 def _answers(attempt: Attempt) -> dict[int, Answer]:
@@ -122,12 +125,13 @@ def save_summary(deadline_at: datetime, answered: int, now: datetime) -> dict[st
 
 
 def attempt_result(attempt: Attempt, now: datetime) -> dict[str, Any]:
-    """The score once it may be known (right after submit only if the round says so, else when
-    the result is final); the key, explanations and citations only when the result is final."""
+    """What the participant may see of a finished attempt now (`disclosure`): the score right
+    after submit only if the round says so, else when the result is final; the key,
+    explanations and citations only when the result is final."""
     rnd = attempt.round
     finished = attempt.submitted_at is not None
-    revealed = finished and timing.key_revealed(rnd.status, rnd.closes_at, rnd.grace_seconds, now)
-    score_shown = finished and scores_shown(rnd, now)
+    shown = disclosure.of_round(rnd, Viewer.PARTICIPANT, now)
+    score_shown = finished and shown.scores
     result: dict[str, Any] = {
         "id": attempt.id,
         "round": {"id": rnd.id, "title": rnd.title},
@@ -135,36 +139,34 @@ def attempt_result(attempt: Attempt, now: datetime) -> dict[str, Any]:
         "score_shown": score_shown,
         "score": attempt.score if score_shown else None,
         "total": _question_count(attempt),
-        "time_used_ms": attempt.time_used_ms,
+        "time_used_ms": attempt.time_used_ms if shown.times else None,
         "finish_reason": attempt.finish_reason,
         "prediction": attempt.prediction,
-        "key_revealed": revealed,
+        "key_revealed": finished and shown.keys,
         "review": [],
     }
     if result["key_revealed"]:
-        answers = _answers(attempt)
-        for item in _items(attempt):
-            version = item.version
-            result["review"].append(
-                {
-                    "position": item.position,
-                    "text": version.text,
-                    "choices": [version.choices[i] for i in item.choice_order],
-                    "answer": _shown(item, answers.get(item.id)),
-                    "correct": item.choice_order.index(version.correct_index),
-                    "explanation": version.explanation,
-                    "source": version.source,
-                }
-            )
+        result["review"] = _review(attempt, shown.explanations)
     return result
 
 
-def scores_shown(rnd: Round, now: datetime) -> bool:
-    """Scores of finished attempts may be shown: right away if the round says so, else once
-    the result is final (see `timing.key_revealed`)."""
-    return rnd.show_score_after_submit or timing.key_revealed(
-        rnd.status, rnd.closes_at, rnd.grace_seconds, now
-    )
+def _review(attempt: Attempt, explanations: bool) -> list[dict[str, Any]]:
+    answers = _answers(attempt)
+    review = []
+    for item in _items(attempt):
+        version = item.version
+        review.append(
+            {
+                "position": item.position,
+                "text": version.text,
+                "choices": [version.choices[i] for i in item.choice_order],
+                "answer": _shown(item, answers.get(item.id)),
+                "correct": item.choice_order.index(version.correct_index),
+                "explanation": version.explanation if explanations else "",
+                "source": version.source if explanations else "",
+            }
+        )
+    return review
 
 
 @dataclass(frozen=True)
@@ -184,11 +186,25 @@ class RoundAttempts:
     # The attempt the ranking counts (the round's kept entry); None while scores are hidden,
     # since which attempt counts would tell which one scored better.
     counted_id: int | None
+    next_number: int | None = None  # the attempt the participant may still start, if any
+    prize: Prize | None = None  # what the round's newest publication awarded them
+    publication_id: int | None = None  # the round's newest publication, once published
+
+
+def next_attempt(rnd: Round, used: int, all_finished: bool, now: datetime) -> int | None:
+    """The number of the attempt the participant may start now ("Thi lượt 2"), if any."""
+    taking = timing.round_state(rnd.status, rnd.opens_at, rnd.closes_at, now)
+    if taking is not timing.RoundState.OPEN or not all_finished:
+        return None
+    if rnd.max_attempts is not None and used >= rnd.max_attempts:
+        return None
+    return used + 1
 
 
 def my_entries(participant_id: int, now: datetime) -> list[RoundAttempts]:
     """The participant's attempts grouped by round (newest first), with the one the ranking
-    counts: the round's kept entry, chosen by the round's own policy (never recomputed here)."""
+    counts: the round's kept entry, chosen by the round's own policy (never recomputed here);
+    the attempt still open to them; the prize and the publication once published."""
     attempts = db.session.scalars(
         db.select(Attempt)
         .where(Attempt.participant_id == participant_id)
@@ -210,15 +226,32 @@ def my_entries(participant_id: int, now: datetime) -> list[RoundAttempts]:
     )
     entries: dict[int, RoundAttempts] = {}
     for a in attempts:
-        shown = scores_shown(a.round, now)
-        kept = counted.get(a.round_id) if shown and a.round_id not in excluded else None
+        shown = disclosure.of_round(a.round, Viewer.PARTICIPANT, now)
+        kept = counted.get(a.round_id) if shown.scores and a.round_id not in excluded else None
         line = AttemptLine(
             a.id,
             a.number,
             a.started_at,
             a.submitted_at is not None,
-            a.score if shown else None,
-            a.time_used_ms,
+            a.score if shown.scores else None,
+            a.time_used_ms if shown.times else None,
         )
         entries.setdefault(a.round_id, RoundAttempts(a.round, [], kept)).attempts.append(line)
+    _announce(participant_id, entries, now)
     return list(entries.values())
+
+
+def _announce(participant_id: int, entries: dict[int, RoundAttempts], now: datetime) -> None:
+    publications = announcements.latest_publications(entries)
+    prizes = announcements.prizes_of(participant_id, publications)
+    for round_id, entry in entries.items():
+        done = all(a.finished for a in entry.attempts)
+        entry.next_number = next_attempt(entry.round, len(entry.attempts), done, now)
+        entry.publication_id = publications.get(round_id)
+        entry.prize = prizes.get(round_id)
+
+
+def round_entry(participant_id: int, round_id: int, now: datetime) -> RoundAttempts | None:
+    """The participant's line of `my_entries` for one round (None if they never started)."""
+    found = [e for e in my_entries(participant_id, now) if e.round.id == round_id]
+    return found[0] if found else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..domain.people import printable_name
 from ..domain.prizes import Candidate, Draft, adjust, allocate, prize_ties
 from ..domain.publication import canonical, pseudonym
 from ..domain.results import Person, RankRow, Results, RoundInfo
@@ -88,7 +89,7 @@ class People(Mapping[int, Person]):
         shared = self._shared
         return {
             pid: Person(
-                ranked[pid].full_name,
+                printable_name(ranked[pid].full_name, pid),
                 ranked[pid].phone,
                 cccd,
                 birth_year,

@@ -54,10 +54,12 @@ def contest(contest_id: int):
             "Đã đổi cách cộng kết quả các đợt.",
         )
         return redirect(url_for("console.contest", contest_id=contest_id))
+    moment = now()
     return render_template(
         "console/contest.html",
         contest=found,
-        rows=contest_ranking.contest_ranking(found),
+        rows=contest_ranking.contest_ranking(found, moment),
+        split=contest_ranking.contest_rounds(found, moment),
         combinations=contest_ranking.COMBINATIONS,
         form=EmptyForm(),
     )

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, render_template, send_from_directory, 
 
 from ..clock import now
 from ..domain.formatting import format_time_left
-from ..services import round_queries
+from ..services import announcements, round_queries, rounds
 
 bp = Blueprint("main", __name__)
 
@@ -19,7 +19,10 @@ def index():
         (r, format_time_left((r.closes_at - moment).total_seconds()))
         for r in round_queries.open_rounds(moment)
     ]
-    return render_template("main/index.html", open_now=open_now)
+    public = rounds.public_rounds()
+    publications = announcements.latest_publications(r.id for r in public)
+    published = [(r, publications[r.id]) for r in public if r.id in publications]
+    return render_template("main/index.html", open_now=open_now, published=published[:3])
 
 
 @bp.get("/manifest.webmanifest")

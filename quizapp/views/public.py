@@ -10,10 +10,20 @@ from flask import Blueprint, abort, current_app, redirect, render_template, url_
 from .. import preview_image
 from ..auth import current_participant, participant_required
 from ..clock import now
-from ..domain import ranking
+from ..domain import disclosure, ranking
+from ..domain.disclosure import Viewer
 from ..domain.formatting import format_date
 from ..extensions import cache
-from ..services import board, collective, rankings, registry_queries, round_queries, rounds
+from ..services import (
+    announcements,
+    board,
+    collective,
+    participant_results,
+    rankings,
+    registry_queries,
+    round_queries,
+    rounds,
+)
 from ..services import publication as publications
 from ..services.errors import NotFound
 
@@ -33,21 +43,38 @@ def _round(round_id: int):
 @bp.get("/dot-thi/<int:round_id>/bang-xep-hang")
 def leaderboard(round_id: int):
     rnd = _round(round_id)
-    return render_template("public/board.html", round=rnd, board=board.public_board(rnd, now()))
+    return render_template(
+        "public/board.html",
+        round=rnd,
+        board=board.public_board(rnd, now()),
+        publication_id=announcements.latest_publications([rnd.id]).get(rnd.id),
+    )
 
 
 @bp.get("/dot-thi/<int:round_id>/thu-hang")
 @participant_required
 def my_rank(round_id: int):
-    rnd = _round(round_id)
-    mine, above = rankings.participant_rank(
-        rnd, current_participant().id, as_of=rnd.board_frozen_at
-    )
+    """One's rank and what separates one from the person above, when ranks may be shown
+    (`disclosure`); before that, only whether one's attempt is in."""
+    rnd, moment = _round(round_id), now()
+    participant_id = current_participant().id
+    mine, above = rankings.participant_rank(rnd, participant_id, as_of=rnd.board_frozen_at)
+    shown = disclosure.of_round(rnd, Viewer.PARTICIPANT, moment)
     reason = None
-    if mine is not None and above is not None:
+    if not shown.ranks:
+        mine, above = (True if mine is not None else None), None
+    elif mine is not None and above is not None:
         key = ranking.separating_key(above.entry(), mine.entry(), rankings.policy_of(rnd))
         reason = ranking.KEYS[key][0] if key else None
-    return render_template("public/my_rank.html", round=rnd, mine=mine, above=above, reason=reason)
+    return render_template(
+        "public/my_rank.html",
+        round=rnd,
+        mine=mine,
+        above=above,
+        reason=reason,
+        ranks_shown=shown.ranks,
+        outlook=participant_results.round_entry(participant_id, rnd.id, moment),
+    )
 
 
 def _qr_data_uri(target: str) -> str:

@@ -7,7 +7,7 @@ from ..auth import current_participant, participant_required
 from ..clock import now
 from ..domain import round_rules, timing
 from ..forms import EmptyForm, PredictionForm
-from ..services import attempts, participant_results, rounds
+from ..services import announcements, attempts, participant_results, rounds
 from ..services.errors import NotFound
 from .helpers import client_ip, device_hash
 from .unit_of_work import Refused, commit, perform
@@ -17,7 +17,13 @@ bp = Blueprint("quiz", __name__)
 
 @bp.get("/dot-thi")
 def rounds_list():
-    return render_template("quiz/rounds.html", rounds=rounds.public_rounds(), now=now())
+    shown = rounds.public_rounds()
+    return render_template(
+        "quiz/rounds.html",
+        rounds=shown,
+        now=now(),
+        publications=announcements.latest_publications(r.id for r in shown),
+    )
 
 
 def _round_or_404(round_id: int):
@@ -38,6 +44,7 @@ def round_page(round_id: int):
         state=state.value,
         form=EmptyForm(),
         rules=round_rules.rules_text(rounds.settings_of(rnd)),
+        publication_id=announcements.latest_publications([rnd.id]).get(rnd.id),
     )
 
 
@@ -160,6 +167,9 @@ def result(attempt_id: int):
     attempt = _load(attempt_id)
     if attempt.submitted_at is None:
         return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id))
+    moment = now()
     return render_template(
-        "quiz/result.html", result=participant_results.attempt_result(attempt, now())
+        "quiz/result.html",
+        result=participant_results.attempt_result(attempt, moment),
+        outlook=participant_results.round_entry(attempt.participant_id, attempt.round_id, moment),
     )

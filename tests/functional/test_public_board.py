@@ -32,7 +32,7 @@ def _finish(app: Flask, round_id: int, person, now, correct: int = 0) -> None:
 
 
 def test_board_masks_personal_data(app, client, make_round, make_participant, clock) -> None:
-    rnd = make_round(question_count=5)
+    rnd = make_round(question_count=5, show_score_after_submit=True)
     person = make_participant(
         full_name="Nguyễn Văn Tài", phone="0912345123", cccd="079090001234", birth_year=1977
     )
@@ -48,7 +48,7 @@ def test_board_masks_personal_data(app, client, make_round, make_participant, cl
 def test_a_frozen_board_leaks_nothing_newer(
     app, client, make_round, make_participant, make_staff, clock
 ) -> None:
-    rnd = make_round(question_count=5)
+    rnd = make_round(question_count=5, show_score_after_submit=True)
     early, late = make_participant(full_name="Người Sớm"), make_participant(full_name="Người Muộn")
     _finish(app, rnd.id, early, FIXED_NOW, correct=1)
     organiser = app.test_client()
@@ -92,7 +92,7 @@ def test_a_frozen_board_leaks_nothing_newer(
 
 
 def test_board_is_cached_briefly(app, client, make_round, make_participant, clock) -> None:
-    rnd = make_round(question_count=5)
+    rnd = make_round(question_count=5, show_score_after_submit=True)
     first = make_participant(full_name="Người Một")
     _finish(app, rnd.id, first, FIXED_NOW)
     client.get(f"/dot-thi/{rnd.id}/bang-xep-hang")
@@ -111,7 +111,7 @@ def test_board_is_cached_briefly(app, client, make_round, make_participant, cloc
 def test_my_rank_explains_the_difference(
     app, client, make_round, make_participant, login_participant, clock
 ) -> None:
-    rnd = make_round(question_count=5)
+    rnd = make_round(question_count=5, show_score_after_submit=True)
     leader = make_participant()
     _finish(app, rnd.id, leader, FIXED_NOW, correct=3)
     me = login_participant()
@@ -149,7 +149,7 @@ def test_share_page_poster_and_short_link(
 def test_the_polled_board_is_served_from_the_cache_and_dropped_at_a_freeze(
     app, client, make_round, make_participant, make_staff, clock
 ) -> None:
-    rnd = make_round(question_count=5)
+    rnd = make_round(question_count=5, show_score_after_submit=True)
     url = f"/api/v1/rounds/{rnd.id}/leaderboard"
     early, late = make_participant(full_name="Người Sớm"), make_participant(full_name="Người Muộn")
     _finish(app, rnd.id, early, FIXED_NOW, correct=1)
@@ -183,7 +183,7 @@ def test_the_polled_board_is_served_from_the_cache_and_dropped_at_a_freeze(
     with app.app_context():
         from quizapp.extensions import cache
 
-        cache.set(f"board:{rnd.id}:served:live", live_body, timeout=30)
+        cache.set(f"board:{rnd.id}:served:live:1", live_body, timeout=30)
     assert client.get(url).get_json() == frozen
 
     post_form(

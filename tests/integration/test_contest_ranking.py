@@ -35,18 +35,7 @@ def test_sum_and_best_of_the_rounds(app, make_round, make_participant) -> None:
     with app.app_context():
         r1 = db.session.get(Round, first.id)
         contest = db.session.get(Contest, r1.contest_id)
-        r2 = rounds.create_round(
-            None,
-            contest,
-            RoundSettings(
-                "Đợt 2",
-                FIXED_NOW - timedelta(hours=1),
-                FIXED_NOW + timedelta(days=1),
-                question_count=5,
-            ),
-            FIXED_NOW,
-        )
-        lifecycle.open_round(None, r2, FIXED_NOW - timedelta(hours=1), confirmed=True)
+        r2 = _second_round(contest)
         a, b, c = (db.session.get(Participant, p.id) for p in people)
         _take(r1, a, 5, 100)
         _take(r2, a, 1, 100)  # a: 6 in total, best round 5
@@ -54,16 +43,77 @@ def test_sum_and_best_of_the_rounds(app, make_round, make_participant) -> None:
         _take(r2, b, 4, 50)  # b: 8 in total, best round 4
         _take(r1, c, 5, 90)  # c: 5 in total, best round 5, faster than a
         db.session.commit()
+        for r in (r1, r2):
+            lifecycle.close_round(None, r, FIXED_NOW + timedelta(hours=1), "hết", confirmed=True)
+            lifecycle.start_review(None, r, FIXED_NOW + timedelta(hours=1))
+        later = FIXED_NOW + timedelta(hours=2)  # both results final
         ranked = [
-            (r.participant_id, r.score, r.rounds) for r in contest_ranking.contest_ranking(contest)
+            (r.participant_id, r.score, r.rounds)
+            for r in contest_ranking.contest_ranking(contest, later)
         ]
         assert ranked == [(b.id, 8, 2), (a.id, 6, 2), (c.id, 5, 1)]
         contest_ranking.choose_combination(None, contest, "best")
-        best = [(r.participant_id, r.score) for r in contest_ranking.contest_ranking(contest)]
+        best = [
+            (r.participant_id, r.score) for r in contest_ranking.contest_ranking(contest, later)
+        ]
         assert best == [(c.id, 5), (a.id, 5), (b.id, 4)]  # c faster than a on their best
         db.session.add(Exclusion(round_id=r1.id, participant_id=c.id, reason="thử"))
         db.session.flush()
-        assert c.id not in {r.participant_id for r in contest_ranking.contest_ranking(contest)}
+        ranked_ids = {r.participant_id for r in contest_ranking.contest_ranking(contest, later)}
+        assert c.id not in ranked_ids
+
+
+def _second_round(contest: Contest) -> Round:
+    r2 = rounds.create_round(
+        None,
+        contest,
+        RoundSettings(
+            "Đợt 2",
+            FIXED_NOW - timedelta(hours=1),
+            FIXED_NOW + timedelta(days=1),
+            question_count=5,
+        ),
+        FIXED_NOW,
+    )
+    lifecycle.open_round(None, r2, FIXED_NOW - timedelta(hours=1), confirmed=True)
+    return r2
+
+
+def test_only_rounds_whose_result_is_final_count(app, make_round, make_participant) -> None:
+    """An open round, a closed one (it may reopen) and one under review inside its grace
+    window are provisional: listed as such, and none of their scores in the ranking."""
+    first = make_round(question_count=5)
+    a, b = make_participant(), make_participant()
+    with app.app_context():
+        r1 = db.session.get(Round, first.id)
+        contest = db.session.get(Contest, r1.contest_id)
+        r2 = _second_round(contest)
+        pa, pb = db.session.get(Participant, a.id), db.session.get(Participant, b.id)
+        _take(r1, pa, 2, 60)
+        _take(r2, pb, 5, 60)  # b leads only through the round not yet final
+        now = FIXED_NOW + timedelta(minutes=10)
+        lifecycle.close_round(None, r1, now, "hết", confirmed=True)
+        lifecycle.start_review(None, r1, now)
+        db.session.flush()
+
+        def ranked(at):
+            return [
+                (r.participant_id, r.score) for r in contest_ranking.contest_ranking(contest, at)
+            ]
+
+        inside_grace = now + timedelta(seconds=r1.grace_seconds)
+        assert ranked(inside_grace) == []
+        split = contest_ranking.contest_rounds(contest, inside_grace)
+        assert split.counted == [] and split.provisional == [r1, r2]
+        after = now + timedelta(seconds=r1.grace_seconds + 1)
+        assert ranked(after) == [(a.id, 2)]  # r2 still open: b's 5 counts nowhere
+        split = contest_ranking.contest_rounds(contest, after)
+        assert split.counted == [r1] and split.provisional == [r2]
+        lifecycle.close_round(None, r2, after, "hết", confirmed=True)
+        db.session.flush()
+        assert ranked(after + timedelta(hours=1)) == [(a.id, 2)]  # closed, may reopen
+        lifecycle.start_review(None, r2, after + timedelta(hours=1))
+        assert ranked(after + timedelta(hours=2)) == [(b.id, 5), (a.id, 2)]
 
 
 def test_collective_prizes_follow_the_chosen_metric(
@@ -88,3 +138,20 @@ def test_collective_prizes_follow_the_chosen_metric(
         collective_prizes.choose_metric(None, r, "points")
         # participants: Đông 10, Tây 9; mean score: Tây 10, Đông 9; no headcount, no rate
         assert collective.collective_draft(r, "ward").points == {big.code: 19, small.code: 19}
+
+
+def test_the_contest_page_labels_provisional_rounds(
+    app, client, login_staff, make_round, make_participant, clock
+) -> None:
+    rnd = make_round(question_count=5, title="Đợt đang mở")
+    person = make_participant(full_name="Trần Thị Bình")
+    with app.app_context():
+        r = db.session.get(Round, rnd.id)
+        _take(r, db.session.get(Participant, person.id), 5, 60)
+        db.session.commit()
+        contest_id = r.contest_id
+    login_staff()
+    page = client.get(f"/console/contests/{contest_id}").get_data(as_text=True)
+    assert "Tạm thời — chưa tính vào xếp hạng cuộc thi và không xét giải" in page
+    assert "Đợt đang mở (Đang mở)" in page and "Trần Thị Bình" not in page
+    assert "chưa có đợt nào có kết quả chính thức" in page

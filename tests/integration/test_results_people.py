@@ -51,3 +51,23 @@ def test_people_are_read_batch_by_batch_and_match_the_ranking(
         assert again == seen[0]
         # the texts many people share are one string each, not one per person
         assert len({id(p.ward) for p in seen}) == 1
+
+
+def test_a_name_stored_before_the_name_rule_is_never_printed_blank(
+    app, make_round, make_participant
+) -> None:
+    """Every ceremony file reads names from here: invisible and direction-control characters
+    never reach them, and a name made only of them is named by the participant's number."""
+    rnd = make_round()
+    blank = make_participant(full_name="\u202e\u200b\u2066\u2069")
+    turned = make_participant(full_name="\u202eTrần Thị\u200b Bình")
+    with app.app_context():
+        r = db.session.get(Round, rnd.id)
+        for person in (blank, turned):
+            p = db.session.get(Participant, person.id)
+            attempt = attempts.start_attempt(p, r, FIXED_NOW).attempt
+            attempts.submit_attempt(p, attempt.id, FIXED_NOW + timedelta(seconds=30))
+        db.session.commit()
+        people = results_service.gather(db.session.get(Round, rnd.id)).people
+        assert people[turned.id].full_name == "Trần Thị Bình"
+        assert people[blank.id].full_name == (f"(Người dự thi số {blank.id}: họ tên không hợp lệ)")

@@ -1,12 +1,21 @@
 """The invariants a contest lives by, checked after every step of random round lifecycles.
 
 A hypothesis state machine drives one round through open, start, save, submit, early and
-scheduled close, reopen, freeze, review, publish and correct, with a fake clock, and after
-every step checks: no answer stored after its attempt ended or accepted after the round's
+scheduled close, reopen, freeze, review, publish, correct and archive, with a fake clock that
+steps in minutes and in seconds around the close and its grace window, and checks:
+
+- each move of the round against the guard table (tests/unit/test_lifecycle_guards.py): a move
+  the table forbids (or whose inputs are wrong: a reopen to a past close time, a scheduled close
+  inside the grace window) is refused with an error and leaves the round, its attempts, its
+  publications and the audit log exactly as they were; an allowed one happens;
+
+and after every step: no answer stored after its attempt ended or accepted after the round's
 close (beyond the grace window); no attempt in progress in a closed round; no key, correctness
-marker or hidden score in any participant response before they may be shown; a publication
-never changes; the frozen board equals the board at the freeze; the counted attempt shown is
-the one the ranking policy (its plain-Python reference) picks.
+marker or score of an attempt (the round's scores are announced at the end) in any participant
+or anonymous response — the result, one's entries, the public board page and API, /thu-hang —
+before the result is final; a publication never changes; the frozen board equals the board at
+the freeze; the counted attempt shown is the one the ranking policy (its plain-Python
+reference) picks.
 """
 
 from __future__ import annotations
@@ -26,9 +35,19 @@ from hypothesis.stateful import (
 )
 
 from quizapp.domain import ranking, timing
+from quizapp.domain.lifecycle import Action, Status
 from quizapp.domain.round_rules import RoundSettings
 from quizapp.extensions import cache, db
-from quizapp.models import Answer, Attempt, Contest, Participant, Publication, Round, StaffUser
+from quizapp.models import (
+    Answer,
+    Attempt,
+    AuditLog,
+    Contest,
+    Participant,
+    Publication,
+    Round,
+    StaffUser,
+)
 from quizapp.services import (
     attempts,
     board,
@@ -39,11 +58,26 @@ from quizapp.services import (
     rounds,
 )
 from quizapp.services.errors import ServiceError
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, TEST_PASSWORD, ApiClient
+from tests.unit.test_lifecycle_guards import MOVES
 
 FINAL = ("review", "published", "archived")
 KEY_MARKERS = ('"correct"', '"correct_index"', '"explanation"', '"choice_order"')
 GRACE = 30
+REFUSED = object()
+
+
+def fetch(client, url: str, *also: int) -> str:
+    """A GET in an app context of its own (as in a server: `g` and the session are the
+    request's), answered 200 (or one of `also`); the body as text."""
+    with client.application.app_context():
+        reply = client.get(url)
+        assert reply.status_code in (200, *also), (url, reply.status_code)
+        return reply.get_data(as_text=True)
+
+
+def count(model: Any, *where: Any) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(model).where(*where))
 
 
 def make_machine(app, people: list[int], staff_id: int, contest_id: int):
@@ -71,6 +105,17 @@ def make_machine(app, people: list[int], staff_id: int, contest_id: int):
             lifecycle.open_round(None, rnd, self.now, confirmed=True)
             db.session.commit()
             self.round_id = rnd.id
+            self.browsers = []
+            phones = [self.person(who).phone for who in (0, 1)]
+            db.session.commit()  # no transaction of ours holds the database during requests
+            app.config["CLOCK"] = lambda: self.now
+            for phone in phones:
+                login = {"phone": phone, "password": TEST_PASSWORD}
+                with app.app_context():  # a request of its own, as a browser's would be
+                    browser = ApiClient(app.test_client())
+                with app.app_context():
+                    assert browser.call("POST", "/api/v1/login", login).status_code == 200
+                self.browsers.append(browser)
 
         # Helpers ------------------------------------------------------------------------
         @property
@@ -92,14 +137,52 @@ def make_machine(app, people: list[int], staff_id: int, contest_id: int):
             )
 
         def run(self, action) -> Any:
+            """The service's result (committed), or REFUSED (rolled back) if it said no."""
             app.config["CLOCK"] = lambda: self.now
             try:
                 result = action()
             except ServiceError:
                 db.session.rollback()
-                return None
+                return REFUSED
             db.session.commit()
             return result
+
+        def snapshot(self) -> tuple[Any, ...]:
+            """Everything a refused move must leave as it was."""
+            db.session.expire_all()
+            rnd = self.round
+            return (
+                rnd.status,
+                rnd.closes_at,
+                rnd.board_frozen_at,
+                rnd.updated_at,
+                rnd.prediction_actual,
+                count(Attempt, Attempt.round_id == self.round_id),
+                count(Attempt, Attempt.round_id == self.round_id, Attempt.submitted_at.is_(None)),
+                count(Publication, Publication.round_id == self.round_id),
+                count(AuditLog, AuditLog.target_id == str(self.round_id)),
+            )
+
+        def move(self, action: Action, expected: Status | None, service) -> Any:
+            """Run a move of the round and hold it to the expectation: `expected` the state it
+            reaches, None when it must be refused and change nothing."""
+            before = self.snapshot()
+            result = self.run(service)
+            if expected is None:
+                assert result is REFUSED, f"{action} from {before[0]} was not refused"
+                assert self.snapshot() == before, f"a refused {action} changed something"
+            else:
+                assert result is not REFUSED, f"{action} from {before[0]} was refused"
+                assert self.round.status == expected.value
+            return result
+
+        def due(self) -> bool:
+            """The scheduled close may run: open, and the grace window after the close over."""
+            rnd = self.round
+            return rnd.status == "open" and self.now > rnd.closes_at + timedelta(seconds=GRACE)
+
+        def status(self) -> Status:
+            return Status(self.round.status)
 
         def board_now(self) -> dict[str, Any]:
             cache.clear()  # compare what the database gives, not a copy kept by the cache
@@ -110,6 +193,15 @@ def make_machine(app, people: list[int], staff_id: int, contest_id: int):
         @rule(minutes=st.sampled_from([1, 5, 20, 45, 90, 180]))
         def time_passes(self, minutes: int) -> None:
             self.now += timedelta(minutes=minutes)
+
+        @rule(seconds=st.sampled_from([1, 2, 29, 30, 31]))
+        def seconds_pass(self, seconds: int) -> None:
+            self.now += timedelta(seconds=seconds)
+
+        @rule(offset=st.integers(-2, GRACE + 2))
+        def near_the_close(self, offset: int) -> None:
+            """Jump to a second around the close and its grace window (never backwards)."""
+            self.now = max(self.now, self.round.closes_at + timedelta(seconds=offset))
 
         @rule(who=st.integers(0, 1))
         def start(self, who: int) -> None:
@@ -127,7 +219,7 @@ def make_machine(app, people: list[int], staff_id: int, contest_id: int):
                     self.person(who), attempt.id, position, choice, self.now
                 )
             )
-            if saved is not None:  # accepted: only while the round takes answers
+            if saved is not REFUSED:  # accepted: only while the round takes answers
                 assert status == "open"
                 assert self.now <= closes_at + timedelta(seconds=GRACE)
 
@@ -138,21 +230,45 @@ def make_machine(app, people: list[int], staff_id: int, contest_id: int):
                 self.run(lambda: attempts.submit_attempt(self.person(who), attempt.id, self.now))
 
         @rule()
+        def open_again(self) -> None:
+            expected = MOVES[Action.OPEN][self.status()]  # the round is never a draft here
+            self.move(
+                Action.OPEN,
+                expected,
+                lambda: lifecycle.open_round(self.staff, self.round, self.now, confirmed=True),
+            )
+
+        @rule()
         def close_early(self) -> None:
-            self.run(
+            self.move(
+                Action.CLOSE,
+                MOVES[Action.CLOSE][self.status()],
                 lambda: lifecycle.close_round(
                     self.staff, self.round, self.now, "đóng sớm để kiểm tra", confirmed=True
-                )
+                ),
             )
 
         @rule()
         def the_clock_closes_due_rounds(self) -> None:
-            self.run(lambda: lifecycle.close_due_rounds(self.now))
+            status, due = self.status(), self.due()
+            assert self.run(lambda: lifecycle.close_due_rounds(self.now)) is not REFUSED
+            assert self.round.status == ("closed" if due else status.value)
             self.run(lambda: attempts.finish_overdue(self.now))
+
+        @rule()
+        def a_scheduled_close_inside_the_grace_window(self) -> None:
+            if self.status() is Status.OPEN and not self.due():
+                self.move(
+                    Action.CLOSE,
+                    None,
+                    lambda: lifecycle.close_round(None, self.round, self.now, scheduled=True),
+                )
 
         @rule(hours=st.integers(1, 3))
         def reopen(self, hours: int) -> None:
-            self.run(
+            self.move(
+                Action.REOPEN,
+                MOVES[Action.REOPEN][self.status()],
                 lambda: lifecycle.reopen_round(
                     self.staff,
                     self.round,
@@ -160,26 +276,63 @@ def make_machine(app, people: list[int], staff_id: int, contest_id: int):
                     self.now + timedelta(hours=hours),
                     "khiếu nại được chấp nhận",
                     confirmed=True,
-                )
+                ),
+            )
+
+        @rule(seconds=st.sampled_from([-3600, -1, 0]))
+        def reopen_to_a_close_time_not_ahead(self, seconds: int) -> None:
+            self.move(
+                Action.REOPEN,
+                None,
+                lambda: lifecycle.reopen_round(
+                    self.staff,
+                    self.round,
+                    self.now,
+                    self.now + timedelta(seconds=seconds),
+                    "khiếu nại được chấp nhận",
+                    confirmed=True,
+                ),
             )
 
         @rule()
         def freeze(self) -> None:
-            if self.run(lambda: board.freeze(self.staff, self.round, self.now) or True):
+            if self.run(lambda: board.freeze(self.staff, self.round, self.now) or True) is True:
                 self.frozen = (self.round.board_frozen_at, self.board_now())
 
         @rule()
         def review(self) -> None:
             if self.round.board_frozen_at is None:
                 self.frozen = None
-            if self.run(lambda: lifecycle.start_review(self.staff, self.round, self.now) or True):
+            source = Status.CLOSED if self.due() else self.status()  # settled first
+            done = self.move(
+                Action.REVIEW,
+                MOVES[Action.REVIEW][source],
+                lambda: lifecycle.start_review(self.staff, self.round, self.now) or True,
+            )
+            if done is True:
                 self.frozen = (self.round.board_frozen_at, self.board_now())
+                self.reopen(1)  # under review: the table says no reopen, however complete
 
         @rule(correction=st.booleans())
         def publish(self, correction: bool) -> None:
             note = "đính chính sau khiếu nại" if correction else ""
-            self.run(
-                lambda: publication.publish(self.staff, self.round, self.now, note, confirmed=True)
+            source = Status.CLOSED if self.due() else self.status()  # settled first
+            action = Action.CORRECT if source is Status.PUBLISHED else Action.PUBLISH
+            expected = MOVES[action][source]
+            if action is Action.CORRECT and not correction:
+                expected = None  # a correction must say what changed
+            self.move(
+                action,
+                expected,
+                lambda: publication.publish(self.staff, self.round, self.now, note, confirmed=True),
+            )
+
+        @rule()
+        def archive(self) -> None:
+            self.move(
+                Action.ARCHIVE,
+                MOVES[Action.ARCHIVE][self.status()],
+                lambda: lifecycle.archive_round(self.staff, self.round, self.now, confirmed=True),
             )
 
         # Invariants ---------------------------------------------------------------------
@@ -219,6 +372,36 @@ def make_machine(app, people: list[int], staff_id: int, contest_id: int):
                     assert all(e.counted_id is None for e in here)
 
         @invariant()
+        def no_score_reaches_anyone_before_the_result_is_final(self) -> None:
+            """The round's scores are announced at the end (two attempts): until the result
+            is final no score, rank or time of an attempt is in any participant or anonymous
+            response (pages and API, read through the app as a browser would)."""
+            rnd = self.round
+            final = rnd.status in FINAL and self.now > rnd.closes_at + timedelta(seconds=GRACE)
+            if final:
+                return
+            app.config["CLOCK"] = lambda: self.now
+            cache.clear()
+            finished = [a.id for a in map(self.attempt_of, (0, 1)) if a and a.submitted_at]
+            db.session.commit()  # no transaction of ours holds the database during requests
+            anonymous = app.test_client()
+            api = json.loads(fetch(anonymous, f"/api/v1/rounds/{self.round_id}/leaderboard"))
+            assert api["top"] == [] and api["scores_shown"] is False
+            assert "câu, " not in fetch(anonymous, f"/dot-thi/{self.round_id}/bang-xep-hang")
+            for browser in self.browsers:
+                rank = fetch(browser.client, f"/dot-thi/{self.round_id}/thu-hang")
+                assert "Bài được tính" not in rank and "Hạng <strong>" not in rank
+                mine = json.loads(fetch(browser.client, "/api/v1/me/attempts"))
+                rows = [r for r in mine["items"] if r["round_id"] == self.round_id]
+                assert all(r["counted_attempt"] is None for r in rows)
+                assert all(a["score"] is None for r in rows for a in r["attempts"])
+                for attempt_id in finished:  # one's own, or 404 for the other's
+                    body = json.loads(
+                        fetch(browser.client, f"/api/v1/attempts/{attempt_id}/result", 404)
+                    )
+                    assert body.get("score") is None and not body.get("review")
+
+        @invariant()
         def a_publication_never_changes(self) -> None:
             for pub in db.session.scalars(
                 db.select(Publication).where(Publication.round_id == self.round_id)
@@ -230,7 +413,11 @@ def make_machine(app, people: list[int], staff_id: int, contest_id: int):
         def the_frozen_board_is_the_board_at_the_freeze(self) -> None:
             rnd = self.round
             if self.frozen and rnd.board_frozen_at == self.frozen[0] and rnd.status != "published":
-                assert self.board_now() == self.frozen[1]
+                now = self.board_now()
+                if now["scores_shown"] == self.frozen[1]["scores_shown"]:
+                    assert now == self.frozen[1]
+                else:  # the result became final since: the same board, its scores now shown
+                    assert now["participants"] == self.frozen[1]["participants"]
 
         @invariant()
         def the_counted_attempt_is_the_rankings(self) -> None:

@@ -9,6 +9,7 @@ from quizapp.domain.people import (
     normalise_cccd,
     normalise_name,
     normalise_phone,
+    printable_name,
 )
 from quizapp.domain.vnsort import name_key
 
@@ -128,3 +129,54 @@ def test_same_given_name_orders_by_family_name() -> None:
         "Đặng Văn An",
         "Trần Văn An",
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("\u202eTrần Thị Bình", "Trần Thị Bình"),  # right-to-left override
+        ("Trần\u200b Thị\u200c Bình\u200d", "Trần Thị Bình"),  # zero-width space, (non-)joiner
+        ("\u2066Lê Văn\u2069 An\u200e\u200f", "Lê Văn An"),  # isolates, LRM, RLM
+        ("\u202aNgô\u202b \u202c\u202dBảo\u061c", "Ngô Bảo"),  # embeddings, pop, ALM
+        ("\ufeffHồ\u2060 Xuân Hương", "Hồ Xuân Hương"),  # BOM, word joiner
+        ("Nguye\u200b\u0302\u0303n An", "Nguyễn An"),  # a mark split from its letter rejoins
+    ],
+    ids=repr,
+)
+def test_invisible_and_direction_characters_are_removed(raw: str, expected: str) -> None:
+    assert normalise_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "\u202e\u202d\u200b",  # only invisible characters: a blank name on a certificate
+        "\u200b \u2066 \u2069",
+        "12345",
+        "0912 345 678",
+        "...",
+        "- -",
+        "1\u200b2",
+        "A1",  # one letter
+        "\u0302\u0303",  # combining marks only
+    ],
+    ids=repr,
+)
+def test_a_name_without_letters_is_refused(raw: str) -> None:
+    with pytest.raises(InvalidValue, match=r"chữ cái|từ 2"):
+        normalise_name(raw)
+
+
+@pytest.mark.parametrize(
+    ("stored", "printed"),
+    [
+        ("Trần Thị Bình", "Trần Thị Bình"),
+        ("\u202eTrần Thị\u200b Bình", "Trần Thị Bình"),
+        ("\u202e\u200b", "(Người dự thi số 7: họ tên không hợp lệ)"),
+        ("", "(Người dự thi số 7: họ tên không hợp lệ)"),
+        ("12345", "(Người dự thi số 7: họ tên không hợp lệ)"),
+    ],
+    ids=repr,
+)
+def test_a_stored_name_is_never_printed_blank(stored: str, printed: str) -> None:
+    assert printable_name(stored, 7) == printed

@@ -62,6 +62,11 @@ def _with(**changes: object) -> list[object]:
     return [row[f] for f in fields]
 
 
+def test_a_name_is_imported_without_its_invisible_characters() -> None:
+    people, problems = _check(_with(name="\u202eTrần\u200b Thị Bình\u200f"))
+    assert problems == [] and people[0].full_name == "Trần Thị Bình"
+
+
 def test_a_valid_row_becomes_a_person() -> None:
     people, problems = _check(ROW)
     assert problems == []
@@ -100,6 +105,8 @@ def test_a_valid_row_becomes_a_person() -> None:
         ({"year": 1890}, "Năm sinh không hợp lệ (từ 1916 đến 2026)."),
         ({"year": None}, "Năm sinh phải là số có 4 chữ số"),
         ({"name": "A"}, "Họ và tên phải có từ 2 đến 120 ký tự."),
+        ({"name": "12345"}, "Họ và tên phải có chữ cái"),
+        ({"name": "\u202e\u200b\u2066\u2069\u200e"}, "Họ và tên phải có từ 2 đến 120 ký tự."),
         ({"password": "ngan"}, "Mật khẩu ban đầu phải có ít nhất 8 ký tự."),
     ],
 )

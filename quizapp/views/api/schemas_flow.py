@@ -210,9 +210,16 @@ class BoardOut(Response):
     as_of: Moment = Field(description="Số liệu tính đến thời điểm này")
     frozen_at: Moment | None = Field(description="Thời điểm đóng băng bảng (nếu có)")
     updated_at: Moment
+    scores_shown: bool = Field(
+        description="false: điểm được công bố khi đợt thi kết thúc; top rỗng, chỉ có số người "
+        "tham gia"
+    )
     participants: int = Field(ge=0)
     entries: int = Field(ge=0)
-    top: list[BoardRow] = Field(description="Tối đa BOARD_TOP người (mặc định 20), theo hạng")
+    top: list[BoardRow] = Field(
+        description="Tối đa BOARD_TOP người (mặc định 20), theo hạng; rỗng khi điểm chưa được "
+        "công bố"
+    )
     wards: list[BoardWard] = Field(description="Mọi phường (danh mục có hạn)")
     organisations: list[BoardOrganisation] = Field(max_length=30)
     model_config = Response.model_config | _example(
@@ -220,6 +227,7 @@ class BoardOut(Response):
         as_of="2026-12-01T03:00:00+00:00",
         frozen_at=None,
         updated_at="2026-12-01T03:00:00+00:00",
+        scores_shown=True,
         participants=1,
         entries=1,
         top=[
