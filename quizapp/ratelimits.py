@@ -7,7 +7,7 @@ every API call with a token also counts against LIMIT_API_TOKEN.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import current_app, request
@@ -22,8 +22,10 @@ def _config(key: str) -> Callable[[], str]:
 
 def _phone_key() -> str:
     """Sign-in attempts are also counted per phone number, whatever address they come from."""
-    data = request.get_json(silent=True) if request.is_json else request.form
-    phone = (data or {}).get("phone") or (data or {}).get("username") or ""
+    data: Any = request.get_json(silent=True) if request.is_json else request.form
+    if not isinstance(data, Mapping):
+        data = {}
+    phone = data.get("phone") or data.get("username") or ""
     return f"login:{str(phone).strip()[:32]}"
 
 
