@@ -27,7 +27,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import auth, cli, inputs, security, templating
+    from . import (
+        auth,
+        cli,
+        inputs,
+        ratelimit_store,  # noqa: F401  (registers the shared store's URI scheme)
+        security,
+        templating,
+    )
     from .database import configure_sqlite
     from .extensions import cache, csrf, db, limiter, migrate
     from .views import errors
