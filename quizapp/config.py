@@ -57,6 +57,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LIMIT_LOGIN_PER_ACCOUNT": "10 per 10 minutes",
         "LIMIT_REGISTER": "40 per minute;300 per hour",
         "LIMIT_PASSWORD_RESET": "10 per hour",
+        "LIMIT_LIAISON_SEARCH": "60 per minute",
         # The participant's flow per account (token or session) and, generously, per address:
         # a classroom or a ward hall behind one address all start, save and submit.
         "LIMIT_START": "10 per minute",

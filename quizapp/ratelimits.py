@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
-from .auth import current_participant
+from .auth import current_participant, current_staff
 from .domain.people import InvalidValue, normalise_phone
 from .extensions import limiter
 
@@ -114,6 +114,14 @@ submit = _per_account_and_address(
 
 def register(view: View) -> View:
     return limiter.limit(_config("LIMIT_REGISTER"), methods=["POST"])(view)
+
+
+def liaison_search(view: View) -> View:
+    """A liaison's searches of its people, per account (whatever the address)."""
+    return limiter.limit(
+        _config("LIMIT_LIAISON_SEARCH"),
+        key_func=lambda: f"staff:{getattr(current_staff(), 'id', get_remote_address())}",
+    )(view)
 
 
 def password_reset(view: View) -> View:

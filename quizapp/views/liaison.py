@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
 
+from .. import ratelimits
 from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.formatting import format_datetime
@@ -74,6 +75,7 @@ def round_turnout(round_id: int):
 
 
 @bp.get("/nguoi-du-thi")
+@ratelimits.liaison_search
 @staff_required("liaison")
 def people():
     scope = _scope()
