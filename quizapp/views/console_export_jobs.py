@@ -22,6 +22,7 @@ from flask import (
 
 from ..auth import current_staff, staff_required
 from ..clock import now
+from ..database import writes_on_get
 from ..forms_base import Form
 from ..models import ExportJob, Round
 from ..services import export_jobs, rankings
@@ -93,6 +94,7 @@ def status(round_id: int, job_id: int):
 
 @bp.get("/<int:job_id>/file")
 @staff_required()
+@writes_on_get  # the download is audit-logged
 def download(round_id: int, job_id: int):
     job = _job(round_id, job_id)
     folder = export_jobs.settings().folder
