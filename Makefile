@@ -25,9 +25,15 @@ setup: $(STAMP)
 	$(BIN)/flask demo staff
 
 # The export worker runs beside gunicorn, so that a large round's export (a background job)
-# is built here too; it is stopped (SIGTERM: after the file it is writing) when gunicorn ends.
+# is built here too; if it ever exits it is started again 5 s later (said on stderr); it is
+# stopped (SIGTERM: after the file it is writing) when gunicorn ends.
 run: setup
-	$(BIN)/flask exports work --poll 2 & worker=$$!; \
+	( trap 'kill -TERM $$child 2>/dev/null; wait $$child; exit 0' TERM; \
+	  while :; do \
+	    $(BIN)/flask exports work --poll 2 & child=$$!; wait $$child; \
+	    echo "export worker exited (status $$?): starting it again in 5 s" >&2; \
+	    sleep 5 & wait $$!; \
+	  done ) & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 

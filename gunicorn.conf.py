@@ -10,6 +10,8 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # best or equal saves and starts (2 sync workers matched it only on the quietest run), and
 # 4 sync workers were the worst.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
+# The app checks its rate-limit store against the worker count (quizapp/config.py).
+os.environ.setdefault("QUIZAPP_WORKERS", str(workers))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

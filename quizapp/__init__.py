@@ -27,7 +27,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import auth, cli, inputs, security, templating
+    from . import (
+        auth,
+        cli,
+        database,
+        inputs,
+        ratelimit_store,  # noqa: F401  (registers the shared store's URI scheme)
+        security,
+        templating,
+    )
     from .database import configure_sqlite
     from .extensions import cache, csrf, db, limiter, migrate
     from .views import errors
@@ -38,6 +46,7 @@ def _init_extensions(app: Flask) -> None:
     app.teardown_appcontext(_remove_session_quietly)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    database.init_app(app)  # console, liaison and public GETs read without the write lock
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     auth.init_app(app)
     csrf.init_app(app)

@@ -44,12 +44,28 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "CACHE_DEFAULT_TIMEOUT": 30,
         "BOARD_CACHE_SECONDS": 30,
         "BOARD_TOP": 20,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # Rate limits live in one store all workers share: by default a SQLite file of its
+        # own (ratelimit_store.py); Redis (redis://…) when several machines serve the site.
+        # Per-process memory:// with several workers is refused in production (check()).
+        "RATELIMIT_STORAGE_URI": f"quizapp+sqlite://{Path(instance_path) / 'ratelimits.sqlite3'}",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LIMIT_LOGIN": "20 per minute",
+        # How many processes serve requests (gunicorn.conf.py exports QUIZAPP_WORKERS).
+        "WORKERS": 1,
+        # Sign-in: per account (its normalised phone or username) and, for a classroom or a
+        # ward hall signing in together, generously per address.
+        "LIMIT_LOGIN": "60 per minute",
         "LIMIT_LOGIN_PER_ACCOUNT": "10 per 10 minutes",
-        "LIMIT_REGISTER": "20 per minute;200 per hour",
+        "LIMIT_REGISTER": "40 per minute;300 per hour",
+        "LIMIT_PASSWORD_RESET": "10 per hour",
+        "LIMIT_LIAISON_SEARCH": "60 per minute",
+        # The participant's flow per account (token or session) and, generously, per address:
+        # a classroom or a ward hall behind one address all start, save and submit.
         "LIMIT_START": "10 per minute",
+        "LIMIT_START_PER_ADDRESS": "600 per minute",
+        "LIMIT_SAVE": "120 per minute",
+        "LIMIT_SAVE_PER_ADDRESS": "6000 per minute",
+        "LIMIT_SUBMIT": "10 per minute",
+        "LIMIT_SUBMIT_PER_ADDRESS": "600 per minute",
         "LIMIT_API_TOKEN": "300 per minute",
         # Bearer tokens of the API: lifetime, and the origins (scheme://host[:port]) whose
         # browser code may call /api/ (CORS); none by default, never "*".
@@ -129,12 +145,24 @@ def check(config: dict[str, Any]) -> None:
                 'scheme://host[:port] ("*" is never allowed).'
             )
     if config["ENV_NAME"] == "production":
+        _check_limit_storage(config)
         if config["SECRET_KEY"] in (DEV_SECRET_KEY, "", None):
             raise ConfigError(
                 "SECRET_KEY is the development key: set a long random SECRET_KEY in production."
             )
         if len(str(config["SECRET_KEY"])) < 32:
             raise ConfigError("SECRET_KEY is too short for production (at least 32 characters).")
+
+
+def _check_limit_storage(config: dict[str, Any]) -> None:
+    """Per-process counters with several workers multiply every limit by the worker count."""
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if storage.startswith("memory://") and int(config.get("WORKERS") or 1) > 1:
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI is {storage!r} (counters kept per process) with "
+            f"{config['WORKERS']} workers: every limit would be multiplied by the worker count. "
+            "Use the shared default (quizapp+sqlite://…) or redis://…"
+        )
 
 
 def build(instance_path: str, test_config: dict[str, Any] | None) -> dict[str, Any]:

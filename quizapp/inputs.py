@@ -3,7 +3,8 @@
 Any text field (query, form, JSON, keys included) holding NUL, other control characters, a
 lone surrogate or a Unicode non-character is a 400 naming the field; a JSON body nested deeper
 than JSON_MAX_DEPTH or larger than JSON_MAX_BYTES is a 400 before the parser runs (so neither
-a view nor the rate limiter's key function can hit a RecursionError).
+a view nor the rate limiter's key function can hit a RecursionError). The JSON body of a write
+is an object (for an HTML form posted as JSON, an object of texts), else a 400.
 """
 
 from __future__ import annotations
@@ -102,7 +103,17 @@ def check_fields() -> None:
             if INVALID_TEXT.search(name) or INVALID_TEXT.search(value):
                 raise invalid_characters(name if not INVALID_TEXT.search(name) else "?")
     if request.is_json and request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        request.get_json(silent=False)
+        check_json_shape(request.get_json(silent=False), form=not request.path.startswith("/api/"))
+
+
+def check_json_shape(value: Any, form: bool) -> None:
+    """Every JSON operation takes an object: an array, string, number or null is refused here,
+    before a rate limiter's key function or a form reads it as one; a form's fields are texts."""
+    if not isinstance(value, dict):
+        raise InvalidInput("bad_json", "Dữ liệu gửi lên phải là một đối tượng JSON.")
+    for name, field in value.items():
+        if form and not isinstance(field, str):
+            raise InvalidInput("bad_json", f"Trường «{name}» phải là văn bản.", name)
 
 
 def init_app(app: Flask) -> None:

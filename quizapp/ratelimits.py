@@ -1,30 +1,57 @@
-"""Rate limits of the endpoints that attract abuse: sign-in, registration, attempt start.
+"""Rate limits of the endpoints that attract abuse: sign-in, registration, password reset, and
+the participant's flow (start, save, submit).
 
-A call with a bearer token is counted per token where a browser's is counted per address, and
-every API call with a token also counts against LIMIT_API_TOKEN.
+Sign-in is counted per address and per account, the account named by its normalised
+identifier (the phone as `normalise_phone` reads it, the username stripped and case-folded),
+so "0912 345 678", "+84912345678" and "0912345678" share one budget, as "DeMo" and "demo" do.
+The participant's flow is counted per account (a token, else the signed-in participant) and,
+generously, per address: thirty residents behind one school or ward-hall address all start.
+A call with a bearer token also counts against LIMIT_API_TOKEN. The counters live in the
+shared store RATELIMIT_STORAGE_URI names (ratelimit_store.py by default, Redis across
+machines), so every worker counts together.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
+from .auth import current_participant, current_staff
+from .domain.people import InvalidValue, normalise_phone
 from .extensions import limiter
+
+View = Callable[..., Any]
 
 
 def _config(key: str) -> Callable[[], str]:
     return lambda: current_app.config[key]
 
 
-def _phone_key() -> str:
-    """Sign-in attempts are also counted per phone number, whatever address they come from."""
-    data = request.get_json(silent=True) if request.is_json else request.form
-    phone = (data or {}).get("phone") or (data or {}).get("username") or ""
-    return f"login:{str(phone).strip()[:32]}"
+def _digest(text: str) -> str:
+    """Identifiers reach the limiter's storage as digests, never as phones or secrets."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def account_key(data: Mapping[str, Any]) -> str:
+    """The account a sign-in names, normalised the way the account is looked up."""
+    phone, username = data.get("phone"), data.get("username")
+    if isinstance(phone, str):
+        try:
+            return "login:phone:" + _digest(normalise_phone(phone))
+        except InvalidValue:
+            return "login:phone:" + _digest(phone.strip().casefold()[:64])
+    if isinstance(username, str):
+        return "login:staff:" + _digest(username.strip().casefold()[:64])
+    return "login:none"
+
+
+def _account_key() -> str:
+    data: Any = request.get_json(silent=True) if request.is_json else request.form
+    return account_key(data if isinstance(data, Mapping) else {})
 
 
 def bearer() -> str | None:
@@ -41,25 +68,66 @@ def _credential_key() -> str:
     secret = bearer()
     if secret is None:
         return get_remote_address()
-    return "token:" + hashlib.sha256(secret.encode("utf-8")).hexdigest()[:32]
+    return "token:" + _digest(secret)
 
 
-def per_token(view: Callable[..., Any]) -> Callable[..., Any]:
+def _participant_key() -> str:
+    """The token, else the signed-in participant, else (not signed in) the address."""
+    if bearer() is None and (participant := current_participant()) is not None:
+        return f"participant:{participant.id}"
+    return _credential_key()
+
+
+def per_token(view: View) -> View:
     return limiter.limit(
         _config("LIMIT_API_TOKEN"), key_func=_credential_key, exempt_when=lambda: bearer() is None
     )(view)
 
 
-def login(view: Callable[..., Any]) -> Callable[..., Any]:
-    view = limiter.limit(_config("LIMIT_LOGIN"), methods=["POST"])(view)
-    return limiter.limit(_config("LIMIT_LOGIN_PER_ACCOUNT"), key_func=_phone_key, methods=["POST"])(
-        view
-    )
+def _per_account_and_address(
+    scope: str, account: str, address: str, key_func: Callable[[], str]
+) -> Callable[[View], View]:
+    """One budget per account and one per address, shared by every route of `scope` (the
+    page and the API's calls alike: a second door is not a second budget)."""
+
+    def decorate(view: View) -> View:
+        methods = ["POST", "PUT"]
+        view = limiter.shared_limit(_config(address), scope=f"{scope}-address", methods=methods)(
+            view
+        )
+        return limiter.shared_limit(
+            _config(account), scope=f"{scope}-account", key_func=key_func, methods=methods
+        )(view)
+
+    return decorate
 
 
-def register(view: Callable[..., Any]) -> Callable[..., Any]:
+login = _per_account_and_address("login", "LIMIT_LOGIN_PER_ACCOUNT", "LIMIT_LOGIN", _account_key)
+start = _per_account_and_address(
+    "start", "LIMIT_START", "LIMIT_START_PER_ADDRESS", _participant_key
+)
+save = _per_account_and_address("save", "LIMIT_SAVE", "LIMIT_SAVE_PER_ADDRESS", _participant_key)
+submit = _per_account_and_address(
+    "submit", "LIMIT_SUBMIT", "LIMIT_SUBMIT_PER_ADDRESS", _participant_key
+)
+
+
+def register(view: View) -> View:
     return limiter.limit(_config("LIMIT_REGISTER"), methods=["POST"])(view)
 
 
-def start(view: Callable[..., Any]) -> Callable[..., Any]:
-    return limiter.limit(_config("LIMIT_START"), key_func=_credential_key, methods=["POST"])(view)
+def liaison_search(view: View) -> View:
+    """A liaison's searches of its people, per account (whatever the address)."""
+    return limiter.limit(
+        _config("LIMIT_LIAISON_SEARCH"),
+        key_func=lambda: f"staff:{getattr(current_staff(), 'id', get_remote_address())}",
+    )(view)
+
+
+def password_reset(view: View) -> View:
+    """A participant's password reset by staff: per account reset (the URL's person_id)."""
+    return limiter.limit(
+        _config("LIMIT_PASSWORD_RESET"),
+        key_func=lambda: f"reset:{(request.view_args or {}).get('person_id')}",
+        methods=["POST"],
+    )(view)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+from functools import cache
 from typing import Protocol
 
 from argon2 import PasswordHasher, Type
@@ -37,6 +39,20 @@ def verify_password(password_hash: str, password: str) -> bool:
         return ARGON2.verify(password_hash, password)
     except (VerificationError, ValueError):  # InvalidHashError, a non-ASCII stored hash
         return False
+
+
+@cache
+def _dummy_hash() -> str:
+    return ARGON2.hash(secrets.token_urlsafe(16))
+
+
+def check_credentials(password_hash: str | None, password: str) -> bool:
+    """`verify_password`, or for an account that does not exist (None) the same work against a
+    dummy hash, so that a sign-in takes as long whether the account exists or not."""
+    if password_hash is None:
+        verify_password(_dummy_hash(), password)
+        return False
+    return verify_password(password_hash, password)
 
 
 def upgrade_hash(account: HasPassword, password: str) -> None:

@@ -64,7 +64,14 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def _app_for(url: str, **extra: Any) -> Flask:
-    settings = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False}
+    # Limits off, and kept in memory when a test turns them on (a test module that checks the
+    # shared store names a file of its own): a file under instance/ would outlive the test.
+    settings = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
     return create_app({**settings, **extra})
 
 

@@ -4,6 +4,10 @@
 oldest queued job; with nothing queued it waits `--poll` seconds (`--once` exits instead).
 SIGTERM (systemd's stop) lets the running job finish, then exits. One line per job is
 printed: round, format, rows, seconds, outcome.
+
+A database error (SQLite "database is locked", PostgreSQL restarting) never ends the worker:
+each is logged, the loop waits with backoff (1, 2, 4 … 60 s) and goes on; a job whose build
+met one is queued again, and failed only after DATABASE_RETRIES attempts.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from .. import clock
 from ..extensions import db
 from ..models import ExportJob
 from ..services import export_jobs, export_worker
-from ..services.export_worker import Claim, JobLost
+from ..services.export_worker import DATABASE_ERRORS, Claim, JobLost
 from ..services.exports import Options
 
 exports_cli = AppGroup("exports", help="Tệp kết quả lớn xuất ở chế độ nền.")
@@ -68,6 +72,9 @@ def _run(job_id: int, claim: Claim, limits: export_jobs.Settings, options: Optio
     except JobLost:
         db.session.rollback()
         return "given back to the queue meanwhile: result dropped"
+    except DATABASE_ERRORS as exc:
+        db.session.rollback()
+        raise DatabaseTrouble(claim) from exc
     except Exception:
         db.session.rollback()
         click.echo(traceback.format_exc(), err=True)
@@ -79,6 +86,63 @@ def _run(job_id: int, claim: Claim, limits: export_jobs.Settings, options: Optio
         export_worker.give_back(claim)
         db.session.commit()
         raise
+
+
+ONCE_TRIES = 8  # --once (cron, tests) gives up after this many database errors in a row
+
+
+class DatabaseTrouble(Exception):
+    """A job's build met a database error: settled (queued again or failed) once it is back."""
+
+    def __init__(self, claim: Claim) -> None:
+        super().__init__(claim.job_id)
+        self.claim = claim
+
+
+class Backoff:
+    """Waits between tries after database errors: 1, 2, 4 … MAX_WAIT seconds."""
+
+    MAX_WAIT = 60.0
+
+    def __init__(self) -> None:
+        self.failures = 0
+
+    def next(self) -> float:
+        self.failures += 1
+        return min(2.0 ** (self.failures - 1), self.MAX_WAIT)
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+def _settle(claim: Claim, limits: export_jobs.Settings) -> None:
+    outcome = export_worker.after_database_error(claim, limits.folder)
+    db.session.commit()
+    click.echo(f"export job #{claim.job_id}: {outcome}")
+
+
+def _step(worker: str, limits: export_jobs.Settings, pending: list[Claim]) -> bool:
+    """One turn of the loop: settle jobs that met a database error, housekeeping, one job."""
+    while pending:
+        _settle(pending[0], limits)
+        pending.pop(0)
+    _housekeeping(limits)
+    return run_next(worker, limits)
+
+
+def _database_error(exc: Exception, backoff: Backoff, pending: list[Claim]) -> float:
+    """Log the failure, remember the job it interrupted; how long to wait before trying again."""
+    db.session.rollback()
+    if isinstance(exc, DatabaseTrouble):
+        pending.append(exc.claim)
+        exc = exc.__cause__ or exc
+    wait = backoff.next()
+    click.echo(
+        f"export worker: database error ({type(exc).__name__}: {str(exc).splitlines()[0]}); "
+        f"try {backoff.failures}, next in {wait:.0f} s",
+        err=True,
+    )
+    return wait
 
 
 def run_next(worker: str, limits: export_jobs.Settings) -> bool:
@@ -108,10 +172,19 @@ def run_next(worker: str, limits: export_jobs.Settings) -> bool:
 def work(once: bool, poll: float) -> None:
     """Build queued exports, one at a time, until stopped (SIGTERM: after the current job)."""
     limits, worker = export_jobs.settings(), export_worker.worker_name()
+    backoff, pending = Backoff(), list[Claim]()
     with _stop_on_sigterm() as stop:
         while not stop.is_set():
-            _housekeeping(limits)
-            if run_next(worker, limits):
+            try:
+                ran = _step(worker, limits, pending)
+            except (DatabaseTrouble, *DATABASE_ERRORS) as exc:
+                wait = _database_error(exc, backoff, pending)
+                if once and backoff.failures >= ONCE_TRIES:
+                    raise click.ClickException("the database stayed unavailable") from exc
+                stop.wait(wait)
+                continue
+            backoff.reset()
+            if ran:
                 continue
             if once:
                 break

@@ -7,7 +7,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
-from quizapp.domain import safezip
+from quizapp.domain import safeyaml, safezip
 from quizapp.domain.bank_checks import fold, near_duplicates, refers_to_other_choices
 from quizapp.domain.bank_documents import DOCUMENTS_FILE, DocumentRegister, parse_documents
 from quizapp.domain.bank_meta import check_meta
@@ -275,7 +275,8 @@ def load_bank(files: dict[str, bytes]) -> BankReport:
     if TOPICS_FILE not in files:
         message = f"thiếu tệp {TOPICS_FILE} (khai báo các chủ đề) ở thư mục gốc của ngân hàng"
         return BankReport(errors=[Problem(TOPICS_FILE, "-", message)])
-    topics, errors = parse_topics(files[TOPICS_FILE], TOPICS_FILE)
+    budget = safeyaml.Budget()  # one for the whole bank: its files spend from it together
+    topics, errors = parse_topics(files[TOPICS_FILE], TOPICS_FILE, budget)
     documents = None
     if DOCUMENTS_FILE in files:
         documents, document_errors = parse_documents(files[DOCUMENTS_FILE], DOCUMENTS_FILE)
@@ -285,7 +286,7 @@ def load_bank(files: dict[str, bytes]) -> BankReport:
         errors.append(Problem(TOPICS_FILE, "-", "ngân hàng không có tệp câu hỏi .yaml nào"))
     records: list[RawQuestion] = []
     for name in names:
-        found, problems = records_from_yaml(files[name], name)
+        found, problems = records_from_yaml(files[name], name, budget)
         records += found
         errors += problems
     report = validate(records, topics, documents)

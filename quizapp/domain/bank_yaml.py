@@ -15,9 +15,11 @@ from quizapp.domain.bank_types import (
 )
 
 
-def _yaml_root(data: bytes, filename: str, key: str) -> tuple[Node | None, list[Problem]]:
+def _yaml_root(
+    data: bytes, filename: str, key: str, budget: sy.Budget | None = None
+) -> tuple[Node | None, list[Problem]]:
     """The root mapping of a bank file, or the problems that prevent reading it."""
-    root, yaml_problems = sy.load(data)
+    root, yaml_problems = sy.load(data, budget=budget)
     problems = [Problem(f"{filename}:{p.line}", "-", p.message) for p in yaml_problems]
     if yaml_problems:
         return None, problems
@@ -91,9 +93,11 @@ def _default_topic(root: Node, filename: str, problems: list[Problem]) -> tuple[
     return sy.scalar(value), f"{filename}:{sy.line(value)}"
 
 
-def records_from_yaml(data: bytes, filename: str) -> tuple[list[RawQuestion], list[Problem]]:
+def records_from_yaml(
+    data: bytes, filename: str, budget: sy.Budget | None = None
+) -> tuple[list[RawQuestion], list[Problem]]:
     """Raw questions of one question file, and the problems of its overall shape."""
-    root, problems = _yaml_root(data, filename, "questions")
+    root, problems = _yaml_root(data, filename, "questions", budget)
     if root is None:
         return [], problems
     problems += _unknown_top_keys(root, FILE_KEYS, filename)
@@ -138,9 +142,11 @@ def _topic(item: Node, filename: str, problems: list[Problem]) -> TopicSpec | No
     return None if found else TopicSpec(tid, name, chapter or None)
 
 
-def parse_topics(data: bytes, filename: str) -> tuple[list[TopicSpec], list[Problem]]:
+def parse_topics(
+    data: bytes, filename: str, budget: sy.Budget | None = None
+) -> tuple[list[TopicSpec], list[Problem]]:
     """The topics declared in topics.yaml; ids must be unique."""
-    root, problems = _yaml_root(data, filename, "topics")
+    root, problems = _yaml_root(data, filename, "topics", budget)
     if root is None:
         return [], problems
     problems += _unknown_top_keys(root, ("topics",), filename)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import yaml
@@ -25,6 +26,11 @@ MAX_ALIASES = 50
 # Nodes counted as if every alias were expanded: bounds any walk over the tree.
 MAX_EXPANDED_NODES = 500_000
 MAX_DEPTH = 64
+# One budget for all the files of an upload (or a bank folder), not per file: the shipped
+# bank is about 6,000 nodes in 0.3 MB; a zip of 200 files each just under the per-file caps
+# must not cost 200 times one file (issue 23).
+UPLOAD_MAX_NODES = 100_000
+UPLOAD_MAX_BYTES = 5_000_000
 
 _STD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = frozenset(_STD + t for t in ("str", "int", "float", "bool", "null", "seq", "map"))
@@ -36,6 +42,14 @@ class YamlProblem(NamedTuple):
 
     line: int
     message: str
+
+
+@dataclass
+class Budget:
+    """What is left to read of an upload: every file read through `load` spends from it."""
+
+    nodes: int = UPLOAD_MAX_NODES
+    size: int = UPLOAD_MAX_BYTES
 
 
 class _Refused(yaml.YAMLError):
@@ -50,9 +64,10 @@ class _Refused(yaml.YAMLError):
 class _BoundedComposer(Composer):
     """PyYAML's composer, counting aliases, nesting depth and expanded size as events arrive."""
 
-    def __init__(self, max_aliases: int) -> None:
+    def __init__(self, max_aliases: int, max_nodes: int = MAX_EXPANDED_NODES) -> None:
         super().__init__()
         self._max_aliases = max_aliases
+        self._max_nodes = max_nodes
         self._aliases = 0
         self._depth = 0
         self._expanded = 0
@@ -60,7 +75,9 @@ class _BoundedComposer(Composer):
 
     def _grow(self, amount: int, line: int) -> None:
         self._expanded += amount
-        if self._expanded > MAX_EXPANDED_NODES:
+        if self._expanded > self._max_nodes:
+            if self._max_nodes < MAX_EXPANDED_NODES:
+                raise _Refused(line, _TOO_MANY_NODES)
             raise _Refused(line, "tệp YAML quá phức tạp khi mở rộng các tham chiếu (alias)")
 
     def _compose_alias(self) -> Node:
@@ -109,9 +126,9 @@ def _loader(parser: type) -> type:
     """A composition-only loader: events from `parser`, SafeLoader's resolver, no constructor."""
 
     class Loader(_BoundedComposer, parser, Resolver):  # type: ignore[misc, valid-type]
-        def __init__(self, stream: str, max_aliases: int) -> None:
+        def __init__(self, stream: str, max_aliases: int, max_nodes: int) -> None:
             parser.__init__(self, stream)
-            _BoundedComposer.__init__(self, max_aliases)
+            _BoundedComposer.__init__(self, max_aliases, max_nodes)
             Resolver.__init__(self)
 
     return Loader
@@ -122,6 +139,12 @@ BACKENDS: dict[str, type] = {"python": _loader(_PythonParser)}
 if _CParser is not None:
     BACKENDS["libyaml"] = _loader(_CParser)
 DEFAULT_BACKEND = "libyaml" if "libyaml" in BACKENDS else "python"
+
+
+_TOO_MANY_NODES = (
+    "các tệp YAML của lần tải lên quá lớn hoặc quá phức tạp "
+    f"(tối đa {UPLOAD_MAX_NODES:,} phần tử cho cả lần tải lên)".replace(",", ".")
+)
 
 
 def _tag_message(tag: str) -> str:
@@ -215,16 +238,23 @@ def load(
     max_bytes: int = MAX_BYTES,
     max_aliases: int = MAX_ALIASES,
     backend: str = DEFAULT_BACKEND,
+    budget: Budget | None = None,
 ) -> tuple[Node | None, list[YamlProblem]]:
     """Compose one YAML document into nodes; refuse oversize, non-UTF-8 and bomb-like input.
 
     Nothing is constructed: only plain scalars, sequences and mappings come out, with lines.
+    With a `budget`, the file's bytes and nodes are spent from it (one budget per upload).
     """
+    if budget is not None:
+        max_bytes = min(max_bytes, budget.size)
     text, problem = _decode(data, max_bytes)
+    if budget is not None:
+        budget.size -= min(len(data), budget.size)
     if text is None:
         return None, [problem] if problem else []
+    max_nodes = MAX_EXPANDED_NODES if budget is None else min(budget.nodes, MAX_EXPANDED_NODES)
     try:
-        loader = BACKENDS[backend](text, max_aliases)
+        loader = BACKENDS[backend](text, max_aliases, max_nodes)
     except yaml.YAMLError as exc:  # the pure-Python reader checks characters up front
         return None, [_error_problem(exc, text)]
     try:
@@ -232,6 +262,8 @@ def load(
     except yaml.YAMLError as exc:
         return None, [_error_problem(exc, text)]
     finally:
+        if budget is not None:
+            budget.nodes -= min(loader._expanded, budget.nodes)
         loader.dispose()
 
 

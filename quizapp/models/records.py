@@ -105,3 +105,5 @@ class PendingUpload(db.Model):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A bank file's review (problems, changes, cues), computed once and shown from here.
+    review: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

@@ -17,6 +17,8 @@ from .errors import ServiceError
 
 ALLOWED = (".yaml", ".yml", ".zip", ".xlsx")
 BANK_KINDS = ("yaml", "zip", "xlsx")
+# A review shows at most this many lines of each list ("200 đầu tiên, còn N lỗi").
+SHOWN = 200
 
 
 @dataclass
@@ -100,9 +102,98 @@ def review(upload: PendingUpload) -> Review:
     return Review(upload, report, problems, warnings, plan, partial, cues, cue_warnings)
 
 
+@dataclass(frozen=True)
+class Shown:
+    """The first SHOWN lines of a list, and how many there are in all."""
+
+    lines: list[str]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.lines)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        return iter(self.lines)
+
+
+def _shown(lines: list[str]) -> dict[str, object]:
+    return {"lines": lines[:SHOWN], "total": len(lines)}
+
+
+def summarise(checked: Review) -> dict[str, object]:
+    """What the preview shows of a review, capped, as plain values the upload keeps."""
+    plan = checked.plan
+    return {
+        "partial": checked.partial,
+        "questions": len(checked.report.questions),
+        "problems": _shown(checked.problems),
+        "warnings": _shown(checked.warnings),
+        "cue_summary": checked.cues.summary() if checked.report.questions else [],
+        "cue_warnings": _shown(checked.cue_warnings),
+        "plan": None
+        if plan is None
+        else {
+            "added": [q.id for q in plan.added],
+            "changed": [q.id for q in plan.changed],
+            "unchanged": len(plan.unchanged),
+            "retired": list(plan.retired),
+            "has_changes": plan.has_changes,
+        },
+    }
+
+
+@dataclass(frozen=True)
+class StoredReview:
+    """A review as the upload keeps it: computed once (outside any write transaction), then
+    every preview is read from storage, never parsed again."""
+
+    upload: PendingUpload
+    partial: bool
+    questions: int
+    problems: Shown
+    warnings: Shown
+    cue_summary: list[str]
+    cue_warnings: Shown
+    plan: dict[str, object] | None
+
+    @classmethod
+    def of(cls, upload: PendingUpload) -> StoredReview | None:
+        kept = upload.review
+        if kept is None:
+            return None
+        lists = {k: Shown(**kept[k]) for k in ("problems", "warnings", "cue_warnings")}
+        return cls(
+            upload,
+            kept["partial"],
+            kept["questions"],
+            cue_summary=kept["cue_summary"],
+            plan=kept["plan"],
+            **lists,
+        )
+
+
+def keep_review(staff: StaffUser, upload_id: int, summary: dict[str, object]) -> None:
+    """Store the review of one of this organiser's uploads (a short write, no parsing)."""
+    get_upload(staff, upload_id).review = summary
+    db.session.flush()
+
+
 def confirm(staff: StaffUser, upload_id: int, now: datetime) -> bank_service.ImportPlan:
-    """Import a staged upload (validated again: the database may have changed meanwhile)."""
+    """Import a staged upload (validated again: the database may have changed meanwhile).
+
+    A file whose stored review found problems is refused before anything is parsed again.
+    """
     upload = get_upload(staff, upload_id)
+    kept = StoredReview.of(upload)
+    if kept is not None and kept.plan is None:
+        raise ServiceError("bank_invalid", "Tệp có lỗi, không thể nhập.")
     checked = review(upload)
     if checked.plan is None:
         raise ServiceError("bank_invalid", "Tệp có lỗi, không thể nhập.")

@@ -21,6 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from .. import clock
 from ..extensions import db
 from ..models import ExportJob
@@ -36,6 +38,18 @@ ABANDONED = (
     "Tệp chưa tạo được: tiến trình xuất tệp đã dừng giữa chừng {attempts} lần (máy chủ khởi "
     "động lại hoặc thiếu bộ nhớ). Hãy bấm «Thử lại»; nếu vẫn lỗi, hãy báo quản trị hệ thống."
 )
+
+
+DATABASE_FAILED = (
+    "Tệp chưa tạo được: cơ sở dữ liệu không phản hồi trong {attempts} lần thử (lỗi đã được ghi "
+    "vào nhật ký máy chủ). Hãy bấm «Thử lại»; nếu vẫn lỗi, hãy báo quản trị hệ thống."
+)
+# A job whose build meets a database error (locked, restarting, unreachable) is queued again
+# until it has been taken this many times; only then is it failed.
+DATABASE_RETRIES = 5
+# What a short database outage raises: the connection lost or refused, SQLite's "database is
+# locked". The worker waits (with backoff) and tries again instead of exiting.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 class JobLost(Exception):
@@ -169,15 +183,26 @@ def _finish(claim: Claim, **values: Any) -> bool:
     return update_claimed(claim, finished_at=now, progress_at=now, **values)
 
 
-def fail_crashed(claim: Claim, folder: Path) -> bool:
+def fail_crashed(claim: Claim, folder: Path, error: str = CRASHED) -> bool:
     """After an unexpected error (rolled back by the caller): the job failed, no file left.
     False if the job was given back meanwhile (its files are then another worker's)."""
     (folder / f"job-{claim.job_id}-{claim.attempt}.part").unlink(missing_ok=True)
-    failed = _finish(claim, status="failed", error=CRASHED)
+    failed = _finish(claim, status="failed", error=error)
     if failed:
         for path in folder.glob(f"job-{claim.job_id}.*"):
             path.unlink(missing_ok=True)
     return failed
+
+
+def after_database_error(claim: Claim, folder: Path) -> str:
+    """A job's build met a database error (rolled back by the caller, the database back):
+    queued again while it has been taken fewer than DATABASE_RETRIES times, else failed."""
+    if claim.attempt < DATABASE_RETRIES:
+        (folder / f"job-{claim.job_id}-{claim.attempt}.part").unlink(missing_ok=True)
+        give_back(claim)
+        return f"database error: queued again (attempt {claim.attempt} of {DATABASE_RETRIES})"
+    fail_crashed(claim, folder, DATABASE_FAILED.format(attempts=claim.attempt))
+    return f"database error: failed after {claim.attempt} attempts"
 
 
 def give_back(claim: Claim) -> bool:

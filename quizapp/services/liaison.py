@@ -120,7 +120,8 @@ def person(scope: Scope, person_id: int) -> Participant:
 
 
 def people(scope: Scope, q: str = "", page: int = 1) -> people_admin.SearchPage:
-    return people_admin.search(q, page=page, **scope.search_filters())
+    """By name or a whole phone number only: never CCCD, never part of a number (issue 23)."""
+    return people_admin.search(q, page=page, partial_numbers=False, **scope.search_filters())
 
 
 def all_people(scope: Scope) -> list[Participant]:

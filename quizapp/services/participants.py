@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ..domain import people
 from ..extensions import db
 from ..models import PARTICIPANT_GROUPS, Organisation, Participant, StaffUser, Ward
-from ..security import hash_password, upgrade_hash, verify_password
+from ..security import check_credentials, hash_password, upgrade_hash
 from . import api_tokens, audit
 from .errors import Conflict, NotFound, ServiceError
 from .sessions import end_sessions
@@ -170,11 +170,18 @@ def authenticate(phone: str, password: str) -> Participant | None:
     try:
         normalised = people.normalise_phone(phone)
     except people.InvalidValue:
-        return None
-    participant = db.session.scalar(db.select(Participant).where(Participant.phone == normalised))
-    if participant is None or participant.purged_at is not None:
-        return None
-    if not verify_password(participant.password_hash, password):
+        normalised = None
+    participant = None
+    if normalised is not None:
+        participant = db.session.scalar(
+            db.select(Participant).where(Participant.phone == normalised)
+        )
+    if participant is not None and participant.purged_at is not None:
+        participant = None
+    # One hash check whatever the account: its own, else a dummy one (no timing oracle).
+    if not check_credentials(participant and participant.password_hash, password) or (
+        participant is None
+    ):
         return None
     upgrade_hash(participant, password)
     return participant

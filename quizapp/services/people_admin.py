@@ -53,12 +53,18 @@ class SearchPage:
         return self.page * self.per_page < self.total
 
 
-def _number_condition(text: str) -> ColumnElement[bool] | None:
-    """A phone (in any form), a CCCD, or part of either; None when the query is not a number."""
+def _number_condition(text: str, partial: bool = True) -> ColumnElement[bool] | None:
+    """A phone (in any form), a CCCD, or part of either; None when the query is not a number.
+
+    Not `partial` (a liaison's search): only a whole phone number, in any form, is a number;
+    digits that are not one match nothing (no name holds digits), so no sequence of queries
+    can read a phone or a CCCD one digit at a time.
+    """
     try:
         return Participant.phone == people.normalise_phone(text)
     except people.InvalidValue:
-        pass
+        if not partial:
+            return None
     digits = re.sub(r"\D", "", text)
     if not _DIGITS_QUERY.fullmatch(text) or len(digits) < 3:
         return None
@@ -84,15 +90,18 @@ def search(
     organisation_id: int | None = None,
     page: int = 1,
     per_page: int = PER_PAGE,
+    partial_numbers: bool = True,
 ) -> SearchPage:
     """Participants by name, phone or CCCD, in a ward or organisation, in Vietnamese name order.
+
+    Without `partial_numbers` (a liaison), a number must be a whole phone and CCCD never matches.
 
     Names are matched and sorted in Python (Vietnamese collation is not the database's); only
     ids and names are loaded for that, then the page's people in full.
     """
     text = (q or "").strip()
     query = db.select(Participant.id, Participant.full_name)
-    number = _number_condition(text) if text else None
+    number = _number_condition(text, partial_numbers) if text else None
     if number is not None:
         query = query.where(number)
     if ward_id:

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import STAFF_ROLES, Organisation, StaffUser, Ward
-from ..security import hash_password, upgrade_hash, verify_password
+from ..security import check_credentials, hash_password, upgrade_hash
 from .errors import Conflict, ServiceError
 
 MIN_PASSWORD_LENGTH = 10
@@ -78,7 +78,10 @@ def find_staff(username: str) -> StaffUser | None:
 def authenticate_staff(username: str, password: str, now: datetime) -> StaffUser | None:
     """The active staff user with these credentials, or None (same answer for every failure)."""
     staff = find_staff(username)
-    if staff is None or not staff.active or not verify_password(staff.password_hash, password):
+    if staff is not None and not staff.active:
+        staff = None
+    # One hash check whatever the account: its own, else a dummy one (no timing oracle).
+    if not check_credentials(staff and staff.password_hash, password) or staff is None:
         return None
     upgrade_hash(staff, password)
     staff.last_login_at = now

@@ -11,7 +11,7 @@ from ..forms_console import ReasonForm
 from ..services import bank_impact, bank_queries, bank_review, bank_uploads
 from ..services.errors import NotFound, ServiceError
 from .helpers import upload_page, xlsx_response
-from .unit_of_work import Refused, act, perform
+from .unit_of_work import Refused, act, perform, perform_after_reading
 
 bp = Blueprint("console_bank", __name__, url_prefix="/console/bank")
 
@@ -88,8 +88,19 @@ def preview(upload_id: int):
         upload = bank_uploads.get_upload(current_staff(), upload_id)
     except NotFound:
         abort(404)
+    if upload.review is None:
+        # Parsed once, in this GET's read transaction (no write lock), then kept.
+        summary = bank_uploads.summarise(bank_uploads.review(upload))
+        perform_after_reading(
+            lambda: bank_uploads.keep_review(current_staff(), upload_id, summary),
+            missing_is_404=True,
+        )
+        upload = bank_uploads.get_upload(current_staff(), upload_id)
     return render_template(
-        "console/bank/preview.html", review=bank_uploads.review(upload), form=EmptyForm()
+        "console/bank/preview.html",
+        review=bank_uploads.StoredReview.of(upload),
+        form=EmptyForm(),
+        shown=bank_uploads.SHOWN,
     )
 
 

@@ -7,6 +7,7 @@ URL is a 404), and only staff who may export the round inline may follow or down
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -22,6 +23,7 @@ from flask import (
 
 from ..auth import current_staff, staff_required
 from ..clock import now
+from ..database import writes_on_get
 from ..forms_base import Form
 from ..models import ExportJob, Round
 from ..services import export_jobs, rankings
@@ -31,6 +33,18 @@ from .unit_of_work import Refused, perform
 
 bp = Blueprint("console_export_jobs", __name__, url_prefix="/console/rounds/<int:round_id>/exports")
 NO_STORE = {"Cache-Control": "private, no-store"}
+# A queued job no worker has taken for this long: the worker is probably not running.
+STALLED_AFTER = timedelta(minutes=1)
+STALLED = (
+    "Yêu cầu đã chờ hơn một phút mà chưa được xử lý: tiến trình tạo tệp nền "
+    "(flask exports work) có thể đang dừng. Yêu cầu vẫn được giữ; hãy báo quản trị hệ thống."
+)
+
+
+def job_status(job: ExportJob, moment: datetime) -> dict[str, object]:
+    """The job's status, with a notice when it has sat in the queue for a minute."""
+    stalled = job.status == "queued" and moment - job.created_at >= STALLED_AFTER
+    return {**export_jobs.status_of(job, moment), "notice": STALLED if stalled else ""}
 
 
 @dataclass(frozen=True)
@@ -71,7 +85,7 @@ def _job(round_id: int, job_id: int) -> ExportJob:
 @staff_required()
 def show(round_id: int, job_id: int):
     job = _job(round_id, job_id)
-    status = export_jobs.status_of(job, now())
+    status = job_status(job, now())
     page = render_template(
         "console/exports/job.html",
         job=job,
@@ -86,13 +100,14 @@ def show(round_id: int, job_id: int):
 @bp.get("/<int:job_id>/status.json")
 @staff_required()
 def status(round_id: int, job_id: int):
-    response = jsonify(export_jobs.status_of(_job(round_id, job_id), now()))
+    response = jsonify(job_status(_job(round_id, job_id), now()))
     response.headers.update(NO_STORE)
     return response
 
 
 @bp.get("/<int:job_id>/file")
 @staff_required()
+@writes_on_get  # the download is audit-logged
 def download(round_id: int, job_id: int):
     job = _job(round_id, job_id)
     folder = export_jobs.settings().folder

@@ -23,6 +23,7 @@ from flask import (
 
 from ..auth import current_staff, staff_required
 from ..clock import now
+from ..database import writes_on_get
 from ..forms_base import Form
 from ..models import Round
 from ..services import export_jobs, rankings, rounds
@@ -58,6 +59,7 @@ def _verify_url(rnd: Round, key: str) -> str:
 
 @bp.get(f"/{NAMES}")
 @staff_required()
+@writes_on_get  # the download is audit-logged
 def download(round_id: int, name: str):
     rnd, key = _round(round_id), FILES[name]
     size = rankings.ranking_size(rnd)

@@ -7,6 +7,7 @@ from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from .. import ratelimits
 from ..auth import current_staff, staff_required
 from ..clock import now
 from ..domain.people import GROUP_LABELS
@@ -108,6 +109,7 @@ def new():
 
 
 @bp.post("/<int:person_id>/password")
+@ratelimits.password_reset
 @staff_required()
 def reset_password(person_id: int):
     form = PasswordResetForm()

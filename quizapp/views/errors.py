@@ -4,6 +4,8 @@ The API imports its error body from here and this module imports nothing of the 
 web layer has no import cycle.
 """
 
+import math
+import time
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
@@ -11,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..inputs import InvalidInput
 
 MESSAGES = {
@@ -64,7 +66,13 @@ def error_response(
 def json_http_error(error: HTTPException) -> Response:
     status = error.code or 500
     _, message = MESSAGES.get(status, MESSAGES[500])
-    return error_response(status, title_code(status), message)
+    return error_response(status, title_code(status), _detail(status) or message)
+
+
+def _detail(status: int) -> str | None:
+    """A 429 says how long to wait; other statuses keep their general message."""
+    seconds = retry_after_seconds() if status == 429 else None
+    return wait_message(seconds) if seconds else None
 
 
 def render_error(status: int, detail: str | None = None):
@@ -74,11 +82,28 @@ def render_error(status: int, detail: str | None = None):
     ), status
 
 
+def retry_after_seconds() -> int | None:
+    """How long the limit just breached still holds (the limiter's window, in seconds)."""
+    current = limiter.current_limit
+    if current is None:
+        return None
+    return max(1, math.ceil(current.window[0] - time.time()))
+
+
+def wait_message(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    if minutes and rest:
+        wait = f"{minutes} phút {rest} giây"
+    else:
+        wait = f"{minutes} phút" if minutes else f"{seconds} giây"
+    return f"Bạn thao tác quá nhanh. Vui lòng chờ {wait} rồi thử lại."
+
+
 def handle_http_error(error: HTTPException):
     if _wants_json():
         response = json_http_error(error)
     else:
-        response = make_response(render_error(error.code or 500))
+        response = make_response(render_error(error.code or 500, _detail(error.code or 500)))
     # Keep what the exception says about itself: a 405's Allow, a 401's WWW-Authenticate.
     for name, value in error.get_headers():
         if name.lower() in ("allow", "www-authenticate", "retry-after"):

@@ -13,8 +13,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
 
+from .. import ratelimits
 from ..auth import current_staff, staff_required
 from ..clock import now
+from ..database import writes_on_get
 from ..domain.formatting import format_datetime
 from ..domain.people import GROUP_LABELS, mask_phone
 from ..formats import csv as csv_export
@@ -74,6 +76,7 @@ def round_turnout(round_id: int):
 
 
 @bp.get("/nguoi-du-thi")
+@ratelimits.liaison_search
 @staff_required("liaison")
 def people():
     scope = _scope()
@@ -124,6 +127,7 @@ def _rows(people: list[Participant], rounds_taken: dict[int, int]):
 
 @bp.get("/nguoi-du-thi.<any('xlsx', 'csv'):fmt>")
 @staff_required("liaison")
+@writes_on_get  # the export is audit-logged
 def export(fmt: str):
     """The scope's participants, masked like a public list; the export is audit-logged."""
     scope = _scope()

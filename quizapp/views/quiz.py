@@ -107,6 +107,7 @@ def _next_position(position: int, count: int) -> str | int:
 
 
 @bp.post("/luot-thi/<int:attempt_id>/cau/<int:position>")
+@ratelimits.save
 @participant_required
 def save(attempt_id: int, position: int):
     raw = request.form.get("choice", "")
@@ -143,6 +144,7 @@ def review(attempt_id: int):
 
 
 @bp.post("/luot-thi/<int:attempt_id>/nop")
+@ratelimits.submit
 @participant_required
 def submit(attempt_id: int):
     form = PredictionForm()

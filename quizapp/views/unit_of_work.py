@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from flask import abort, flash
 
+from ..database import writing
 from ..extensions import db
 from ..services.errors import NotFound, ServiceError
 
@@ -58,6 +59,15 @@ def perform(action: Callable[[], T], *, missing_is_404: bool = False) -> T | Ref
         return Refused(exc)
     commit()
     return result
+
+
+def perform_after_reading(action: Callable[[], T], *, missing_is_404: bool = False) -> T | Refused:
+    """End a GET's read transaction (on SQLite a deferred one: it held no lock while the
+    request read and computed), then `perform` in a transaction that takes the write lock at
+    BEGIN: the write is short, and what it stores was computed outside it."""
+    db.session.rollback()
+    with writing():
+        return perform(action, missing_is_404=missing_is_404)
 
 
 def act(action: Callable[[], object], success: str) -> bool:

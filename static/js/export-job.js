@@ -11,6 +11,7 @@
   var bar = document.getElementById("tien-do");
   var text = box.querySelector("[data-progress-text]");
   var label = box.querySelector("[data-status-label]");
+  var notice = box.querySelector("[data-notice]");
   var timer = null;
 
   function number(n) {
@@ -24,6 +25,7 @@
 
   function show(job) {
     if (label) { label.textContent = job.status_label; }
+    if (notice) { notice.textContent = job.notice || ""; notice.hidden = !job.notice; }
     if (bar) {
       bar.max = Math.max(job.rows_total, 1);
       bar.value = job.rows_done;

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -594,3 +595,73 @@ def test_a_liaison_cannot_register_someone_in_another_ward(matrix: Matrix) -> No
     response = send(client, "POST", "/lien-lac/dang-ky-ho", form, None)
     assert response.status_code == 200
     assert not matrix.changed()
+
+
+# --- personal data by role: the README's table, checked on the pages of each role ----------
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+# The README table's columns, in order, and the pages where each role sees someone's data.
+ROLE_PAGES = {
+    "participant": ("/cua-toi", "/luot-thi/{finished_attempt}/ket-qua"),
+    "anonymous": (
+        "/dot-thi/{closed_round}/bang-xep-hang",
+        "/dot-thi/{open_round}/bang-xep-hang",
+        "/ket-qua/cong-bo/{publication}",
+    ),
+    "liaison": (
+        "/lien-lac/nguoi-du-thi",
+        "/lien-lac/nguoi-du-thi/{participant}",
+        "/lien-lac/dot-thi/{closed_round}",
+        "/lien-lac/nguoi-du-thi.csv",
+    ),
+    "organiser": ("/console/people/", "/console/people/{participant}"),
+}
+FIELDS = {"Họ và tên": "name", "Số điện thoại": "phone", "CCCD": "cccd", "Năm sinh": "year"}
+
+
+def personal_data_table() -> dict[tuple[str, str], str]:
+    """(field, role) → "full", "masked" or "none", read from the README's table."""
+    text = README.read_text(encoding="utf-8")
+    block = text.split("<!-- personal-data-by-role -->")[1].split("<!-- /personal-data-by-role")[0]
+    rows = [line.strip("|").split("|") for line in block.strip().splitlines()[2:]]
+    kinds = {"đầy đủ": "full", "che": "masked", "không": "none"}
+    found = {}
+    for cells in rows:
+        field_name = FIELDS[cells[0].strip()]
+        for role, cell in zip(ROLE_PAGES, cells[1:], strict=True):
+            found[field_name, role] = next(
+                v for k, v in kinds.items() if cell.strip().startswith(k)
+            )
+    return found
+
+
+def test_the_readme_table_names_every_field_for_every_role() -> None:
+    assert len(personal_data_table()) == len(FIELDS) * len(ROLE_PAGES)
+
+
+@pytest.mark.parametrize("role", list(ROLE_PAGES))
+def test_each_role_sees_personal_data_as_the_readme_says(matrix: Matrix, role: str) -> None:
+    from quizapp.domain.people import mask_phone
+
+    person = PEOPLE["participant"]
+    client = client_as(matrix.app, matrix.world, role)
+    pages = []
+    for page in ROLE_PAGES[role]:
+        response = client.get(page.format_map(matrix.world.ids))
+        assert response.status_code == 200, page
+        pages.append(response.data.decode("utf-8-sig"))
+    text = "\n".join(pages)
+    phone = person.phone
+    spaced = f"{phone[:4]} {phone[4:7]} {phone[7:]}"
+    shown = {
+        "name": (person.full_name in text, False),
+        "phone": (phone in text or spaced in text, mask_phone(phone) in text),
+        "cccd": (person.cccd in text, person.cccd[-4:] in text),
+        "year": (str(person.birth_year) in text, False),
+    }
+    for (field_name, table_role), kind in personal_data_table().items():
+        if table_role != role:
+            continue
+        full, masked = shown[field_name]
+        seen = "full" if full else "masked" if masked else "none"
+        assert seen == kind, (field_name, role, seen, kind)

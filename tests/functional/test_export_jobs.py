@@ -301,3 +301,18 @@ def test_the_round_page_lists_its_recent_jobs(app, client, runner, played, login
     assert "Các lần xuất tệp gần đây" in page
     assert "Bảng xếp hạng (.csv)" in page and "Danh sách trao giải (.pdf)" in page
     assert page.count("Đã xong, sẵn sàng tải về") == 2
+
+
+def test_a_queued_job_no_worker_took_for_a_minute_says_so(
+    app, client, played, login_staff, clock
+) -> None:
+    from quizapp.views.console_export_jobs import STALLED
+
+    login_staff("organiser")
+    job_page = _queue(client, played, "results.xlsx")
+    assert _status(client, job_page)["notice"] == ""
+    clock.advance(seconds=59)
+    assert _status(client, job_page)["notice"] == ""
+    clock.advance(seconds=2)
+    assert _status(client, job_page)["notice"] == STALLED
+    assert STALLED in client.get(job_page).get_data(as_text=True)

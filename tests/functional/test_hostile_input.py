@@ -1,6 +1,7 @@
 """Hostile input: oversized bodies, markup in names and questions, cookies in production."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -189,3 +190,57 @@ def test_a_missing_csrf_token_is_a_403_in_vietnamese(app, client, make_participa
     api_response = client.post("/api/v1/login", json={"phone": "0912000444", "password": "x"})
     assert api_response.status_code == 403
     assert api_response.get_json()["error"]["code"] == "csrf"
+
+
+WRONG_BODIES = ["[1, 2]", '"x"', "123", "null", "true"]
+
+
+def _json_operations() -> list[tuple[str, str]]:
+    from quizapp.views.api.openapi import document
+
+    found = []
+    for path, item in document()["paths"].items():
+        for method, operation in item.items():
+            if "requestBody" in operation:
+                url = "/api/v1" + re.sub(r"\{\w+\}", "1", path)
+                found.append((method.upper(), url))
+    return found
+
+
+def test_every_json_operation_of_the_document_is_listed() -> None:
+    operations = _json_operations()
+    assert ("POST", "/api/v1/tokens") in operations and ("POST", "/api/v1/login") in operations
+    assert len(operations) >= 6
+
+
+@pytest.mark.parametrize("body", WRONG_BODIES)
+# The limiter on: its key functions read the body too.
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True}])
+def test_a_json_body_that_is_not_an_object_is_a_400_everywhere(
+    client, login_participant, body
+) -> None:
+    """Every JSON operation of the OpenAPI document, signed in or not, and the two HTML sign-in
+    forms posted as JSON with the CSRF header: a 400, never a 500."""
+    login_participant()
+    token = client.get("/api/v1/csrf").get_json()["csrf_token"]
+    targets = [*_json_operations(), ("POST", "/dang-nhap"), ("POST", "/staff/login")]
+    for method, url in targets:
+        response = client.open(
+            url,
+            method=method,
+            data=body,
+            content_type="application/json",
+            headers={"X-CSRFToken": token},
+        )
+        assert response.status_code == 400, (method, url, response.status_code)
+        if url.startswith("/api/"):
+            assert response.get_json()["error"]["code"] == "bad_json"
+
+
+@pytest.mark.parametrize("url", ["/dang-nhap", "/staff/login", "/api/v1/tokens", "/api/v1/login"])
+@pytest.mark.parametrize(
+    "body", [{"phone": 912345678, "username": 1, "password": [1]}, {"phone": None}]
+)
+def test_sign_in_given_json_fields_of_the_wrong_type_is_not_a_500(api, url, body) -> None:
+    response = api.call("POST", url, body)
+    assert response.status_code in (400, 401), response.status_code

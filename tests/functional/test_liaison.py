@@ -145,3 +145,58 @@ def test_staff_create_needs_exactly_one_scope_for_a_liaison(runner, make_ward) -
     with runner.app.app_context():
         created = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "ll3"))
         assert created.ward_id == ward.id and created.organisation_id is None
+
+
+def _queries_from(phone: str, cccd: str) -> list[str]:
+    """What a liaison growing a known digit string would type: every part of the phone
+    (short of the whole number), in several spellings, and every part of the CCCD."""
+    parts = {phone[i:j] for i in range(len(phone)) for j in range(i + 3, len(phone) + 1)}
+    parts.discard(phone)
+    parts |= {cccd[i:j] for i in range(len(cccd)) for j in range(i + 1, len(cccd) + 1)}
+    spelled = {f"+84{p[1:]}" for p in parts if p.startswith("0")} | {
+        f"{p[:3]} {p[3:]}" for p in parts
+    }
+    return sorted(parts | spelled | {phone[1:], f"84{phone[1:5]}", "Nguyễn 0912"})
+
+
+def _found_ids(client, query: str) -> set[int]:
+    import re
+
+    response = client.get("/lien-lac/nguoi-du-thi", query_string={"q": query})
+    assert response.status_code == 200, query
+    return {int(i) for i in re.findall(r'/lien-lac/nguoi-du-thi/(\d+)"', response.text)}
+
+
+def test_no_liaison_query_tells_two_residents_apart_by_phone_or_cccd(
+    client, make_ward, make_participant, make_liaison
+) -> None:
+    """Two residents who differ only in phone and CCCD digits: every query built from the first
+    one's numbers (digit substrings, CCCD prefixes, the CCCD whole) finds both or neither; only
+    the whole phone, in any spelling, finds exactly its owner."""
+    ward = make_ward()
+    first = make_participant(
+        ward, full_name="Nguyễn Văn Giống", phone="0912345678", cccd="079123456789"
+    )
+    second = make_participant(
+        ward, full_name="Nguyễn Văn Giống", phone="0987654321", cccd="079987654321"
+    )
+    sign_in(client, make_liaison(ward_id=ward.id))
+    both = {first.id, second.id}
+    for query in _queries_from(first.phone, first.cccd):
+        assert _found_ids(client, query) in (set(), both), query
+    assert _found_ids(client, "Giống") == both
+    for spelling in ("0912345678", "0912 345 678", "+84 912 345 678", "84912345678"):
+        assert _found_ids(client, spelling) == {first.id}, spelling
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "LIMIT_LIAISON_SEARCH": "3 per minute"}]
+)
+def test_a_liaisons_searches_are_limited_per_account(client, make_ward, make_liaison) -> None:
+    ward = make_ward()
+    sign_in(client, make_liaison(ward_id=ward.id))
+    codes = [
+        client.get("/lien-lac/nguoi-du-thi", query_string={"q": f"09{n}"}).status_code
+        for n in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]

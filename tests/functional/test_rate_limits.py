@@ -1,14 +1,18 @@
 """Rate limits on sign-in, registration and attempt start, answered in Vietnamese."""
 
+import re
+
 import pytest
 
 from tests.conftest import ApiClient, post_form
 
 
 @pytest.fixture
-def app_config() -> dict:
+def app_config(tmp_path) -> dict:
     return {
         "RATELIMIT_ENABLED": True,
+        # The embedded default: the SQLite file every worker shares (ratelimit_store.py).
+        "RATELIMIT_STORAGE_URI": f"quizapp+sqlite://{tmp_path / 'limits.sqlite3'}",
         "LIMIT_LOGIN": "3 per minute",
         "LIMIT_LOGIN_PER_ACCOUNT": "2 per minute",
         "LIMIT_REGISTER": "2 per minute",
@@ -78,3 +82,102 @@ def test_each_token_has_its_own_budget_and_its_start_limit(
         for _ in range(3)
     ]
     assert starts[:2] in ([201, 200], [200, 200]) and starts[2] == 429
+
+
+SPELLINGS = ["0912 345 678", "+84912345678", "84912345678", "(0912)345678", " 0912.345.678 "]
+
+
+def test_every_spelling_of_a_phone_shares_its_sign_in_budget(app, make_participant) -> None:
+    """After the limit for one phone its other spellings get 429, a correct password too."""
+    from tests.conftest import TEST_PASSWORD
+
+    app.config["LIMIT_LOGIN"] = "100 per minute"  # the per-address limit is not under test
+    make_participant(phone="0912345678")
+    client = app.test_client(use_cookies=False)
+    tries = [
+        client.post("/api/v1/tokens", json={"phone": "0912345678", "password": "sai"})
+        for _ in range(2)
+    ]
+    assert [r.status_code for r in tries] == [401, 401]
+    for spelling in SPELLINGS:
+        answer = client.post("/api/v1/tokens", json={"phone": spelling, "password": TEST_PASSWORD})
+        assert answer.status_code == 429, spelling
+    # Another account keeps its own budget.
+    other = client.post("/api/v1/tokens", json={"phone": "0987654321", "password": "sai"})
+    assert other.status_code == 401
+
+
+def test_a_staff_username_in_any_case_shares_its_budget(app, client, make_staff) -> None:
+    app.config["LIMIT_LOGIN"] = "100 per minute"
+    login = make_staff(username="demo")
+    for _ in range(2):
+        page = post_form(client, "/staff/login", {"username": "demo", "password": "sai"})
+        assert page.status_code == 200
+    for spelling in ("DeMo", " DEMO ", "demo"):
+        page = post_form(client, "/staff/login", {"username": spelling, "password": login.password})
+        assert page.status_code == 429, spelling
+
+
+def test_the_429_says_how_long_to_wait(app, client, make_participant) -> None:
+    api = ApiClient(client)
+    for _ in range(2):
+        api.call("POST", "/api/v1/login", {"phone": "0912345678", "password": "x"})
+    refused = api.call("POST", "/api/v1/login", {"phone": "0912345678", "password": "x"})
+    assert refused.status_code == 429
+    wait = int(refused.headers["Retry-After"])
+    assert 1 <= wait <= 60
+    message = refused.get_json()["error"]["message"]
+    assert re.search(r"Vui lòng chờ (\d+ phút )?\d+ giây rồi thử lại|chờ 1 phút rồi", message)
+    page = post_form(client, "/dang-nhap", {"phone": "0912345678", "password": "x"})
+    assert page.status_code == 429 and int(page.headers["Retry-After"]) >= 1
+    assert re.search(r"Vui lòng chờ \d+ (giây|phút)", page.get_data(as_text=True))
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(1, "1 giây"), (59, "59 giây"), (60, "1 phút"), (600, "10 phút"), (95, "1 phút 35 giây")],
+)
+def test_wait_message(seconds, text) -> None:
+    from quizapp.views.errors import wait_message
+
+    assert f"chờ {text} rồi" in wait_message(seconds)
+
+
+def test_thirty_residents_behind_one_address_sign_in_start_save_and_submit(
+    app, make_participant, make_round, make_ward, clock
+) -> None:
+    """A classroom behind one address, with the shipped limits: nobody gets a 429 (issue 24)."""
+    from quizapp.config import defaults
+    from tests.conftest import TEST_PASSWORD
+
+    app.config.update({k: v for k, v in defaults("/x").items() if k.startswith("LIMIT_")})
+    rnd = make_round()
+    ward = make_ward()
+    statuses = []
+    for n in range(30):
+        person = make_participant(ward=ward, phone=f"0977{n:06d}")
+        api = ApiClient(app.test_client())
+        statuses.append(
+            api.call("POST", "/api/v1/login", {"phone": person.phone, "password": TEST_PASSWORD})
+        )
+        started = api.call("POST", f"/api/v1/rounds/{rnd.id}/attempts")
+        statuses.append(started)
+        assert started.status_code in (200, 201), (n, started.get_json())
+        attempt = started.get_json()["id"]
+        statuses.append(api.call("PUT", f"/api/v1/attempts/{attempt}/answers/1", {"choice": 0}))
+        statuses.append(api.call("POST", f"/api/v1/attempts/{attempt}/submit", {}))
+    assert [r.status_code for r in statuses].count(429) == 0
+    assert {r.status_code for r in statuses} <= {200, 201}, {r.status_code for r in statuses}
+
+
+def test_saves_are_limited_per_account(app, make_round, login_participant, client, clock) -> None:
+    app.config["LIMIT_SAVE"] = "3 per minute"
+    rnd = make_round()
+    login_participant()
+    api = ApiClient(client)
+    attempt = api.call("POST", f"/api/v1/rounds/{rnd.id}/attempts").get_json()["id"]
+    codes = [
+        api.call("PUT", f"/api/v1/attempts/{attempt}/answers/1", {"choice": 0}).status_code
+        for _ in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 
 from quizapp.cli import exports as exports_cli
 from quizapp.extensions import db
@@ -185,3 +187,78 @@ def test_simultaneous_requests_for_one_file_make_one_job(app, make_round, make_s
         assert db.session.scalar(db.select(db.func.count()).select_from(ExportJob)) == 1
         queued = db.select(AuditLog).where(AuditLog.action == "results.export_queued")
         assert len(db.session.scalars(queued).all()) == 1
+
+
+def _locked() -> OperationalError:
+    return OperationalError("SELECT …", {}, sqlite3.OperationalError("database is locked"))
+
+
+@pytest.fixture
+def no_waiting(monkeypatch):
+    """The backoff's waits are counted, not slept."""
+    waits: list[float] = []
+    real_next = exports_cli.Backoff.next
+
+    def counted(self) -> float:
+        waits.append(real_next(self))
+        return 0.0
+
+    monkeypatch.setattr(exports_cli.Backoff, "next", counted)
+    return waits
+
+
+def test_database_errors_between_jobs_are_waited_out_not_fatal(
+    app, runner, queued, monkeypatch, no_waiting
+) -> None:
+    """Three "database is locked" in a row while claiming: logged, waited with backoff
+    (1, 2, 4 s), then every queued job is built."""
+    real_claim, failures = export_worker.claim_next, [_locked(), _locked(), _locked()]
+
+    def flaky_claim(worker, now):
+        if failures:
+            raise failures.pop()
+        return real_claim(worker, now)
+
+    monkeypatch.setattr(export_worker, "claim_next", flaky_claim)
+    result = runner.invoke(args=["exports", "work", "--once"])
+    assert result.exit_code == 0, result.output
+    assert no_waiting == [1.0, 2.0, 4.0]
+    assert result.output.count("database error (OperationalError") == 3
+    jobs = [_job(app, job_id) for job_id in queued]
+    assert {job.status for job in jobs} <= {"done", "failed"}  # every job was taken and ended
+    assert all(job.attempts == 1 and "cơ sở dữ liệu" not in job.error for job in jobs)
+
+
+def test_a_job_interrupted_by_the_database_is_queued_again_then_built(
+    app, runner, queued, monkeypatch, no_waiting
+) -> None:
+    real_run, failures = export_worker.run_claimed, [_locked()]
+
+    def flaky_run(job, *args, **kwargs):
+        if failures and job.id == queued[0]:
+            raise failures.pop()
+        return real_run(job, *args, **kwargs)
+
+    monkeypatch.setattr(export_worker, "run_claimed", flaky_run)
+    result = runner.invoke(args=["exports", "work", "--once"])
+    assert result.exit_code == 0, result.output
+    assert f"export job #{queued[0]}: database error: queued again (attempt 1 of" in result.output
+    job = _job(app, queued[0])
+    assert (job.status, job.attempts, job.error) == ("done", 2, "")
+
+
+def test_a_job_that_always_meets_database_errors_fails_only_after_its_retries(
+    app, runner, queued, monkeypatch, no_waiting
+) -> None:
+    def always_locked(job, *args, **kwargs):
+        if job.id == queued[0]:
+            raise _locked()
+        return "done"
+
+    monkeypatch.setattr(export_worker, "run_claimed", always_locked)
+    result = runner.invoke(args=["exports", "work", "--once"])
+    assert result.exit_code == 0, result.output
+    job = _job(app, queued[0])
+    assert job.status == "failed" and job.attempts == export_worker.DATABASE_RETRIES
+    assert job.error == export_worker.DATABASE_FAILED.format(attempts=job.attempts)
+    assert result.output.count(f"export job #{queued[0]}: database error: queued again") == 4

@@ -197,6 +197,7 @@ def attempt_state(attempt_id: int):
     errors=(404, 409),
     auth="participant",
 )
+@ratelimits.save
 def save_answer(attempt_id: int, position: int):
     data = parse_body(AnswerIn)
     moment = now()
@@ -221,6 +222,7 @@ def save_answer(attempt_id: int, position: int):
     errors=(404, 409),
     auth="participant",
 )
+@ratelimits.submit
 def submit(attempt_id: int):
     data = parse_body(SubmitIn)
     moment = now()

@@ -1,0 +1,133 @@
+"""Crafted bank uploads are bounded by the whole upload (issue 23 item 3): one node and size
+budget across all the files, a capped problem list, the review computed once (in a read
+transaction, so on SQLite a participant's save goes on meanwhile) and shown from storage."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+import zipfile
+
+import pytest
+
+from quizapp.domain import safeyaml
+from quizapp.services import bank_uploads
+from tests.conftest import ApiClient, csrf_from
+
+# 2 MB: a list of 500,000 one-letter items, just at the per-file size cap.
+LIST = b"questions:\n" + b"- a\n" * 499_997
+
+
+def _zip_of_three() -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("topics.yaml", b"topics:\n- id: chung\n  name: Chung\n")
+        for n in range(3):
+            archive.writestr(f"{n}.yaml", LIST)
+    buffer.seek(0)
+    return buffer
+
+
+def _upload(client, payload: io.BytesIO, name: str):
+    """The browser's multipart body, built here: the test client spools a large one to a
+    temporary file it never closes (a ResourceWarning under -W error)."""
+    token = csrf_from(client, "/console/bank/upload")
+    boundary = "----grenze"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + payload.getvalue()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return client.post(
+        "/console/bank/upload",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+@pytest.fixture
+def app_config() -> dict:
+    # A save waits at most one second for the write lock: a preview that held it would fail it.
+    return {"SQLITE_BUSY_TIMEOUT_MS": 1000}
+
+
+@pytest.mark.parametrize(
+    ("payload", "name"), [(lambda: io.BytesIO(LIST), "list.yaml"), (_zip_of_three, "ba.zip")]
+)
+def test_a_crafted_upload_previews_quickly_in_a_bounded_page(
+    client, login_staff, payload, name
+) -> None:
+    assert len(LIST) <= safeyaml.MAX_BYTES
+    login_staff("organiser")
+    staged = _upload(client, payload(), name)
+    assert staged.status_code == 302
+    started = time.perf_counter()
+    page = client.get(staged.headers["Location"])
+    elapsed = time.perf_counter() - started
+    assert page.status_code == 200
+    assert elapsed < 10, elapsed
+    assert len(page.data) < 1_000_000
+    text = page.get_data(as_text=True)
+    assert "chưa thể nhập" in text and "tối đa 100.000 phần tử cho cả lần tải lên" in text
+
+
+def test_a_long_problem_list_is_capped_and_the_review_is_read_from_storage(
+    client, login_staff, monkeypatch
+) -> None:
+    login_staff("organiser")
+    many = b"questions:\n" + b"- a\n" * 5000  # 5,000 items, each a problem
+    staged = _upload(client, io.BytesIO(many), "nhieu.yaml")
+    url = staged.headers["Location"]
+    first = client.get(url).get_data(as_text=True)
+    assert first.count("<li><code>") <= 2 * bank_uploads.SHOWN
+    assert "200 lỗi đầu tiên, còn" in first
+
+    def parse_again(upload):
+        raise AssertionError("the preview parsed the file again")
+
+    monkeypatch.setattr(bank_uploads, "review", parse_again)
+    again = client.get(url).get_data(as_text=True)
+    assert again == first
+
+
+def test_a_participant_saves_while_a_crafted_preview_is_computed(
+    app, client, login_staff, make_round, make_participant, monkeypatch, clock
+) -> None:
+    from tests.conftest import TEST_PASSWORD
+
+    rnd = make_round()
+    person = make_participant()
+    player = ApiClient(app.test_client())
+    player.call("POST", "/api/v1/login", {"phone": person.phone, "password": TEST_PASSWORD})
+    attempt = player.call("POST", f"/api/v1/rounds/{rnd.id}/attempts").get_json()["id"]
+
+    login_staff("organiser")
+    url = _upload(client, _zip_of_three(), "ba.zip").headers["Location"]
+    reviewing, go_on = threading.Event(), threading.Event()
+    real_review = bank_uploads.review
+
+    def slow_review(upload):
+        reviewing.set()
+        go_on.wait(10)  # the preview is busy (holding whatever its transaction holds)
+        return real_review(upload)
+
+    monkeypatch.setattr(bank_uploads, "review", slow_review)
+    answers: list = []
+    preview = threading.Thread(target=lambda: answers.append(client.get(url)))
+    preview.start()
+    try:
+        assert reviewing.wait(10)
+        started = time.perf_counter()
+        saved = player.call("PUT", f"/api/v1/attempts/{attempt}/answers/1", {"choice": 0})
+        waited = time.perf_counter() - started
+    finally:
+        go_on.set()
+        preview.join(30)
+    assert saved.status_code == 200, saved.get_json()
+    assert waited < 1, waited
+    assert answers and answers[0].status_code == 200
