@@ -150,12 +150,15 @@ def me():
 )
 @ratelimits.start
 def start_attempt(round_id: int):
-    participant = require_me()
+    # A cookie session is checked on the participant's row, which the start locks anyway.
+    claim = session_claim()
+    participant = require_me() if claim is None else None
     rnd = rounds.get_public_round(round_id)
     moment = now()
-    started = attempts.start_attempt(
-        participant, rnd, moment, client_ip=client_ip(), device_hash=device_hash()
-    )
+    where = {"client_ip": client_ip(), "device_hash": device_hash()}
+    started = attempts.start_signed(claim, rnd, moment, **where) if claim is not None else None
+    if started is None:  # a token, or a session that no longer holds (401): as Flask-Login does
+        started = attempts.start_attempt(participant or require_me(), rnd, moment, **where)
     # Read before the commit expires the new rows; a new attempt has no saved answers yet.
     state = participant_results.attempt_state(
         started.attempt, moment, answers=None if started.resumed else {}
