@@ -3,17 +3,15 @@ statement, not by a read of the account before it, and an ended session still ge
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from flask import Flask
-from sqlalchemy import event
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Participant
 from quizapp.security import hash_password
 from quizapp.services import sessions
 from tests.conftest import ApiClient
+from tests.helpers import statements_during
 
 
 @pytest.fixture
@@ -34,33 +32,16 @@ def _answers(app: Flask, attempt_id: int) -> int:
         )
 
 
-def _statements(app: Flask, call: Callable[[], object]) -> tuple[object, list[str]]:
-    seen: list[str] = []
-
-    def listener(conn, cursor, statement, *rest) -> None:
-        if not statement.lstrip().upper().startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE
-            seen.append(statement.lstrip())
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        result = call()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return result, seen
-
-
 def test_a_save_by_session_is_one_statement_and_the_commit(app, signed_in) -> None:
     api, _, attempt_id = signed_in
     url = f"/api/v1/attempts/{attempt_id}/answers/1"
-    response, seen = _statements(app, lambda: api.call("PUT", url, {"choice": 2}))
+    response, seen = statements_during(app, lambda: api.call("PUT", url, {"choice": 2}))
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["answered"] == 1
     assert len(seen) == 1 and seen[0].startswith("INSERT INTO answers"), seen
     # A refusal takes the full path: the account as Flask-Login loads it, then why.
     missing = f"/api/v1/attempts/{attempt_id}/answers/99"
-    refused, seen = _statements(app, lambda: api.call("PUT", missing, {"choice": 0}))
+    refused, seen = statements_during(app, lambda: api.call("PUT", missing, {"choice": 0}))
     assert refused.status_code == 404
     assert refused.get_json()["error"]["code"] == "question_not_in_attempt"
     assert any("FROM participants" in s for s in seen[1:]), seen

@@ -6,8 +6,6 @@ from __future__ import annotations
 import random
 
 import pytest
-from flask import Flask
-from sqlalchemy import event
 
 from quizapp.domain.drawing import Candidate, Quota, draw, draw_from, pools
 from quizapp.extensions import db
@@ -16,23 +14,7 @@ from quizapp.services import attempts, round_queries
 from quizapp.services.answer_write import SessionClaim
 from quizapp.services.start_write import draw_for
 from tests.conftest import FIXED_NOW, ApiClient
-
-
-def _statements(app: Flask, call):
-    seen: list[str] = []
-
-    def listener(conn, cursor, statement, *rest) -> None:
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
-            seen.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        result = call()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return result, seen
+from tests.helpers import statements_during
 
 
 @pytest.mark.parametrize("question_count", [3, 12])
@@ -48,7 +30,9 @@ def test_a_start_by_session_is_five_statements_whatever_the_questions(
         attempt = db.session.get(Attempt, first.get_json()["id"])
         attempt.submitted_at = FIXED_NOW
         db.session.commit()
-    started, seen = _statements(app, lambda: api.call("POST", f"/api/v1/rounds/{rnd.id}/attempts"))
+    started, seen = statements_during(
+        app, lambda: api.call("POST", f"/api/v1/rounds/{rnd.id}/attempts")
+    )
     assert started.status_code == 201, started.get_json()
     assert len(started.get_json()["questions"]) == question_count
     # The round, the participant's row locked (the session checked on it), the attempts' count,
