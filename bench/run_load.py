@@ -2,10 +2,11 @@
 
 For each database (a durable throwaway PostgreSQL cluster, a SQLite file): seed a contest
 (bench/seed.py), serve the app AND a minimal Flask + Flask-SQLAlchemy app doing one INSERT +
-commit (bench/minimal_app.py) with the same gunicorn.conf.py, then
+commit (bench/minimal_app.py) with the same gunicorn.conf.py, once per engine (--minimal: bare,
+without pre-ping, the stack's limit; and with the app's engine options), then
   1. closed loops with wrk (C, Lua scripts in bench/wrk/): the app's ceiling (GET /healthz),
-     the minimal durable write, the answer save, the attempt page, the cached board, sign-in;
-     the write and the save are measured twice, alternately;
+     the minimal durable writes, the answer save, the attempt page, the cached board, sign-in;
+     each minimal write and the save are measured --pairs times, alternately;
   2. open-loop scenarios with bench/loadgen.py (fixed arrival schedule, latency from each
      request's scheduled time): 1,000 starts within one second, the synchronised start, steady
      answering, the deadline rush; then every acknowledged answer and submit is looked up.
@@ -182,14 +183,23 @@ def wrk(meter: Meter, name: str, port: int, script: str, args, extra=None) -> di
     }
 
 
-def closed_loops(meter_app: Meter, meter_min: Meter, app: Server, minimal: Server, args, users):
+MINIMAL = {
+    "bare": "minimal write, no pre-ping (the stack's limit): INSERT + commit",
+    "app": "minimal write, the app's engine options: INSERT + commit",
+    "preping": "minimal write, pool pre-ping on: INSERT + commit",
+}
+
+
+def closed_loops(meter_app: Meter, minimal: dict, app: Server, args, users) -> list[dict]:
+    """`minimal`: engine name -> (its server, its meter), as --minimal lists them."""
     warm = argparse.Namespace(**{**vars(args), "seconds": 3})
-    for server, script in ((minimal, "write.lua"), (app, "save.lua"), (app, "page.lua")):
+    servers = [(server, "write.lua") for server, _ in minimal.values()]
+    for server, script in (*servers, (app, "save.lua"), (app, "page.lua")):
         wrk(meter_app, "warm-up", server.port, script, warm, users)  # imports, caches, pools
     rows = [wrk(meter_app, "ceiling: GET /healthz", app.port, "get.lua", args)]
-    for _ in range(args.pairs):  # alternately: the ratio the issue asks for, pair by pair
-        name = "minimal write: INSERT + commit"
-        rows.append(wrk(meter_min, name, minimal.port, "write.lua", args))
+    for _ in range(args.pairs):  # alternately: the ratios the issue asks for, pair by pair
+        for engine, (server, meter) in minimal.items():
+            rows.append(wrk(meter, MINIMAL[engine], server.port, "write.lua", args))
         rows.append(wrk(meter_app, "answer save (PUT, CSRF)", app.port, "save.lua", args, users))
     rows.append(wrk(meter_app, "attempt page (HTML)", app.port, "page.lua", args, users))
     board = {"BENCH_WRK_PATH": f"/api/v1/rounds/{args.round_id}/leaderboard"}
@@ -309,22 +319,29 @@ def run_database(kind: str, args: argparse.Namespace, port: int) -> dict:
         print(f"{kind}: seeded {first} participants in {seconds:.0f} s", file=sys.stderr)
         args.round_id = data["round"]
         app = Server("wsgi:app", args.port_base, env)
-        minimal = Server("bench.minimal_app:app", args.port_base + 1, env)
+        minimal: dict[str, tuple[Server, Meter]] = {}
         try:
+            for n, engine in enumerate(args.minimal.split(","), start=1):
+                own = {**env, "BENCH_MINIMAL_ENGINE": engine}
+                server = Server("bench.minimal_app:app", args.port_base + n, own)
+                minimal[engine] = (
+                    server,
+                    Meter({"app": server.cpu_seconds, "db": database.cpu_seconds}),
+                )
             meter_app = Meter({"app": app.cpu_seconds, "db": database.cpu_seconds})
-            meter_min = Meter({"app": minimal.cpu_seconds, "db": database.cpu_seconds})
             wrk_env = {"BENCH_WRK_USERS": str(wrk_users)}
             rows = (
                 []
                 if args.closed == "none"
-                else closed_loops(meter_app, meter_min, app, minimal, args, wrk_env)
+                else closed_loops(meter_app, minimal, app, args, wrk_env)
             )
             print(f"{kind}: closed loops done", file=sys.stderr)
             wanted = kind in args.scenario_databases.split(",")
             runs = scenarios(meter_app, app, users, ranges, args) if wanted else []
         finally:
             app.stop()
-            minimal.stop()
+            for server, _ in minimal.values():
+                server.stop()
         check = lost(database.url, runs) if runs else {}
     return {"database": kind, "closed": rows, "scenarios": runs, "lost": check}
 
@@ -341,7 +358,10 @@ def main() -> None:
     parser.add_argument("--server", default="", help="CLASS:WORKERS[xTHREADS] (gunicorn.conf.py)")
     parser.add_argument("--seconds", type=int, default=15, help="each closed loop")
     parser.add_argument("--closed", default="all", help="or none")
-    parser.add_argument("--pairs", type=int, default=3, help="minimal write / save, alternately")
+    parser.add_argument("--pairs", type=int, default=3, help="minimal writes / save, alternately")
+    parser.add_argument(
+        "--minimal", default="bare,app", help="minimal write engines: bare, app, preping"
+    )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--wrk-users", type=int, default=256)

@@ -27,10 +27,10 @@ from quizapp.domain.bank import load_bank
 from quizapp.domain.registry import parse_registry
 from quizapp.domain.round_rules import RoundSettings
 from quizapp.extensions import db
-from quizapp.models import Answer, Participant, Round, Ward
+from quizapp.models import Answer, Attempt, AttemptQuestion, Participant, Round, Ward
 from quizapp.models.people import credential_stamp
 from quizapp.security import hash_password
-from quizapp.services import attempts, bank, lifecycle, registry, rounds
+from quizapp.services import bank, lifecycle, registry, rounds, start_write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,8 +151,7 @@ def _start_attempts(
     started: dict[int, int] = {}
     for batch in range(0, len(people), 500):
         made = [
-            (person, attempts._new_attempt(person, rnd, 1, now, f"bench-{person.id}"))
-            for person in people[batch : batch + 500]
+            (person, _drawn_attempt(person.id, rnd, now)) for person in people[batch : batch + 500]
         ]
         db.session.add_all(a for _, a in made)
         db.session.flush()  # ids of the attempts and their drawn questions
@@ -172,6 +171,19 @@ def _start_attempts(
         started |= {person.id: attempt.id for person, attempt in made}
         db.session.commit()
     return started
+
+
+def _drawn_attempt(participant_id: int, rnd: Round, now: datetime) -> Attempt:
+    """A first attempt drawn as the service draws it, its questions as ORM rows (batch flush)."""
+    seed = f"bench-{participant_id}"
+    attempt = start_write.new_attempt(participant_id, rnd, 1, now, seed)
+    attempt.items = [
+        AttemptQuestion(
+            position=i, question_version_id=d.version_id, choice_order=list(d.choice_order)
+        )
+        for i, d in enumerate(start_write.draw_for(rnd, seed), start=1)
+    ]
+    return attempt
 
 
 if __name__ == "__main__":

@@ -7,12 +7,13 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, redirect, request, session, url_for
 from flask_login import current_user
 
 from .extensions import db, login_manager
 from .models import CONSOLE_ROLES, Participant, StaffUser
 from .models.people import credential_stamp
+from .services.answer_write import SessionClaim
 
 
 def init_app(app: Flask) -> None:
@@ -25,9 +26,14 @@ def init_app(app: Flask) -> None:
     )
 
 
+def _session_id_parts(user_id: str) -> list[str]:
+    """Kind ("p" or "s"), account id, password stamp, session version (`get_id` of the models)."""
+    return [*user_id.split(":"), "", "", ""][:4]
+
+
 def load_user(user_id: str) -> Participant | StaffUser | None:
     """The account a session names, if its password is still the one it signed in with."""
-    kind, raw, stamp, version = [*user_id.split(":"), "", "", ""][:4]
+    kind, raw, stamp, version = _session_id_parts(user_id)
     model = {"s": StaffUser, "p": Participant}.get(kind)
     if model is None or not raw.isdigit():
         return None
@@ -39,6 +45,22 @@ def load_user(user_id: str) -> Participant | StaffUser | None:
     if isinstance(user, StaffUser) and not user.active:
         return None
     return user
+
+
+def session_claim() -> SessionClaim | None:
+    """The participant this request's cookie session names, not yet checked, for the answer
+    save, whose one statement checks it (services/answer_write.py) instead of `load_user`.
+
+    None whenever Flask-Login has more to do (a bearer token, a staff session, no session or a
+    remember cookie alone): the caller then takes its usual path.
+    Session protection runs as Flask-Login runs it ("basic" marks the session not fresh).
+    """
+    if "Authorization" in request.headers or login_manager._session_protection_failed():
+        return None
+    kind, raw, stamp, version = _session_id_parts(str(session.get("_user_id", "")))
+    if kind != "p" or not raw.isdigit() or not version.isdigit():
+        return None
+    return SessionClaim(int(raw), stamp, int(version))
 
 
 def current_staff() -> StaffUser | None:

@@ -118,8 +118,14 @@ def normalise_database_url(url: str) -> str:
 
 
 def engine_options(config: dict[str, Any]) -> dict[str, Any]:
-    """Pool settings: pre-ping so a restarted database is survived; sized pool on PostgreSQL."""
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    """Pool settings: no pre-ping; a sized pool on PostgreSQL.
+
+    A ping before every checkout is a round trip on every request (a fifth of a durable save).
+    Without it, a connection broken by a database restart fails when it is used: SQLAlchemy sees
+    the disconnect and invalidates the whole pool, the request is answered 503 with Retry-After
+    (views/errors.py) and the next one connects afresh (tests/system/test_faults.py).
+    """
+    options: dict[str, Any] = {"pool_pre_ping": False}
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         options.update(
             pool_size=config["PG_POOL_SIZE"],

@@ -55,3 +55,26 @@ def finalise(app, round_id: int, now) -> None:
             lifecycle.close_round(None, rnd, now, "kết thúc để xét duyệt", confirmed=True)
         lifecycle.start_review(None, rnd, now)
         db.session.commit()
+
+
+def statements_during(app, call: Callable[[], T]) -> tuple[T, list[str]]:
+    """What `call` sent to the app's database, whitespace collapsed; transaction control left
+    out (SQLite's BEGIN IMMEDIATE, savepoints), so the counts are the same on both dialects."""
+    from sqlalchemy import event
+
+    from quizapp.extensions import db
+
+    seen: list[str] = []
+
+    def listener(conn, cursor, statement, *rest) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            seen.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        result = call()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return result, seen

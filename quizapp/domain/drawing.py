@@ -147,14 +147,31 @@ def draw(
 
     Choices keep their order when the round or the question says not to shuffle them.
     """
+    return draw_from(pools(candidates, quotas, total), rng, shuffle_questions, shuffle_choices)
+
+
+Pools = tuple[tuple[int, tuple[Candidate, ...]], ...]  # (how many, from which) per quota, rest last
+
+
+def pools(candidates: Sequence[Candidate], quotas: Sequence[Quota], total: int) -> Pools:
+    """The quotas checked against the bank once, each with the candidates it matches: what every
+    start of a round draws from (services.round_queries keeps them per round)."""
     problems = quota_problems(candidates, quotas, total)
     if problems:
         raise DrawError(" ".join(problems))
+    steps = [*quotas, Quota(count=total - sum(q.count for q in quotas))]
+    return tuple((q.count, tuple(c for c in candidates if q.matches(c))) for q in steps)
+
+
+def draw_from(
+    prepared: Pools, rng: random.Random, shuffle_questions: bool, shuffle_choices: bool
+) -> list[Drawn]:
+    """`draw` from prepared pools: the same draw for the same seed."""
     chosen: list[Candidate] = []
     taken: set[int] = set()
-    for quota in [*quotas, Quota(count=total - sum(q.count for q in quotas))]:
-        pool = [c for c in candidates if quota.matches(c) and c.version_id not in taken]
-        picked = rng.sample(pool, quota.count)
+    for count, matching in prepared:
+        pool = [c for c in matching if c.version_id not in taken]
+        picked = rng.sample(pool, count)
         chosen += picked
         taken.update(c.version_id for c in picked)
     if shuffle_questions:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,14 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..domain import scoring, timing
-from ..domain.drawing import DrawError, draw
 from ..domain.formatting import format_time
 from ..extensions import db
 from ..models import Answer, Attempt, AttemptQuestion, Participant, QuestionVersion, Round
+from ..models.people import credential_stamp
 from . import rankings
-from .answer_write import write_answer
+from .answer_write import SessionClaim, write_answer
 from .errors import Conflict, NotFound, ServiceError
-from .rounds import pool_for, settings_of
+from .start_write import draw_for, insert_items, new_attempt
 
 MAX_PREDICTION = 100_000_000
 
@@ -29,17 +28,27 @@ class Started:
     resumed: bool
 
 
-def _unfinished(participant: Participant, rnd: Round) -> Attempt | None:
-    return db.session.scalar(
-        db.select(Attempt)
-        .where(
-            Attempt.participant_id == participant.id,
-            Attempt.round_id == rnd.id,
-            Attempt.submitted_at.is_(None),
-        )
+def _unfinished(participant_id: int, rnd: Round) -> Attempt | None:
+    return _latest(participant_id, rnd)[0]
+
+
+def _latest(participant_id: int, rnd: Round) -> tuple[Attempt | None, int]:
+    """The participant's unfinished attempt of the round (if any) and the highest number used:
+    one read when there is none to resume (a new start), two when there is."""
+    mine = (Attempt.participant_id == participant_id, Attempt.round_id == rnd.id)
+    unfinished = (
+        db.select(Attempt.id)
+        .where(*mine, Attempt.submitted_at.is_(None))
         .order_by(Attempt.number.desc())
-        .execution_options(populate_existing=True)
+        .limit(1)
+        .scalar_subquery()
     )
+    used, unfinished_id = db.session.execute(
+        db.select(db.func.max(Attempt.number), unfinished).where(*mine)
+    ).one()
+    if unfinished_id is None:
+        return None, used or 0
+    return db.session.get(Attempt, unfinished_id, populate_existing=True), used
 
 
 def _check_open(rnd: Round, now: datetime) -> None:
@@ -69,65 +78,58 @@ def start_attempt(
     db.session.execute(
         db.select(Participant.id).where(Participant.id == participant.id).with_for_update()
     )
-    current = _unfinished(participant, rnd)
+    return _started(participant.id, rnd, now, seed, client_ip, device_hash)
+
+
+def start_signed(
+    claim: SessionClaim, rnd: Round, now: datetime, client_ip: str | None, device_hash: str | None
+) -> Started | None:
+    """`start_attempt` for a cookie session, the session checked on the row the start locks
+    anyway (no read of the account before it). None, with nothing done, when the session no
+    longer holds: the caller loads the account as Flask-Login does (and answers 401)."""
+    _check_open(rnd, now)
+    account = db.session.execute(
+        db.select(Participant.password_hash, Participant.session_version)
+        .where(Participant.id == claim.participant_id)
+        .with_for_update()
+    ).first()
+    if account is None or account.session_version != claim.version:
+        return None
+    if credential_stamp(account.password_hash) != claim.stamp:
+        return None
+    return _started(claim.participant_id, rnd, now, None, client_ip, device_hash)
+
+
+def _started(
+    participant_id: int,
+    rnd: Round,
+    now: datetime,
+    seed: str | None,
+    client_ip: str | None,
+    device_hash: str | None,
+) -> Started:
+    current, used = _latest(participant_id, rnd)
     if current is not None:
         if not timing.is_overdue(current.deadline_at, rnd.grace_seconds, now):
             return Started(current, resumed=True)
         finish_if_overdue(current, now)
-    used = (
-        db.session.scalar(
-            db.select(db.func.max(Attempt.number)).where(
-                Attempt.participant_id == participant.id, Attempt.round_id == rnd.id
-            )
-        )
-        or 0
-    )
     if rnd.max_attempts is not None and used >= rnd.max_attempts:
         raise Conflict("attempt_limit", f"Bạn đã dùng hết {rnd.max_attempts} lượt thi của đợt này.")
-    attempt = _new_attempt(participant, rnd, used + 1, now, seed or secrets.token_hex(16))
+    attempt = new_attempt(participant_id, rnd, used + 1, now, seed or secrets.token_hex(16))
     attempt.client_ip, attempt.device_hash = client_ip, device_hash
+    drawn = draw_for(rnd, attempt.seed)
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
+            db.session.flush()
+            insert_items(attempt, drawn)
     except IntegrityError as exc:
         # Another request of the same person started this number first: resume that one.
-        other = _unfinished(participant, rnd)
+        other = _unfinished(participant_id, rnd)
         if other is not None:
             return Started(other, resumed=True)
         raise Conflict("attempt_limit", "Lượt thi vừa được bắt đầu ở nơi khác.") from exc
     return Started(attempt, resumed=False)
-
-
-def _new_attempt(
-    participant: Participant, rnd: Round, number: int, now: datetime, seed: str
-) -> Attempt:
-    s = settings_of(rnd)
-    try:
-        drawn = draw(
-            pool_for(rnd),
-            s.quotas,
-            s.question_count,
-            random.Random(seed),
-            s.shuffle_questions,
-            s.shuffle_choices,
-        )
-    except DrawError as exc:
-        raise Conflict("bank_too_small", "Ngân hàng câu hỏi chưa đủ cho đợt thi này.") from exc
-    attempt = Attempt(
-        round_id=rnd.id,
-        participant_id=participant.id,
-        number=number,
-        seed=seed,
-        started_at=now,
-        deadline_at=timing.attempt_deadline(now, rnd.time_limit_seconds, rnd.closes_at),
-    )
-    attempt.items = [
-        AttemptQuestion(
-            position=i, question_version_id=d.version_id, choice_order=list(d.choice_order)
-        )
-        for i, d in enumerate(drawn, start=1)
-    ]
-    return attempt
 
 
 def lock_attempt(participant: Participant, attempt_id: int, shared: bool = False) -> Attempt:

@@ -1,14 +1,23 @@
-"""Reads of rounds: the ones open now, and for the console with their participation."""
+"""Reads of rounds: the ones open now, for the console with their participation, and what a
+start draws from."""
 
 from __future__ import annotations
 
+import itertools
 import re
+import secrets
 import unicodedata
 from datetime import datetime
 from typing import Any
 
-from ..extensions import db
-from ..models import Attempt, Contest, Round
+from flask import has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..domain.drawing import Pools, Quota, pools
+from ..extensions import cache, db
+from ..models import Attempt, Contest, Question, QuestionVersion, Round, RoundQuota
+from .rounds import pool_for
 
 
 def participation(round_id: int) -> dict[str, int]:
@@ -49,3 +58,56 @@ def new_slug(title: str) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+# The bank's generation: a token in the shared cache, replaced when a change to the questions
+# or a round's quotas commits and at the latest when it expires (as `rounds.draw_pool` does).
+_GENERATION_KEY = "draw:generation"
+_GENERATION_SECONDS = 60
+_prepared: dict[tuple[int, object, str], Pools] = {}  # this process's, of one generation
+
+
+def round_pools(rnd: Round) -> Pools:
+    """The round's quotas checked against the candidates once, kept per round and generation
+    of the bank: a start samples from them, reading neither the quotas nor the candidates.
+
+    A layer around `rounds.pool_for` (the candidates the round may draw): what may be drawn is its rule.
+    Raises DrawError, as `drawing.draw` does, when the bank cannot satisfy the quotas.
+    """
+    if db.session.info.get("draw_changed"):  # this transaction changed them: read afresh
+        return _pools_of(rnd)
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        generation = secrets.token_hex(8)
+        cache.set(_GENERATION_KEY, generation, timeout=_GENERATION_SECONDS)
+    key = (rnd.id, rnd.updated_at, generation)
+    found = _prepared.get(key)
+    if found is None:
+        found = _pools_of(rnd)
+        if any(k[2] != generation for k in _prepared):
+            _prepared.clear()  # an older generation's: never asked for again
+        _prepared[key] = found
+    return found
+
+
+def _pools_of(rnd: Round) -> Pools:
+    quotas = [Quota(q.count, q.topic_id, q.difficulty) for q in rnd.quotas]
+    return pools(pool_for(rnd), quotas, rnd.question_count)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_draw_change(session: Session, _context: object) -> None:
+    changed = itertools.chain(session.new, session.dirty, session.deleted)
+    if any(isinstance(obj, Question | QuestionVersion | RoundQuota) for obj in changed):
+        session.info["draw_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _new_generation_after_change(session: Session) -> None:
+    if session.info.pop("draw_changed", False) and has_app_context():
+        cache.delete(_GENERATION_KEY)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_draw_change(session: Session) -> None:
+    session.info.pop("draw_changed", None)

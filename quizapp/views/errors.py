@@ -141,7 +141,8 @@ def handle_internal_error(error: Exception):
 def handle_database_unavailable(error: DBAPIError):
     """The database is down, restarting, full or read-only: a clean 503, never a traceback.
 
-    The pool pre-pings, so once the database is back the next request simply works.
+    The pool does not pre-ping: the disconnect seen here has invalidated the whole pool, so once
+    the database is back the next request connects afresh.
     """
     db.session.rollback()
     current_app.logger.error("database unavailable: %s", error.orig)

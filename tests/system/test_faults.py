@@ -209,3 +209,29 @@ def test_a_connection_lost_after_the_view_is_not_a_500(pg_database) -> None:
         with app.app_context():
             db.engine.dispose()
     assert response.status_code in (200, 503)
+
+
+def test_a_pooled_connection_broken_while_idle_is_a_503_then_the_pool_reconnects(
+    pg_database,
+) -> None:
+    """No pre-ping: the dead connection is found when used, the request answered 503 with
+    Retry-After, the whole pool invalidated, and the next request served on a new connection."""
+    seed(pg_database)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": pg_database, "RATELIMIT_ENABLED": False})
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    try:
+        with app.app_context():
+            assert db.engine.pool._pre_ping is False
+            pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+            db.session.remove()  # back to the pool, idle
+        assert client.get("/api/v1/rounds").status_code == 200
+        terminate_backend(pg_database, pid)  # a restart, as the idle pool sees it
+        broken = client.get("/api/v1/rounds")
+        assert broken.status_code == 503
+        assert broken.get_json()["error"]["code"] == "database_unavailable"
+        assert broken.headers["Retry-After"] == "5"
+        assert [client.get("/api/v1/rounds").status_code for _ in range(3)] == [200] * 3
+    finally:
+        with app.app_context():
+            db.engine.dispose()

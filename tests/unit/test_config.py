@@ -17,7 +17,7 @@ def test_environment_overrides_defaults_and_test_dict_overrides_environment(
     assert built["PG_POOL_SIZE"] == 3
     assert built["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
     assert built["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 3
-    assert built["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    assert built["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is False
 
 
 def test_default_database_is_sqlite_under_instance(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,9 +6,10 @@ from flask import g
 from flask_login import login_user, logout_user
 
 from ... import ratelimits
-from ...auth import current_participant
+from ...auth import current_participant, session_claim
 from ...clock import now
 from ...services import api_tokens, attempts, participant_results, participants, rounds, sessions
+from ...services.answer_write import write_signed
 from ...services.errors import Conflict
 from ..helpers import client_ip, device_hash
 from ..unit_of_work import commit
@@ -149,12 +150,15 @@ def me():
 )
 @ratelimits.start
 def start_attempt(round_id: int):
-    participant = require_me()
+    # A cookie session is checked on the participant's row, which the start locks anyway.
+    claim = session_claim()
+    participant = require_me() if claim is None else None
     rnd = rounds.get_public_round(round_id)
     moment = now()
-    started = attempts.start_attempt(
-        participant, rnd, moment, client_ip=client_ip(), device_hash=device_hash()
-    )
+    where = {"client_ip": client_ip(), "device_hash": device_hash()}
+    started = attempts.start_signed(claim, rnd, moment, **where) if claim is not None else None
+    if started is None:  # a token, or a session that no longer holds (401): as Flask-Login does
+        started = attempts.start_attempt(participant or require_me(), rnd, moment, **where)
     # Read before the commit expires the new rows; a new attempt has no saved answers yet.
     state = participant_results.attempt_state(
         started.attempt, moment, answers=None if started.resumed else {}
@@ -201,9 +205,12 @@ def attempt_state(attempt_id: int):
 def save_answer(attempt_id: int, position: int):
     data = parse_body(AnswerIn)
     moment = now()
-    saved = attempts.save_answer(
-        require_me(), attempt_id, position, data.choice, moment, flagged=data.flagged
-    )
+    args = (attempt_id, position, data.choice, moment)
+    # A cookie session is checked inside the save's one statement: no read of the account.
+    claim = session_claim()
+    saved = write_signed(claim, *args, data.flagged) if claim is not None else None
+    if saved is None:  # a token, or a refusal: the account as Flask-Login loads it, and why
+        saved = attempts.save_answer(require_me(), *args, flagged=data.flagged)
     # The summary comes from the write itself (deadline, count): nothing is read again.
     summary = participant_results.save_summary(saved.deadline_at, saved.answered, moment)
     commit()
