@@ -71,7 +71,7 @@ def round_pools(rnd: Round) -> Pools:
     """The round's quotas checked against the candidates once, kept per round and generation
     of the bank: a start samples from them, reading neither the quotas nor the candidates.
 
-    A layer around `rounds.pool_for` (the candidates the round may draw): what may be drawn is its rule.
+    A layer around `rounds.pool_for` (what the round may draw): the rule stays there.
     Raises DrawError, as `drawing.draw` does, when the bank cannot satisfy the quotas.
     """
     if db.session.info.get("draw_changed"):  # this transaction changed them: read afresh
