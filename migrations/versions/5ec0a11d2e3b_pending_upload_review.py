@@ -1,7 +1,7 @@
 """pending uploads keep their review: computed once, shown from storage (issue 23 item 3)
 
 Revision ID: 5ec0a11d2e3b
-Revises: 9241476a1199
+Revises: c3e7a1f0b2d9
 Create Date: 2026-12-07 19:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5ec0a11d2e3b'
-down_revision = '9241476a1199'
+down_revision = 'c3e7a1f0b2d9'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 win a prize, the collective criteria chain and what a true collective tie does
 
 Revision ID: c3e7a1f0b2d9
-Revises: 9241476a1199
+Revises: b4a7d22e0c15
 Create Date: 2026-12-07 19:10:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c3e7a1f0b2d9'
-down_revision = '9241476a1199'
+down_revision = 'b4a7d22e0c15'
 branch_labels = None
 depends_on = None
 
