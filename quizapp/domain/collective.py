@@ -48,6 +48,13 @@ TIE_RULES = {
     "chí tranh nhau một giải",
 }
 DEFAULT_TIE_RULE = "shared"
+# Each rule as the rules text states it.
+_TIE_RULE_TEXT = {
+    "shared": "Các tập thể bằng nhau ở mọi tiêu chí trên được xếp cùng hạng và cùng nhận giải "
+    "của hạng đó (đồng giải).",
+    "organiser": "Các tập thể bằng nhau ở mọi tiêu chí trên được xếp cùng hạng; nếu họ tranh "
+    "nhau một giải, Ban Tổ chức quyết định và công bố lý do.",
+}
 
 
 def parse_policy(text: str) -> tuple[str, ...]:
@@ -72,7 +79,7 @@ def rules_lines(policy: str, tie_rule: str) -> list[str]:
     keys = parse_policy(policy)
     return [
         f"Giải tập thể (phường, cơ quan, đơn vị) xét theo {describe(keys)}.",
-        f"Tập thể bằng nhau ở mọi tiêu chí trên: {TIE_RULES[tie_rule].lower()}.",
+        _TIE_RULE_TEXT[tie_rule],
     ]
 
 

@@ -41,6 +41,11 @@ class Tie:
     def open(self) -> bool:
         return self.settled == UNDECIDED
 
+    @property
+    def contested(self) -> bool:
+        """Settled (or to be settled) by the organiser, not by the shared-prize rule."""
+        return self.settled != SHARED
+
 
 @dataclass
 class GroupDraft:
@@ -50,6 +55,7 @@ class GroupDraft:
 
 
 UNDECIDED = "chưa quyết định"
+SHARED = "đồng giải"
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,7 @@ def allocate(
                 f"{tiers[span[0]].name}: đồng giải cho {', '.join(names)} "
                 "(bằng nhau ở mọi tiêu chí xếp hạng)."
             )
-            draft.ties.append(Tie(rank, names, _keys(members), tier_names, "đồng giải"))
+            draft.ties.append(Tie(rank, names, _keys(members), tier_names, SHARED))
         if not contested:
             index = span[0]
             draft.awards += [

@@ -61,7 +61,7 @@ def decide_tie(actor: StaffUser, rnd: Round, by: str, key: str, tier: str, reaso
     if not reason.strip():
         raise ServiceError("reason_required", "Vui lòng ghi lý do quyết định.", "reason")
     draft = collective_draft(rnd, by)
-    tie = next((t for t in draft.ties if key in t.keys and t.settled != "đồng giải"), None)
+    tie = next((t for t in draft.ties if key in t.keys and t.contested), None)
     if tie is None:
         raise ServiceError(
             "not_a_tie", "Tập thể này không ở trong một trường hợp bằng nhau cần quyết định."

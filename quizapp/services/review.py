@@ -14,36 +14,32 @@ from .errors import Conflict, NotFound, ServiceError
 
 
 def integrity_flags(rnd: Round) -> dict[int, list[str]]:
-    """Reasons to look twice at entries of the round (finished attempts, all accounts)."""
-    rows = db.session.execute(
-        db.select(
-            Attempt.participant_id,
-            Attempt.score,
-            Attempt.time_used_ms,
-            Attempt.device_hash,
-            Attempt.client_ip,
-        ).where(Attempt.round_id == rnd.id, Attempt.submitted_at.is_not(None))
-    ).all()
+    """Reasons to look twice at entries of the round (finished attempts, all accounts).
+
+    Read row by row, and the people through a subquery rather than a list of their ids: every
+    export of a large round reads the flags for its "Ghi chú"."""
+    finished = (Attempt.round_id == rnd.id, Attempt.submitted_at.is_not(None))
     attempts = [
         AttemptFacts(pid, score or 0, rnd.question_count, used or 0, device, ip)
-        for pid, score, used, device, ip in rows
+        for pid, score, used, device, ip in db.session.execute(
+            db.select(
+                Attempt.participant_id,
+                Attempt.score,
+                Attempt.time_used_ms,
+                Attempt.device_hash,
+                Attempt.client_ip,
+            ).where(*finished)
+        )
     ]
-    ids = {a.participant_id for a in attempts}
-    people = (
-        [
-            PersonFacts(pid, name, year, ward)
-            for pid, name, year, ward in db.session.execute(
-                db.select(
-                    Participant.id,
-                    Participant.full_name,
-                    Participant.birth_year,
-                    Participant.ward_id,
-                ).where(Participant.id.in_(ids))
-            )
-        ]
-        if ids
-        else []
-    )
+    takers = db.select(Attempt.participant_id).where(*finished)
+    people = [
+        PersonFacts(pid, name, year, ward)
+        for pid, name, year, ward in db.session.execute(
+            db.select(
+                Participant.id, Participant.full_name, Participant.birth_year, Participant.ward_id
+            ).where(Participant.id.in_(takers))
+        )
+    ]
     return flags(attempts, people, too_fast_seconds=too_fast_threshold(rnd))
 
 
