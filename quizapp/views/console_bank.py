@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.file import FileField, FileRequired
 
-from ..auth import current_staff, staff_required
+from ..auth import staff_required, staff_user
 from ..clock import now
 from ..forms import EmptyForm
 from ..forms_base import Form
@@ -79,17 +79,17 @@ def upload():
 @staff_required()
 def preview(upload_id: int):
     try:
-        upload = bank_uploads.get_upload(current_staff(), upload_id)
+        upload = bank_uploads.get_upload(staff_user(), upload_id)
     except NotFound:
         abort(404)
     if upload.review is None:
         # Parsed once, in this GET's read transaction (no write lock), then kept.
         summary = bank_uploads.summarise(bank_uploads.review(upload))
         perform_after_reading(
-            lambda: bank_uploads.keep_review(current_staff(), upload_id, summary),
+            lambda: bank_uploads.keep_review(staff_user(), upload_id, summary),
             missing_is_404=True,
         )
-        upload = bank_uploads.get_upload(current_staff(), upload_id)
+        upload = bank_uploads.get_upload(staff_user(), upload_id)
     return render_template(
         "console/bank/preview.html",
         review=bank_uploads.StoredReview.of(upload),
@@ -102,7 +102,7 @@ def preview(upload_id: int):
 @staff_required()
 def confirm(upload_id: int):
     plan = perform(
-        lambda: bank_uploads.confirm(current_staff(), upload_id, now()), missing_is_404=True
+        lambda: bank_uploads.confirm(staff_user(), upload_id, now()), missing_is_404=True
     )
     if isinstance(plan, Refused):
         flash(plan.message, "error")
