@@ -10,7 +10,7 @@ from ..forms_base import Form
 from ..services import bank_impact, bank_queries, bank_uploads
 from ..services.errors import NotFound, ServiceError
 from .helpers import upload_page, xlsx_response
-from .unit_of_work import Refused, perform, perform_after_reading
+from .unit_of_work import Refused, perform_after_reading, read_only
 
 bp = Blueprint("console_bank", __name__, url_prefix="/console/bank")
 
@@ -101,8 +101,10 @@ def preview(upload_id: int):
 @bp.post("/upload/<int:upload_id>/confirm")
 @staff_required()
 def confirm(upload_id: int):
-    plan = perform(
-        lambda: bank_uploads.confirm(staff_user(), upload_id, now()), missing_is_404=True
+    # Parsed in a read transaction (no write lock held meanwhile), imported in a short write.
+    checked = read_only(lambda: bank_uploads.checked_for_import(staff_user(), upload_id))
+    plan = perform_after_reading(
+        lambda: bank_uploads.confirm(staff_user(), upload_id, now(), checked), missing_is_404=True
     )
     if isinstance(plan, Refused):
         flash(plan.message, "error")
