@@ -41,6 +41,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check quizapp tests
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 pytest: $(STAMP)
 	QUIZAPP_TEST_BACKEND=sqlite $(BIN)/python -m pytest -W error

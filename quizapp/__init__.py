@@ -55,9 +55,9 @@ def _init_extensions(app: Flask) -> None:
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
             app.wsgi_app,
-            x_for=app.config["PROXY_COUNT"],  # type: ignore[method-assign]
+            x_for=app.config["PROXY_COUNT"],
             x_proto=1,
             x_host=1,
         )

@@ -34,10 +34,13 @@ def _session_id_parts(user_id: str) -> list[str]:
 def load_user(user_id: str) -> Participant | StaffUser | None:
     """The account a session names, if its password is still the one it signed in with."""
     kind, raw, stamp, version = _session_id_parts(user_id)
-    model = {"s": StaffUser, "p": Participant}.get(kind)
-    if model is None or not raw.isdigit():
+    if kind not in ("s", "p") or not raw.isdigit():
         return None
-    user = db.session.get(model, int(raw))
+    user: Participant | StaffUser | None = (
+        db.session.get(StaffUser, int(raw))
+        if kind == "s"
+        else db.session.get(Participant, int(raw))
+    )
     if user is None or stamp != credential_stamp(user.password_hash):
         return None
     if version != str(user.session_version):
@@ -73,6 +76,14 @@ def current_participant() -> Participant | None:
     """The signed-in participant, or None for anonymous users and staff."""
     user = current_user._get_current_object()
     return user if isinstance(user, Participant) else None
+
+
+def staff_user() -> StaffUser:
+    """The signed-in staff user of a view behind `staff_required` (anyone else: 403)."""
+    staff = current_staff()
+    if staff is None:
+        abort(403)
+    return staff
 
 
 def _return_path() -> str:

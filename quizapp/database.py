@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -48,13 +48,22 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 @contextmanager
-def writing() -> Iterator[None]:
-    """Transactions begun inside take the write lock at BEGIN (a GET that stores something)."""
-    token = _IMMEDIATE.set(True)
+def _beginning(immediate: bool) -> Iterator[None]:
+    token = _IMMEDIATE.set(immediate)
     try:
         yield
     finally:
         _IMMEDIATE.reset(token)
+
+
+def writing() -> AbstractContextManager[None]:
+    """Transactions begun inside take the write lock at BEGIN (a GET that stores something)."""
+    return _beginning(True)
+
+
+def reading() -> AbstractContextManager[None]:
+    """Transactions begun inside take no write lock (a POST that parses before it writes)."""
+    return _beginning(False)
 
 
 def writes_on_get(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -64,6 +64,8 @@ def _options() -> Options:
 def _run(job_id: int, claim: Claim, limits: export_jobs.Settings, options: Options) -> str:
     """Run one claimed job to its end and commit; returns its outcome for the log line."""
     job = db.session.get(ExportJob, job_id)
+    if job is None:  # deleted with its round meanwhile
+        return "gone meanwhile: nothing built"
     options = Options(options.organiser, options.now, verify_url=job.verify_url)
     try:
         outcome = export_worker.run_claimed(job, limits, options, db.session.commit)
@@ -133,12 +135,13 @@ def _step(worker: str, limits: export_jobs.Settings, pending: list[Claim]) -> bo
 def _database_error(exc: Exception, backoff: Backoff, pending: list[Claim]) -> float:
     """Log the failure, remember the job it interrupted; how long to wait before trying again."""
     db.session.rollback()
+    cause: BaseException = exc
     if isinstance(exc, DatabaseTrouble):
         pending.append(exc.claim)
-        exc = exc.__cause__ or exc
+        cause = exc.__cause__ or exc
     wait = backoff.next()
     click.echo(
-        f"export worker: database error ({type(exc).__name__}: {str(exc).splitlines()[0]}); "
+        f"export worker: database error ({type(cause).__name__}: {str(cause).splitlines()[0]}); "
         f"try {backoff.failures}, next in {wait:.0f} s",
         err=True,
     )

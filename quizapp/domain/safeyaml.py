@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.composer import Composer
@@ -16,10 +16,16 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-try:
-    from yaml._yaml import CParser as _CParser
-except ImportError:  # PyYAML built without libyaml
-    _CParser = None
+
+def _libyaml_parser() -> type | None:
+    try:
+        from yaml._yaml import CParser
+    except ImportError:  # PyYAML built without libyaml
+        return None
+    return CParser
+
+
+_CParser = _libyaml_parser()
 
 MAX_BYTES = 2_000_000
 MAX_ALIASES = 50
@@ -64,6 +70,12 @@ class _Refused(yaml.YAMLError):
 class _BoundedComposer(Composer):
     """PyYAML's composer, counting aliases, nesting depth and expanded size as events arrive."""
 
+    # Provided by the parser this composer is mixed with (`_loader`); its events (libyaml's or
+    # PyYAML's) always carry a start mark and, for nodes and aliases, an anchor.
+    get_event: Callable[[], Any]
+    peek_event: Callable[[], Any]
+    check_event: Callable[..., bool]
+
     def __init__(self, max_aliases: int, max_nodes: int = MAX_EXPANDED_NODES) -> None:
         super().__init__()
         self._max_aliases = max_aliases
@@ -94,7 +106,7 @@ class _BoundedComposer(Composer):
         self._grow(self._weights[id(node)], at)
         return node
 
-    def compose_node(self, parent: Node | None, index: object) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
             return self._compose_alias()
         event = self.peek_event()
@@ -105,6 +117,8 @@ class _BoundedComposer(Composer):
         start = self._expanded
         node = super().compose_node(parent, index)
         self._depth -= 1
+        if node is None:
+            return None
         if node.tag not in _ALLOWED_TAGS:
             raise _Refused(at, _tag_message(node.tag))
         self._grow(1, at)
@@ -125,9 +139,9 @@ class _PythonParser(Reader, Scanner, Parser):
 def _loader(parser: type) -> type:
     """A composition-only loader: events from `parser`, SafeLoader's resolver, no constructor."""
 
-    class Loader(_BoundedComposer, parser, Resolver):  # type: ignore[misc, valid-type]
+    class Loader(_BoundedComposer, parser, Resolver):  # type: ignore[misc]
         def __init__(self, stream: str, max_aliases: int, max_nodes: int) -> None:
-            parser.__init__(self, stream)
+            parser.__init__(self, stream)  # type: ignore[misc]  # the parser named, not super()
             _BoundedComposer.__init__(self, max_aliases, max_nodes)
             Resolver.__init__(self)
 
@@ -162,10 +176,11 @@ def _number(n: int) -> str:
 def _decode(data: bytes | str, max_bytes: int) -> tuple[str | None, YamlProblem | None]:
     """The text to parse, or the problem with it: too large, or not UTF-8."""
     if isinstance(data, str):
+        text = data
         try:
-            data = data.encode("utf-8")
+            data = text.encode("utf-8")
         except UnicodeEncodeError as exc:  # lone surrogates
-            at = data[: exc.start].count("\n") + 1
+            at = text[: exc.start].count("\n") + 1
             return None, YamlProblem(at, "tệp không được mã hóa UTF-8 (có ký tự không hợp lệ)")
     size = len(data)
     if size > max_bytes:

@@ -185,16 +185,27 @@ def keep_review(staff: StaffUser, upload_id: int, summary: dict[str, object]) ->
     db.session.flush()
 
 
-def confirm(staff: StaffUser, upload_id: int, now: datetime) -> bank_service.ImportPlan:
-    """Import a staged upload (validated again: the database may have changed meanwhile).
+def checked_for_import(staff: StaffUser, upload_id: int) -> Review | None:
+    """The upload parsed and validated for its import (the CPU-heavy part, run before the
+    import's write transaction); None when its kept review already found problems."""
+    upload = get_upload(staff, upload_id)
+    kept = StoredReview.of(upload)
+    return None if kept is not None and kept.plan is None else review(upload)
 
-    A file whose stored review found problems is refused before anything is parsed again.
+
+def confirm(
+    staff: StaffUser, upload_id: int, now: datetime, checked: Review | None = None
+) -> bank_service.ImportPlan:
+    """Import a staged upload, parsed beforehand by `checked_for_import` (else here).
+
+    A file whose stored review found problems is refused before anything is parsed again;
+    the import itself works out its changes against the database as it is now.
     """
     upload = get_upload(staff, upload_id)
     kept = StoredReview.of(upload)
     if kept is not None and kept.plan is None:
         raise ServiceError("bank_invalid", "Tệp có lỗi, không thể nhập.")
-    checked = review(upload)
+    checked = checked or review(upload)
     if checked.plan is None:
         raise ServiceError("bank_invalid", "Tệp có lỗi, không thể nhập.")
     plan = bank_service.apply_import(

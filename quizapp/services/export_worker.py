@@ -19,8 +19,9 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import CursorResult
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from .. import clock
@@ -101,7 +102,7 @@ def update_claimed(claim: Claim, **values: Any) -> bool:
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return cast("CursorResult[Any]", result).rowcount == 1
 
 
 class JobProgress:

@@ -7,9 +7,10 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from ..domain import people
 from ..domain.bank_checks import fold
@@ -108,7 +109,7 @@ def search(
         query = query.where(Participant.ward_id == ward_id)
     if organisation_id:
         query = query.where(Participant.organisation_id == organisation_id)
-    rows = db.session.execute(query).all()
+    rows = list(db.session.execute(query).all())
     if text and number is None:
         matches = _name_filter(text)
         rows = [r for r in rows if matches(r.full_name)]
@@ -181,7 +182,7 @@ def get_upload(staff: StaffUser, upload_id: int) -> PendingUpload:
     return uploads.get_upload(staff, upload_id, (UPLOAD_KIND,))
 
 
-def _taken(column: ColumnElement[str], values: Iterable[str]) -> set[str]:
+def _taken(column: InstrumentedAttribute[Any], values: Iterable[str]) -> set[str]:
     wanted = sorted(set(values))
     taken: set[str] = set()
     for start in range(0, len(wanted), _LOOKUP_CHUNK):

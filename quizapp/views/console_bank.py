@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.file import FileField, FileRequired
 
-from ..auth import current_staff, staff_required
+from ..auth import staff_required, staff_user
 from ..clock import now
 from ..forms import EmptyForm
 from ..forms_base import Form
@@ -11,7 +11,7 @@ from ..forms_console import ReasonForm
 from ..services import bank_impact, bank_queries, bank_review, bank_uploads
 from ..services.errors import NotFound, ServiceError
 from .helpers import upload_page, xlsx_response
-from .unit_of_work import Refused, act, perform, perform_after_reading
+from .unit_of_work import Refused, act, perform, perform_after_reading, read_only
 
 bp = Blueprint("console_bank", __name__, url_prefix="/console/bank")
 
@@ -85,17 +85,17 @@ def upload():
 @staff_required()
 def preview(upload_id: int):
     try:
-        upload = bank_uploads.get_upload(current_staff(), upload_id)
+        upload = bank_uploads.get_upload(staff_user(), upload_id)
     except NotFound:
         abort(404)
     if upload.review is None:
         # Parsed once, in this GET's read transaction (no write lock), then kept.
         summary = bank_uploads.summarise(bank_uploads.review(upload))
         perform_after_reading(
-            lambda: bank_uploads.keep_review(current_staff(), upload_id, summary),
+            lambda: bank_uploads.keep_review(staff_user(), upload_id, summary),
             missing_is_404=True,
         )
-        upload = bank_uploads.get_upload(current_staff(), upload_id)
+        upload = bank_uploads.get_upload(staff_user(), upload_id)
     return render_template(
         "console/bank/preview.html",
         review=bank_uploads.StoredReview.of(upload),
@@ -107,8 +107,10 @@ def preview(upload_id: int):
 @bp.post("/upload/<int:upload_id>/confirm")
 @staff_required()
 def confirm(upload_id: int):
-    plan = perform(
-        lambda: bank_uploads.confirm(current_staff(), upload_id, now()), missing_is_404=True
+    # Parsed in a read transaction (no write lock held meanwhile), imported in a short write.
+    checked = read_only(lambda: bank_uploads.checked_for_import(staff_user(), upload_id))
+    plan = perform_after_reading(
+        lambda: bank_uploads.confirm(staff_user(), upload_id, now(), checked), missing_is_404=True
     )
     if isinstance(plan, Refused):
         flash(plan.message, "error")

@@ -14,7 +14,7 @@ from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
 
 from .. import ratelimits
-from ..auth import current_staff, staff_required
+from ..auth import staff_required, staff_user
 from ..clock import now
 from ..database import writes_on_get
 from ..domain.formatting import format_datetime
@@ -52,7 +52,7 @@ class LiaisonRegistrationForm(AssistedRegistrationForm):
 
 
 def _scope() -> liaison.Scope:
-    return liaison.scope_of(current_staff())
+    return liaison.scope_of(staff_user())
 
 
 @bp.get("/")
@@ -140,7 +140,7 @@ def export(fmt: str):
     else:
         csv_export.write_table(out, EXPORT_COLUMNS, rows)
         mimetype = csv_export.MIMETYPE
-    liaison.record_export(current_staff(), scope, fmt, len(people))
+    liaison.record_export(staff_user(), scope, fmt, len(people))
     commit()
     out.seek(0)
     return send_file(
@@ -182,7 +182,7 @@ def register():
     if form.validate_on_submit():
         person = perform(
             lambda: liaison.register_person(
-                current_staff(), scope, form.registration(), form.phone_of_helper.data, now()
+                staff_user(), scope, form.registration(), form.phone_of_helper.data, now()
             )
         )
         if isinstance(person, Refused):

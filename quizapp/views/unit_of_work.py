@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from flask import abort, flash
 
-from ..database import writing
+from ..database import reading, writing
 from ..extensions import db
 from ..services.errors import NotFound, ServiceError
 
@@ -59,6 +59,18 @@ def perform(action: Callable[[], T], *, missing_is_404: bool = False) -> T | Ref
         return Refused(exc)
     commit()
     return result
+
+
+def read_only(action: Callable[[], T]) -> T:
+    """End the request's transaction and run `action` in one that takes no write lock (on
+    SQLite a deferred BEGIN): CPU-heavy reading before a short write. A missing object is a
+    404 page."""
+    db.session.rollback()
+    with reading():
+        try:
+            return action()
+        except NotFound:
+            abort(404)
 
 
 def perform_after_reading(action: Callable[[], T], *, missing_is_404: bool = False) -> T | Refused:

@@ -131,3 +131,47 @@ def test_a_participant_saves_while_a_crafted_preview_is_computed(
     assert saved.status_code == 200, saved.get_json()
     assert waited < 1, waited
     assert answers and answers[0].status_code == 200
+
+
+def test_a_participant_saves_while_an_upload_is_parsed_for_its_import(
+    app, client, login_staff, make_round, make_participant, monkeypatch, clock
+) -> None:
+    """The confirm parses the file before its write transaction: a save meanwhile goes on."""
+    from tests.conftest import TEST_PASSWORD
+    from tests.functional.test_console_bank import _zip
+
+    rnd = make_round()
+    person = make_participant()
+    player = ApiClient(app.test_client())
+    player.call("POST", "/api/v1/login", {"phone": person.phone, "password": TEST_PASSWORD})
+    attempt = player.call("POST", f"/api/v1/rounds/{rnd.id}/attempts").get_json()["id"]
+    login_staff("organiser")
+    url = _upload(client, _zip(), "nganhang.zip").headers["Location"]
+    assert "Xác nhận nhập" in client.get(url).get_data(as_text=True)
+    token = csrf_from(client, url)
+    parsing, go_on = threading.Event(), threading.Event()
+    real_review = bank_uploads.review
+
+    def slow_review(upload):
+        parsing.set()
+        go_on.wait(10)
+        return real_review(upload)
+
+    monkeypatch.setattr(bank_uploads, "review", slow_review)
+    answers: list = []
+    confirm = threading.Thread(
+        target=lambda: answers.append(client.post(f"{url}/confirm", data={"csrf_token": token}))
+    )
+    confirm.start()
+    try:
+        assert parsing.wait(10)
+        started = time.perf_counter()
+        saved = player.call("PUT", f"/api/v1/attempts/{attempt}/answers/1", {"choice": 0})
+        waited = time.perf_counter() - started
+    finally:
+        go_on.set()
+        confirm.join(30)
+    assert saved.status_code == 200, saved.get_json()
+    assert waited < 1, waited
+    assert answers and answers[0].status_code == 302
+    assert answers[0].headers["Location"].endswith("/console/bank/")
