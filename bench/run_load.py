@@ -396,7 +396,8 @@ def main() -> None:
     report = render(header, results)
     print(report)
     (out / "report.md").write_text(report, encoding="utf-8")
-    (out / "report.json").write_text(json.dumps({"header": header, "results": results}, indent=1))
+    document = {"header": header, "results": results}
+    (out / "report.json").write_text(json.dumps(document, indent=1, default=str))  # --out: a Path
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
+from sqlalchemy import Select, bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -35,7 +37,21 @@ def _unfinished(participant_id: int, rnd: Round) -> Attempt | None:
 def _latest(participant_id: int, rnd: Round) -> tuple[Attempt | None, int]:
     """The participant's unfinished attempt of the round (if any) and the highest number used:
     one read when there is none to resume (a new start), two when there is."""
-    mine = (Attempt.participant_id == participant_id, Attempt.round_id == rnd.id)
+    used, unfinished_id = db.session.execute(
+        _latest_statement(), {"participant": participant_id, "round": rnd.id}
+    ).one()
+    if unfinished_id is None:
+        return None, used or 0
+    return db.session.get(Attempt, unfinished_id, populate_existing=True), used
+
+
+@cache
+def _latest_statement() -> Select:
+    """Built once (a start's hot path), bound per call."""
+    mine = (
+        Attempt.participant_id == bindparam("participant"),
+        Attempt.round_id == bindparam("round"),
+    )
     unfinished = (
         db.select(Attempt.id)
         .where(*mine, Attempt.submitted_at.is_(None))
@@ -43,12 +59,7 @@ def _latest(participant_id: int, rnd: Round) -> tuple[Attempt | None, int]:
         .limit(1)
         .scalar_subquery()
     )
-    used, unfinished_id = db.session.execute(
-        db.select(db.func.max(Attempt.number), unfinished).where(*mine)
-    ).one()
-    if unfinished_id is None:
-        return None, used or 0
-    return db.session.get(Attempt, unfinished_id, populate_existing=True), used
+    return db.select(db.func.max(Attempt.number), unfinished).where(*mine)
 
 
 def _check_open(rnd: Round, now: datetime) -> None:

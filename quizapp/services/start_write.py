@@ -4,7 +4,7 @@ statement with two parameters, whatever their number.
 The ORM would flush one object per question; even its bulk INSERT sends four parameters a row,
 which psycopg will not cache past 50 (it re-parses the statement on every start). Here the rows
 travel as one JSON array, unpacked by the database (json_array_elements / json_each), and come
-back as (id, position), from which the attempt's `items` are made persistent without a read.
+back through RETURNING as the attempt's `items`, loaded as a query's rows would be.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import json
 import random
 from datetime import datetime
 
-from sqlalchemy import Integer, TextualSelect, text
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy import Select, select, text
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain import timing
@@ -30,7 +29,7 @@ _UNPACK = {
     "sqlite": "SELECT :attempt_id, json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
     " json_extract(value, '$[2]') FROM json_each(:rows)",
 }
-_statements: dict[str, TextualSelect] = {}
+_statements: dict[str, Select] = {}
 
 
 def new_attempt(participant_id: int, rnd: Round, number: int, now: datetime, seed: str) -> Attempt:
@@ -53,36 +52,27 @@ def draw_for(rnd: Round, seed: str) -> list[Drawn]:
     return draw_from(prepared, random.Random(seed), rnd.shuffle_questions, rnd.shuffle_choices)
 
 
-def _statement(dialect: str) -> TextualSelect:
+def _statement(dialect: str) -> Select:
     if dialect not in _statements:
         sql = (
             "INSERT INTO attempt_questions"
             " (attempt_id, position, question_version_id, choice_order) "
             + _UNPACK[dialect]
-            + " RETURNING id, position"
+            + " RETURNING id, attempt_id, position, question_version_id, choice_order"
         )
-        _statements[dialect] = text(sql).columns(id=Integer, position=Integer)
+        q = AttemptQuestion
+        columns = (q.id, q.attempt_id, q.position, q.question_version_id, q.choice_order)
+        _statements[dialect] = select(q).from_statement(text(sql).columns(*columns))
     return _statements[dialect]
 
 
 def insert_items(attempt: Attempt, drawn: list[Drawn]) -> None:
     """Write the drawn questions of a flushed attempt, positions from 1, and hold them in
-    `attempt.items` as the database has them: the reply reads nothing back."""
+    `attempt.items` as the database returned them (loaded by the ORM as a query's rows would
+    be): the reply reads nothing back."""
     rows = [[i, d.version_id, list(d.choice_order)] for i, d in enumerate(drawn, start=1)]
-    written = db.session.execute(
+    written = db.session.scalars(
         _statement(db.engine.dialect.name), {"attempt_id": attempt.id, "rows": json.dumps(rows)}
     )
-    ids = dict((position, item_id) for item_id, position in written)
-    items = []
-    for position, version_id, order in rows:
-        item = AttemptQuestion(
-            id=ids[position],
-            attempt_id=attempt.id,
-            position=position,
-            question_version_id=version_id,
-            choice_order=order,
-        )
-        make_transient_to_detached(item)
-        items.append(item)
-    db.session.add_all(items)  # persistent at once: they have their identity, nothing to write
+    items = sorted(written, key=lambda item: item.position)
     set_committed_value(attempt, "items", items)
