@@ -11,7 +11,7 @@ from ..forms_console import ReasonForm
 from ..services import bank_impact, bank_queries, bank_review, bank_uploads
 from ..services.errors import NotFound, ServiceError
 from .helpers import upload_page, xlsx_response
-from .unit_of_work import Refused, act, perform, perform_after_reading, read_only
+from .unit_of_work import Refused, act, perform_after_reading, read_only
 
 bp = Blueprint("console_bank", __name__, url_prefix="/console/bank")
 
@@ -154,12 +154,12 @@ def settle(external_id: str):
     reason = form.reason.data or ""
     if request.form.get("action") == "retire":
         done = act(
-            lambda: bank_review.retire(current_staff(), external_id, reason, now()),
+            lambda: bank_review.retire(staff_user(), external_id, reason, now()),
             f"Đã ngừng sử dụng {external_id}. Hãy bỏ câu khỏi tệp ngân hàng trước lần nạp sau.",
         )
     else:
         done = act(
-            lambda: bank_review.confirm(current_staff(), external_id, reason),
+            lambda: bank_review.confirm(staff_user(), external_id, reason),
             f"Đã xác nhận {external_id}: đợt thi mới lại được rút câu này.",
         )
     return redirect(url_for("console_bank.review", **({} if done else {"loi": external_id})))
