@@ -20,7 +20,7 @@ ROUNDS = sa.table(
 def test_upgrade_keeps_announced_rules(app: Flask, make_round) -> None:
     opened, draft = make_round(), make_round(status="draft", bank_size=0)
     with app.app_context():
-        downgrade(revision="9241476a1199")
+        downgrade(revision="b4a7d22e0c15")  # the revision before c3e7a1f0b2d9
         db.session.execute(
             ROUNDS.update()
             .where(ROUNDS.c.id == opened.id)
