@@ -25,6 +25,9 @@ class Question(db.Model):
     """A stable question identity; its content lives in versions."""
 
     __tablename__ = "questions"
+    __table_args__ = (
+        CheckConstraint("origin IN ('repository', 'upload', 'correction')", name="origin_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -35,6 +38,13 @@ class Question(db.Model):
     # Practice questions are public (answers shown at once), so rounds never draw them.
     practice: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Who last decided this question's content or retirement (domain.bank_origin): `make setup`
+    # never undoes the console's work. repository_hash: the content the repository gave when
+    # last imported (None: never from the repository).
+    origin: Mapped[str] = mapped_column(
+        String(16), default="repository", server_default="repository"
+    )
+    repository_hash: Mapped[str | None] = mapped_column(String(64))
 
     current_version: Mapped[QuestionVersion | None] = relationship(
         foreign_keys=[current_version_id], post_update=True

@@ -8,11 +8,12 @@ from datetime import datetime
 from .. import bank_sources
 from ..domain.bank import load_bank, validate
 from ..domain.bank_cues import CueReport, cue_report
+from ..domain.bank_origin import UPLOAD
 from ..domain.bank_types import BankReport
 from ..extensions import db
 from ..models import PendingUpload, StaffUser
 from . import bank as bank_service
-from . import bank_queries, uploads
+from . import bank_queries, bank_setup, uploads
 from .errors import ServiceError
 
 ALLOWED = (".yaml", ".yml", ".zip", ".xlsx")
@@ -110,5 +111,6 @@ def confirm(staff: StaffUser, upload_id: int, now: datetime) -> bank_service.Imp
         retire_missing=not checked.partial,
         origin=f"tải lên: {upload.filename}",
     )
+    bank_setup.mark([s.id for s in plan.added + plan.changed] + plan.retired, UPLOAD)
     db.session.delete(upload)
     return plan
