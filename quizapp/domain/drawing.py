@@ -6,6 +6,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .formatting import DIFFICULTY_LABELS
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -32,7 +34,8 @@ class Quota:
         )
 
     def describe(self) -> str:
-        parts = [f"chủ đề {self.topic}" if self.topic else "", self.difficulty or ""]
+        level = DIFFICULTY_LABELS.get(self.difficulty or "", "").lower()  # never "hard"
+        parts = [f"chủ đề {self.topic}" if self.topic else "", level]
         return ", ".join(p for p in parts if p) or "bất kỳ"
 
 
