@@ -160,6 +160,9 @@ def result(attempt_id: int):
     attempt = _load(attempt_id)
     if attempt.submitted_at is None:
         return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id))
+    moment, rnd = now(), attempt.round
     return render_template(
-        "quiz/result.html", result=participant_results.attempt_result(attempt, now())
+        "quiz/result.html",
+        result=participant_results.attempt_result(attempt, moment),
+        ended=rnd.status != "open" or moment >= rnd.closes_at,  # closed early too
     )

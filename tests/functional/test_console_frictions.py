@@ -1,0 +1,109 @@
+"""The frictions of issue 24, each as a new user met it: the page now says and does it right."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+from quizapp.extensions import db
+from quizapp.models import Attempt, Round
+from quizapp.services import lifecycle
+from tests.conftest import post_form
+
+
+def _start(client, rnd) -> int:
+    started = post_form(client, f"/dot-thi/{rnd.id}/bat-dau", {}, page=f"/dot-thi/{rnd.id}")
+    return int(started.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_the_prediction_accepts_a_number_written_the_vietnamese_way(
+    app: Flask, client, make_round, login_participant, clock
+) -> None:
+    rnd = make_round(question_count=3, prediction_kind="participants")
+    login_participant()
+    attempt_id = _start(client, rnd)
+    review = client.get(f"/luot-thi/{attempt_id}/nop").get_data(as_text=True)
+    assert (
+        'type="text"'
+        in review.split('id="prediction"')[0][-200:] + review.split('id="prediction"')[1][:200]
+    )
+    assert "novalidate" in review and 'id="con-lai"' in review and "js/review.js" in review
+    submitted = post_form(client, f"/luot-thi/{attempt_id}/nop", {"prediction": "1.500"})
+    assert submitted.headers["Location"].endswith("/ket-qua")
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).prediction == 1500
+
+
+def test_jump_links_are_a_list_and_the_start_button_comes_before_the_rules(
+    client, make_round, login_participant, clock
+) -> None:
+    rnd = make_round(question_count=3)
+    login_participant()
+    page = client.get(f"/dot-thi/{rnd.id}").get_data(as_text=True)
+    assert page.index("Bắt đầu / tiếp tục làm bài") < page.index("<h2>Thể lệ</h2>")
+    attempt_id = _start(client, rnd)
+    review = client.get(f"/luot-thi/{attempt_id}/nop").get_data(as_text=True)
+    links = re.findall(r'<li><a href="[^"]+\?cau=(\d)">Câu \1</a></li>', review)
+    assert links == ["1", "2", "3"] and '<ul class="jump-links">' in review
+
+
+def test_after_an_early_close_the_result_page_says_the_round_has_ended(
+    app: Flask, client, make_round, login_participant, clock
+) -> None:
+    rnd = make_round(question_count=3)
+    login_participant()
+    attempt_id = _start(client, rnd)
+    post_form(client, f"/luot-thi/{attempt_id}/nop", {})
+    result = client.get(f"/luot-thi/{attempt_id}/ket-qua").get_data(as_text=True)
+    assert "sau khi đợt thi kết thúc" in result
+    with app.app_context():
+        lifecycle.close_round(
+            None, db.session.get(Round, rnd.id), clock.now, reason="đóng sớm", confirmed=True
+        )
+        db.session.commit()
+    result = client.get(f"/luot-thi/{attempt_id}/ket-qua").get_data(as_text=True)
+    assert "sau khi đợt thi kết thúc" not in result
+    assert "Đợt thi đã kết thúc." in result and "công bố kết quả" in result
+
+
+def test_signing_in_says_so_and_returns_to_the_page(
+    client, make_round, make_participant, clock
+) -> None:
+    rnd = make_round(question_count=3)
+    person = make_participant()
+    page = client.get(f"/dot-thi/{rnd.id}/bang-xep-hang").get_data(as_text=True)
+    assert f"/dang-nhap?next=/dot-thi/{rnd.id}/bang-xep-hang" in page
+    signed = post_form(
+        client,
+        f"/dang-nhap?next=/dot-thi/{rnd.id}/bang-xep-hang",
+        {"phone": person.phone, "password": "mat-khau-thu-nghiem"},
+    )
+    assert signed.headers["Location"].endswith(f"/dot-thi/{rnd.id}/bang-xep-hang")
+    assert "Đã đăng nhập. Xin chào" in client.get(signed.headers["Location"]).get_data(as_text=True)
+
+
+def test_console_home_greets_once_and_the_round_page_links_the_monitor(
+    app: Flask, client, login_staff, make_round, clock
+) -> None:
+    rnd = make_round()
+    staff = login_staff("organiser")
+    home = client.get("/console/").get_data(as_text=True)
+    assert "(Ban tổ chức)." not in home and 'class="rounds-overview stack"' in home
+    assert 'data-label="Việc tiếp theo"' in home
+    page = client.get(f"/console/rounds/{rnd.id}").get_data(as_text=True)
+    assert "Theo dõi trực tiếp" in page and "Đợt thi đang mở: chỉ đổi được tên" in page
+    with app.app_context():
+        db.session.get(Round, rnd.id).status = "published"
+        db.session.commit()
+    published = client.get(f"/console/rounds/{rnd.id}").get_data(as_text=True)
+    assert "chỉ đổi được tên" not in published and "Mở lại" not in published
+    assert "Lưu thay đổi" not in published
+    refused = post_form(client, f"/console/rounds/{rnd.id}", {"title": "x"}, page="/console/")
+    assert refused.status_code == 200
+    assert staff
+
+
+def test_the_staff_sign_in_page_is_for_liaisons_too(client) -> None:
+    page = client.get("/staff/login").get_data(as_text=True)
+    assert "<title>Đăng nhập cán bộ (ban tổ chức, phụ trách đơn vị)" in page
