@@ -50,12 +50,16 @@ def stage(staff: StaffUser, filename: str, content: bytes, now: datetime) -> Pen
 
 def _report(upload: PendingUpload) -> tuple[BankReport, list[str], list[str]]:
     if upload.kind == "xlsx":
-        from ..formats.bank_xlsx import records_from_xlsx
+        from ..formats.bank_xlsx import records_from_xlsx, sheet_words
 
         records, errors = records_from_xlsx(upload.content)
         report = validate(records, bank_queries.topic_specs())
         report.errors = errors + report.errors
-        return report, [str(p) for p in report.errors], [str(p) for p in report.warnings]
+        return (
+            report,
+            [sheet_words(str(p)) for p in report.errors],
+            [sheet_words(str(p)) for p in report.warnings],
+        )
     source = bank_sources.from_upload(upload.filename, upload.content)
     if upload.kind == "yaml" and "topics.yaml" not in source.files:
         source.files["topics.yaml"] = _topics_yaml()

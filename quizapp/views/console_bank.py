@@ -82,8 +82,12 @@ def preview(upload_id: int):
         upload = bank_uploads.get_upload(current_staff(), upload_id)
     except NotFound:
         abort(404)
+    review = bank_uploads.review(upload)
     return render_template(
-        "console/bank/preview.html", review=bank_uploads.review(upload), form=EmptyForm()
+        "console/bank/preview.html",
+        review=review,
+        near_copies=bank_queries.near_copies(review.report.questions),
+        form=EmptyForm(),
     )
 
 

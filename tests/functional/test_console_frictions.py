@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import re
+from dataclasses import replace
 
 from flask import Flask
 
 from quizapp.extensions import db
+from quizapp.formats.bank_xlsx import bank_to_xlsx
 from quizapp.models import Attempt, Round
 from quizapp.services import lifecycle
-from tests.conftest import post_form
+from tests.conftest import SHIPPED_BANK, csrf_from, post_form
+from tests.functional.test_bank_setup_restart import _shipped
 
 
 def _start(client, rnd) -> int:
@@ -107,3 +111,34 @@ def test_console_home_greets_once_and_the_round_page_links_the_monitor(
 def test_the_staff_sign_in_page_is_for_liaisons_too(client) -> None:
     page = client.get("/staff/login").get_data(as_text=True)
     assert "<title>Đăng nhập cán bộ (ban tổ chức, phụ trách đơn vị)" in page
+
+
+def test_bank_impact_reads_a_query_typed_without_diacritics(client, login_staff, make_bank) -> None:
+    make_bank(30)
+    login_staff("organiser")
+    for typed in ("dieu 2", "Dieu 2", "khoan 1 dieu 2"):
+        page = client.get("/console/bank/impact", query_string={"q": typed})
+        assert page.status_code == 200, typed
+        assert f"câu hỏi có căn cứ liên quan tới «{typed}»" in page.text
+        assert "Câu hỏi thử số 2?" in page.text and "Câu hỏi thử số 20?" not in page.text
+
+
+def test_an_upload_that_nearly_copies_a_bank_question_is_flagged(
+    app: Flask, client, login_staff, runner
+) -> None:
+    runner.invoke(args=["bank", "setup", str(SHIPPED_BANK)])
+    report = _shipped()
+    original = next(s for s in report.questions if s.id == "TDKT-0002")
+    copy = replace(original, id="TDKT-9100", text=original.text.replace("?", " vậy?"))
+    login_staff("organiser")
+    response = client.post(
+        "/console/bank/upload",
+        data={
+            "csrf_token": csrf_from(client, "/console/bank/upload"),
+            "file": (io.BytesIO(bank_to_xlsx([copy, original], report.topics)), "x.xlsx"),
+        },
+        content_type="multipart/form-data",
+    )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Gần giống câu đã có trong ngân hàng (1)" in page
+    assert "TDKT-9100: nội dung gần giống câu TDKT-0002 đã có trong ngân hàng" in page
