@@ -61,7 +61,7 @@ class RoundForm(Form):
         + [SelectChoice(k, f"Dự đoán {v}") for k, v in PREDICTION_LABELS.items()],
     )
     grace_seconds = IntegerField(
-        "Thời gian chờ lưu bài cuối (giây)",
+        "Thời gian chờ lưu bài (giây)",
         default=30,
         validators=[
             InputRequired("Vui lòng nhập số giây."),

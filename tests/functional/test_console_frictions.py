@@ -142,3 +142,24 @@ def test_an_upload_that_nearly_copies_a_bank_question_is_flagged(
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Gần giống câu đã có trong ngân hàng (1)" in page
     assert "TDKT-9100: nội dung gần giống câu TDKT-0002 đã có trong ngân hàng" in page
+
+
+def test_words_one_attempt_rules_and_a_birth_year_of_this_year() -> None:
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from quizapp.domain.people import InvalidValue, check_birth_year
+    from quizapp.domain.round_rules import RoundSettings, rules_text
+    from quizapp.services.participants import MIN_AGE
+
+    start = datetime(2026, 11, 20, tzinfo=UTC)
+    one = rules_text(RoundSettings("Đợt", start, start.replace(day=27), 5, max_attempts=1))
+    assert "Mỗi người được thi một lượt duy nhất; kết quả của lượt đó được tính." in one
+    assert not any("tốt nhất" in line for line in one)
+    two = rules_text(RoundSettings("Đợt", start, start.replace(day=27), 5, max_attempts=2))
+    assert any("tối đa 2 lượt; lượt có kết quả tốt nhất" in line for line in two)
+    with pytest.raises(InvalidValue):
+        check_birth_year(2026, 2026, MIN_AGE)
+    assert check_birth_year(2010, 2026, MIN_AGE) == 2010
+
