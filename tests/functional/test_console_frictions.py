@@ -162,4 +162,3 @@ def test_words_one_attempt_rules_and_a_birth_year_of_this_year() -> None:
     with pytest.raises(InvalidValue):
         check_birth_year(2026, 2026, MIN_AGE)
     assert check_birth_year(2010, 2026, MIN_AGE) == 2010
-
