@@ -162,3 +162,59 @@ def test_words_one_attempt_rules_and_a_birth_year_of_this_year() -> None:
     with pytest.raises(InvalidValue):
         check_birth_year(2026, 2026, MIN_AGE)
     assert check_birth_year(2010, 2026, MIN_AGE) == 2010
+
+
+def test_two_open_rounds_are_both_on_the_share_page_and_the_poster(
+    client, make_round, make_ward, clock
+) -> None:
+    ward = make_ward(code="hanh-thong", name="Phường Hạnh Thông")
+    make_round(title="Đợt thi thứ nhất", question_count=3)
+    make_round(title="Đợt thi thứ hai", question_count=3)
+    share = client.get(f"/chia-se/phuong/{ward.code}").get_data(as_text=True)
+    poster = client.get(f"/chia-se/phuong/{ward.code}/ap-phich").get_data(as_text=True)
+    for page in (share, poster):
+        assert "Đợt thi thứ nhất" in page and "Đợt thi thứ hai" in page
+        assert "(giờ Việt Nam)" in page
+    assert "Giải thưởng:" not in poster or "Giải Nhất" in poster
+    assert "← Quay lại" in poster and 'id="in-ap-phich"' in poster and "js/poster.js" in poster
+
+
+def test_every_public_page_unfurls_with_a_card_and_its_address(
+    app: Flask, client, make_round, make_ward, clock
+) -> None:
+    rnd = make_round(question_count=3)
+    ward = make_ward(code="hanh-thong", name="Phường Hạnh Thông")
+    pages = {
+        "/": "/anh.png",
+        "/luyen-tap": "/anh.png",
+        f"/dot-thi/{rnd.id}/bang-xep-hang": f"/dot-thi/{rnd.id}/anh.png",
+        f"/dang-ky?phuong={ward.code}": f"/chia-se/phuong/{ward.code}/anh.png",
+    }
+    for path, card in pages.items():
+        html = client.get(path).get_data(as_text=True)
+        assert re.search(
+            rf'<meta property="og:image" content="http://[^"]+{re.escape(card)}"', html
+        )
+        assert f'<meta property="og:url" content="http://localhost{path.split("?")[0]}"' in html
+    short = client.get(f"/p/{ward.code}")
+    assert short.status_code == 302 and f"phuong={ward.code}" in short.headers["Location"]
+    assert client.get("/anh.png").mimetype == "image/png"
+
+
+def test_the_ward_card_carries_the_qr_code_it_asks_to_scan(
+    client, make_round, make_ward, clock, tmp_path
+) -> None:
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("zbarimg") is None:
+        pytest.skip("zbarimg is missing (apt-get install -y zbar-tools)")
+    make_round(question_count=3)
+    ward = make_ward(code="hanh-thong", name="Phường Hạnh Thông")
+    card = client.get(f"/chia-se/phuong/{ward.code}/anh.png")
+    assert card.mimetype == "image/png"
+    (tmp_path / "the.png").write_bytes(card.data)
+    read = subprocess.run(["zbarimg", "-q", str(tmp_path / "the.png")], capture_output=True)
+    assert read.stdout.decode().strip() == f"QR-Code:http://localhost/p/{ward.code}"
