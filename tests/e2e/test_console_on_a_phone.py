@@ -16,7 +16,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from e2e_support import LIAISON_USERNAME, PASSWORD, ROOT, STAFF_USERNAME, LiveApp
 from page_checks import overflow_px, small_targets
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -87,3 +87,22 @@ def test_console_pages_fit_a_phone(
     assert len(report) >= (15 if username == STAFF_USERNAME else 3), sorted(report)
     failing = {path: problems for path, problems in report.items() if problems}
     assert not failing, json.dumps(failing, ensure_ascii=False, indent=2)
+
+
+def test_on_a_laptop_the_console_uses_the_screen(
+    rounds: None, browser: Browser, base_url: str
+) -> None:
+    """At 1366 px the console is not a 925 px column where headers and buttons wrap."""
+    laptop = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 768})
+    sign_in(laptop, STAFF_USERNAME)
+    page = laptop.new_page()
+    page.goto("/console/")
+    width = page.evaluate("document.querySelector('main').getBoundingClientRect().width")
+    assert width >= 1250, width
+    # the home table's headers each on one line
+    heights = page.evaluate(
+        "Array.from(document.querySelectorAll('table.rounds-overview th'))"
+        ".map(th => th.getBoundingClientRect().height)"
+    )
+    assert heights and max(heights) < 2 * min(heights), heights
+    laptop.close()
