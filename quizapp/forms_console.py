@@ -16,7 +16,9 @@ NEW_CONTEST = "moi"
 class RoundForm(Form):
     # chosen from the contests that exist; a new one only when asked for by name
     contest = SelectField("Cuộc thi", choices=[], validate_choice=False)
-    new_contest_title = StringField("Tên cuộc thi mới", validators=[Length(max=300)])
+    new_contest_title = StringField(
+        "Tên cuộc thi mới (chỉ khi chọn “Tạo cuộc thi mới”)", validators=[Length(max=300)]
+    )
     title = StringField(
         "Tên đợt thi", validators=[DataRequired("Vui lòng nhập tên đợt thi."), Length(max=300)]
     )
