@@ -19,7 +19,7 @@ setup: $(STAMP)
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask registry load $(REGISTRY)
-	$(BIN)/flask bank import question_bank
+	$(BIN)/flask bank setup $(if $(BANK_FORCE),--force) question_bank
 	$(BIN)/flask demo practice
 	$(BIN)/flask demo contest
 	$(BIN)/flask demo staff

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .domain.people import GROUP_LABELS
-from .forms_base import Form
+from .forms_base import Form, GroupedIntegerField
 from .services import participants
 from .services.errors import ServiceError
 from .services.participants import Registration
@@ -122,6 +122,6 @@ class EmptyForm(Form):
 
 
 class PredictionForm(Form):
-    prediction = IntegerField(
+    prediction = GroupedIntegerField(
         "Dự đoán của bạn", validators=[Optional(), NumberRange(min=0, max=100_000_000)]
     )

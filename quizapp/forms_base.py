@@ -3,7 +3,11 @@ no Vietnamese translation, and an organiser must never meet "Not a valid integer
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.widgets import TextInput
 
 MESSAGES = {
     "This field is required.": "Vui lòng nhập trường này.",
@@ -53,3 +57,18 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form: object) -> VietnameseMessages:
             return VIETNAMESE
+
+
+class GroupedIntegerField(IntegerField):
+    """A whole number as Vietnamese write it: "1.500", "1 500" (and "1,500") are 1500.
+
+    Rendered as a text input with a numeric keypad, so the browser never answers "1.500" with
+    its own English message; the value is checked here, in Vietnamese.
+    """
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            valuelist = [re.sub(r"(?<=\d)[.,\s](?=\d{3}\b)", "", valuelist[0].strip())]
+        super().process_formdata(valuelist)

@@ -8,13 +8,17 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from .domain import collective
 from .domain.ranking import PRESETS
-from .domain.round_rules import PREDICTION_LABELS
+from .domain.round_rules import MAX_QUESTIONS, MAX_TIME_LIMIT, PREDICTION_LABELS
 from .forms_base import Form
+
+NEW_CONTEST = "moi"
 
 
 class RoundForm(Form):
-    contest_title = StringField(
-        "Cuộc thi", validators=[DataRequired("Vui lòng nhập tên cuộc thi."), Length(max=300)]
+    # chosen from the contests that exist; a new one only when asked for by name
+    contest = SelectField("Cuộc thi", choices=[], validate_choice=False)
+    new_contest_title = StringField(
+        "Tên cuộc thi mới (chỉ khi chọn “Tạo cuộc thi mới”)", validators=[Length(max=300)]
     )
     title = StringField(
         "Tên đợt thi", validators=[DataRequired("Vui lòng nhập tên đợt thi."), Length(max=300)]
@@ -28,17 +32,28 @@ class RoundForm(Form):
         validators=[DataRequired("Vui lòng nhập thời điểm đóng.")],
     )
     question_count = IntegerField(
-        "Số câu hỏi mỗi lượt", default=20, validators=[InputRequired("Vui lòng nhập số câu hỏi.")]
+        "Số câu hỏi mỗi lượt",
+        default=20,
+        validators=[
+            InputRequired("Vui lòng nhập số câu hỏi."),
+            NumberRange(1, MAX_QUESTIONS, f"Số câu hỏi phải từ 1 đến {MAX_QUESTIONS}."),
+        ],
     )
     time_limit_seconds = IntegerField(
         "Thời gian làm bài (giây)",
         default=900,
-        validators=[InputRequired("Vui lòng nhập thời gian.")],
+        validators=[
+            InputRequired("Vui lòng nhập thời gian."),
+            NumberRange(10, MAX_TIME_LIMIT, "Thời gian làm bài phải từ 10 giây đến 4 giờ (14400)."),
+        ],
     )
     max_attempts = IntegerField(
         "Số lượt thi tối đa (để trống: không giới hạn)",
         default=2,
-        validators=[Optional(), NumberRange(min=1)],
+        validators=[
+            Optional(),
+            NumberRange(1, 100, "Số lượt thi phải từ 1 đến 100 (để trống: không giới hạn)."),
+        ],
     )
     quotas = TextAreaField("Cơ cấu câu hỏi: mỗi dòng CHỦ_ĐỀ:MỨC_ĐỘ:SỐ_CÂU (* là bất kỳ)")
     shuffle_questions = BooleanField("Đảo thứ tự câu hỏi", default=True)
@@ -52,7 +67,12 @@ class RoundForm(Form):
         + [SelectChoice(k, f"Dự đoán {v}") for k, v in PREDICTION_LABELS.items()],
     )
     grace_seconds = IntegerField(
-        "Thời gian chờ lưu bài cuối (giây)", default=30, validators=[InputRequired()]
+        "Thời gian chờ lưu bài (giây)",
+        default=30,
+        validators=[
+            InputRequired("Vui lòng nhập số giây."),
+            NumberRange(0, 120, "Thời gian chờ lưu bài phải từ 0 đến 120 giây."),
+        ],
     )
     ranking_policy = SelectField(
         "Thứ tự xếp hạng",
@@ -86,6 +106,12 @@ class RoundForm(Form):
         "Khi các tập thể bằng nhau ở mọi tiêu chí",
         choices=[SelectChoice(k, v) for k, v in collective.TIE_RULES.items()],
         default=collective.DEFAULT_TIE_RULE,
+    )
+
+
+class ContestForm(Form):
+    title = StringField(
+        "Tên cuộc thi", validators=[DataRequired("Vui lòng nhập tên cuộc thi."), Length(max=300)]
     )
 
 

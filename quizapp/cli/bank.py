@@ -15,7 +15,7 @@ from ..domain.bank_watch import register_warnings
 from ..domain.formatting import format_datetime, local_time
 from ..extensions import db
 from ..services import bank as bank_service
-from ..services import bank_impact, bank_queries, bank_review
+from ..services import bank_impact, bank_queries, bank_review, bank_setup
 from ..services.errors import ServiceError
 from .common import fail
 
@@ -120,10 +120,56 @@ def import_(paths: tuple[Path, ...]) -> None:
             origin=" ".join(map(str, paths)),
             progress=bar.update,
         )
+    bank_setup.record_repository(report, plan.retired)
     db.session.commit()
     click.echo(f"Đã nhập: {plan.summary()}.")
     for external_id in plan.retired:
         click.echo(f"  ngừng sử dụng: {external_id}")
+
+
+def _ids(external_ids: list[str], limit: int = 12) -> str:
+    shown = ", ".join(external_ids[:limit])
+    return shown + (f" … (+{len(external_ids) - limit})" if len(external_ids) > limit else "")
+
+
+@bank_cli.command("setup")
+@paths_argument
+@click.option("--force", is_flag=True, help="Lấy bản trong kho cả cho câu đã sửa ở hai nơi.")
+def setup(paths: tuple[Path, ...], force: bool) -> None:
+    """The bank step of `make setup`: import only what the repository changed.
+
+    Questions uploaded or corrected in the console are never retired or reverted; a question
+    changed both in the repository and in the console stops the step (nothing is written)
+    unless --force.
+    """
+    _, report = _validated(paths)
+    source = "make setup: " + " ".join(map(str, paths))
+    result = bank_setup.setup(report, clock.now(), source, force=force)
+    decision = result.decision
+    if decision.conflicts:
+        db.session.rollback()
+        click.echo(
+            f"Ngân hàng trong kho và ngân hàng đang dùng khác nhau ở {len(decision.conflicts)} "
+            f"câu đã sửa ở cả hai nơi: {_ids(decision.conflicts)}. Không đổi gì. "
+            "Giữ bản trong bảng điều khiển: sửa tệp YAML cho khớp (hoặc xuất ngân hàng ra "
+            f"Excel); lấy bản trong kho: flask bank setup --force {' '.join(map(str, paths))}"
+            " (hoặc make setup BANK_FORCE=1).",
+            err=True,
+        )
+        return
+    db.session.commit()
+    d = decision
+    if result.written:
+        click.echo(
+            f"Đã nhập ngân hàng trong kho: {len(d.add)} thêm mới, {len(d.update)} thay đổi, "
+            f"{len(d.retire)} ngừng sử dụng."
+        )
+    else:
+        click.echo("Ngân hàng trong kho không đổi từ lần nhập trước: không nhập gì.")
+    if d.kept:
+        click.echo(
+            f"Giữ nguyên {len(d.kept)} câu tải lên hoặc sửa trong bảng điều khiển: {_ids(d.kept)}."
+        )
 
 
 @bank_cli.command("stats")

@@ -317,3 +317,18 @@ def cue_report(questions: Sequence[QuestionSpec], threshold: float = STEM_RATIO)
     position = {q.id: i for i, q in enumerate(questions)}
     report.warnings.sort(key=lambda p: position[p.qid])
     return report
+
+
+def near_copies_of_bank(
+    incoming: Sequence[QuestionSpec], bank: Sequence[QuestionSpec], threshold: float = STEM_RATIO
+) -> list[Problem]:
+    """Incoming questions whose stem nearly copies a different question already in the bank
+    (the file's own pairs are cue_report's): warnings, in the incoming order."""
+    texts = [q.text for q in incoming] + [q.text for q in bank]
+    warnings = []
+    for i, j, ratio in similar_stems(texts, threshold):
+        if i < len(incoming) <= j and incoming[i].id != bank[j - len(incoming)].id:
+            new, old = incoming[i], bank[j - len(incoming)]
+            message = f"nội dung gần giống câu {old.id} đã có trong ngân hàng ({ratio:.0%})"
+            warnings.append(Problem(new.where, new.id, message))
+    return warnings

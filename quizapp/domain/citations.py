@@ -137,9 +137,18 @@ def has_article(source: str) -> bool:
     return bool(_ARTICLE.search(text) or _PART.search(text))
 
 
+# A query typed without a Vietnamese input method: "dieu 24", "khoan 2 dieu 24", "luat tdkt".
+_PLAIN_WORDS = {"dieu": "điều", "khoan": "khoản", "diem": "điểm", "luat": "luật"}
+_PLAIN = re.compile(rf"\b({'|'.join(_PLAIN_WORDS)})\b", re.IGNORECASE)
+
+
+def _with_diacritics(query: str) -> str:
+    return _PLAIN.sub(lambda m: _PLAIN_WORDS[m.group(1).casefold()], query)
+
+
 def parse_query(text: str) -> CitationQuery | None:
     """ "Điều 24", "khoản 2 Điều 24", "152/2025/NĐ-CP", "Điều 50 Nghị định 152/2025", or None."""
-    folded = unicodedata.normalize("NFC", text).strip()
+    folded = _with_diacritics(unicodedata.normalize("NFC", text).strip())
     article = _ARTICLE.search(folded)
     document = _DOCUMENT.search(folded) or _BARE_NUMBER.search(folded)
     if document is None and _LAW_NAMED.search(folded):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .bank_validity import Span
+from .formatting import DIFFICULTY_LABELS
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ class Quota:
         )
 
     def describe(self) -> str:
-        parts = [f"chủ đề {self.topic}" if self.topic else "", self.difficulty or ""]
+        level = DIFFICULTY_LABELS.get(self.difficulty or "", "").lower()  # never "hard"
+        parts = [f"chủ đề {self.topic}" if self.topic else "", level]
         return ", ".join(p for p in parts if p) or "bất kỳ"
 
 

@@ -178,13 +178,15 @@ def rules_text(s: RoundSettings) -> list[str]:
     attempts = (
         "không giới hạn số lượt" if s.max_attempts is None else f"tối đa {s.max_attempts} lượt"
     )
+    counted = "lượt có kết quả tốt nhất theo thứ tự xếp hạng dưới đây được tính"
     lines = [
         f"Thời gian: từ {format_datetime(s.opens_at)} đến {format_datetime(s.closes_at)} "
         "(giờ Việt Nam).",
         f"Mỗi lượt thi gồm {s.question_count} câu hỏi trắc nghiệm, mỗi câu có một đáp án đúng, "
         f"làm trong {describe_duration(s.time_limit_seconds)}.",
-        f"Mỗi người được thi {attempts}; lượt có kết quả tốt nhất theo thứ tự xếp hạng dưới "
-        "đây được tính.",
+        "Mỗi người được thi một lượt duy nhất; kết quả của lượt đó được tính."
+        if s.max_attempts == 1
+        else f"Mỗi người được thi {attempts}; {counted}.",
         "Thời gian được tính trên máy chủ từ lúc bắt đầu; nếu bắt đầu gần giờ đóng, thời gian "
         "làm bài kết thúc khi đợt thi đóng. Hết giờ, bài được nộp tự động với các câu đã lưu.",
         "Mỗi câu trả lời được lưu ngay khi chọn; tải lại trang hay đổi thiết bị vẫn tiếp tục "

@@ -16,6 +16,8 @@ from ..domain.bank import (
     TopicSpec,
 )
 from ..domain.bank_checks import fold
+from ..domain.formatting import DIFFICULTY_LABELS
+from ..domain.quota_lines import difficulty_code
 from .sheets import Refusal, read_uploaded_sheet, safe_cell
 
 if TYPE_CHECKING:  # openpyxl is loaded when a workbook is built (≈ 20 MB a process)
@@ -45,7 +47,6 @@ TEMPLATE_ROWS = 1000
 
 _TRUE_WORDS = frozenset(("có", "co", "x", "yes", "true", "1"))
 _FALSE_WORDS = frozenset(("không", "khong", "no", "false", "0"))
-_DIFFICULTY_WORDS = {"dễ": "easy", "trung bình": "medium", "khó": "hard"}
 _HEADER_FIELDS = {fold(header): field for header, field, _ in COLUMNS}
 _HEADER_FIELDS[fold("Đảo phương án")] = "shuffle"
 _REQUIRED_FIELDS = (
@@ -72,7 +73,7 @@ def _question_row(q: QuestionSpec) -> list[object]:
         *choices,
         q.answer_letter,
         q.topic,
-        q.difficulty,
+        DIFFICULTY_LABELS.get(q.difficulty, q.difficulty),  # "Dễ", read back as "easy"
         q.source,
         q.explanation,
         YES if q.shuffle else NO,
@@ -106,7 +107,7 @@ def _validations(ws: Worksheet, topic_count: int, last_row: int) -> None:
 
     lists = {
         "answer": f'"{",".join(LETTERS)}"',
-        "difficulty": f'"{",".join(DIFFICULTIES)}"',
+        "difficulty": f'"{",".join(DIFFICULTY_LABELS[d] for d in DIFFICULTIES)}"',
         "shuffle": f'"{YES},{NO}"',
         "topic": f"'{TOPIC_SHEET}'!$A$2:$A${max(topic_count + 1, 2)}",
     }
@@ -214,9 +215,9 @@ def _record(values: Sequence[object], columns: dict[str, int], row: int) -> RawQ
             continue
         text = _text(cell(field))
         fields[field] = "" if text is None else text
-    if isinstance(fields["difficulty"], str):
-        word = fold(fields["difficulty"])
-        fields["difficulty"] = _DIFFICULTY_WORDS.get(word, fields["difficulty"])
+    if isinstance(fields["difficulty"], str):  # «Dễ», "de", "tb", "easy"…
+        known, code = difficulty_code(fields["difficulty"])
+        fields["difficulty"] = code if known and code else fields["difficulty"]
     choices = [_text(cell(f"choices[{i}]")) for i in range(len(LETTERS))]
     while choices and choices[-1] in (None, ""):
         choices.pop()
@@ -228,6 +229,56 @@ def _record(values: Sequence[object], columns: dict[str, int], row: int) -> RawQ
 
 def _is_blank(values: Sequence[object]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _formula_cells(ws: Worksheet) -> dict[tuple[int, str], str]:
+    """(row, field) → formula, for the question cells holding one (read without values)."""
+    rows = enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1)
+    first = next(rows, None)
+    columns = _columns(first[1])[0] if first is not None else {}
+    fields = {index: field for field, index in columns.items()}
+    found = {}
+    for row, values in rows:
+        if row > MAX_ROWS + 1:
+            break
+        for index, value in enumerate(values):
+            if index in fields and isinstance(value, str) and value.startswith("="):
+                found[(row, fields[index])] = value
+    return found
+
+
+def _value(record: RawQuestion, field: str) -> object:
+    if field.startswith("choices["):
+        choices = record.fields.get("choices") or []
+        index = int(field[len("choices[") : -1])
+        return choices[index] if isinstance(choices, list) and index < len(choices) else ""
+    return record.fields.get(field)
+
+
+def _formula_problems(
+    records: list[RawQuestion], formulas: dict[tuple[int, str], str]
+) -> tuple[list[RawQuestion], list[Problem]]:
+    """A formula whose value the file does not hold (saved by a program that does not compute
+    it) reads as empty: it is named as a formula, not as an empty cell, and its row is left
+    to that message alone."""
+    labels = {field: header for header, field, _ in COLUMNS}
+    kept, problems = [], []
+    for record in records:
+        row = int(record.item_where.rsplit("!", 1)[1])
+        found = [
+            _problem(
+                row,
+                f"ô cột «{labels[field]}» là công thức ({formula[:40]}) chưa có giá trị: hãy "
+                "dán giá trị (Dán đặc biệt → Chỉ giá trị) thay cho công thức",
+                str(record.fields.get("id") or "-"),
+            )
+            for (at, field), formula in formulas.items()
+            if at == row and _value(record, field) in ("", None)
+        ]
+        problems += found
+        if not found:
+            kept.append(record)
+    return kept, problems
 
 
 def _read_sheet(ws: Worksheet) -> tuple[list[RawQuestion], list[Problem]]:
@@ -254,4 +305,17 @@ def records_from_xlsx(data: bytes) -> tuple[list[RawQuestion], list[Problem]]:
     outcome = read_uploaded_sheet(data, SHEET, _read_sheet)
     if isinstance(outcome, Refusal):
         return [], [_problem(outcome.row, outcome.message)]
-    return outcome
+    records, problems = outcome
+    formulas = read_uploaded_sheet(data, SHEET, _formula_cells, data_only=False)
+    if isinstance(formulas, Refusal) or not formulas:
+        return records, problems
+    kept, formula_problems = _formula_problems(records, formulas)
+    return kept, problems + formula_problems
+
+
+def sheet_words(message: str) -> str:
+    """A validator's message in the sheet's words: «text» → cột «Nội dung câu hỏi»."""
+    for header, field, _ in COLUMNS:
+        if not field.startswith("choices["):
+            message = message.replace(f"«{field}»", f"cột «{header}»")
+    return message.replace("«choices»", "các cột «Phương án A…F»")

@@ -104,8 +104,11 @@ class Refusal:
     message: str
 
 
-def read_uploaded_sheet(data: bytes, sheet: str, read: Callable[[Any], T]) -> T | Refusal:
-    """Open an uploaded workbook read-only and pass the named sheet to `read`, or say why not."""
+def read_uploaded_sheet(
+    data: bytes, sheet: str, read: Callable[[Any], T], data_only: bool = True
+) -> T | Refusal:
+    """Open an uploaded workbook read-only and pass the named sheet to `read`, or say why not
+    (`data_only=False`: formulas as written, not their computed values)."""
     import openpyxl
 
     refused = check_package(data)
@@ -116,7 +119,7 @@ def read_uploaded_sheet(data: bytes, sheet: str, read: Callable[[Any], T]) -> T 
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it drops (extensions, styles); harmless here.
             warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
             if sheet not in wb.sheetnames:
                 return Refusal(1, f"không có trang «{sheet}» trong tệp Excel")
             return read(wb[sheet])

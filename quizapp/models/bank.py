@@ -34,6 +34,9 @@ class Question(db.Model):
     """A stable question identity; its content lives in versions."""
 
     __tablename__ = "questions"
+    __table_args__ = (
+        CheckConstraint("origin IN ('repository', 'upload', 'correction')", name="origin_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -55,6 +58,13 @@ class Question(db.Model):
     # of the same change does not put it under review again.
     review_cleared: Mapped[list[int] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Who last decided this question's content or retirement (domain.bank_origin): `make setup`
+    # never undoes the console's work. repository_hash: the content the repository gave when
+    # last imported (None: never from the repository).
+    origin: Mapped[str] = mapped_column(
+        String(16), default="repository", server_default="repository"
+    )
+    repository_hash: Mapped[str | None] = mapped_column(String(64))
 
     current_version: Mapped[QuestionVersion | None] = relationship(
         foreign_keys=[current_version_id], post_update=True

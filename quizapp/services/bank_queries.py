@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select
 
 from ..domain import bank_topics
+from ..domain.bank_cues import near_copies_of_bank
 from ..domain.bank_types import LETTERS, QuestionSpec, TopicSpec
 from ..extensions import db
 from ..models import DIFFICULTIES, Question, QuestionVersion, Topic
@@ -55,6 +56,12 @@ def current_specs() -> tuple[list[QuestionSpec], list[TopicSpec]]:
     """The bank in use, as the validator's specs, ordered by question id."""
     rows = db.session.execute(_in_use().order_by(Question.external_id)).all()
     return [spec_of(v) for _, v in rows], topic_specs()
+
+
+def near_copies(incoming: list[QuestionSpec]) -> list[str]:
+    """Incoming questions that nearly copy another question in use (domain.bank_cues)."""
+    bank, _ = current_specs()
+    return [str(p) for p in near_copies_of_bank(incoming, bank)]
 
 
 def search(

@@ -8,11 +8,12 @@ from datetime import datetime
 from .. import bank_sources
 from ..domain.bank import load_bank, validate
 from ..domain.bank_cues import CueReport, cue_report
+from ..domain.bank_origin import UPLOAD
 from ..domain.bank_types import BankReport
 from ..extensions import db
 from ..models import PendingUpload, StaffUser
 from . import bank as bank_service
-from . import bank_queries, bank_register, uploads
+from . import bank_queries, bank_register, bank_setup, uploads
 from .errors import ServiceError
 
 ALLOWED = (".yaml", ".yml", ".zip", ".xlsx")
@@ -51,13 +52,17 @@ def stage(staff: StaffUser, filename: str, content: bytes, now: datetime) -> Pen
 
 def _report(upload: PendingUpload) -> tuple[BankReport, list[str], list[str]]:
     if upload.kind == "xlsx":
-        from ..formats.bank_xlsx import records_from_xlsx
+        from ..formats.bank_xlsx import records_from_xlsx, sheet_words
 
         records, errors = records_from_xlsx(upload.content)
         report = validate(records, bank_queries.topic_specs())
         report.errors = errors + report.errors
         bank_service.carry_footing(report)
-        return report, [str(p) for p in report.errors], [str(p) for p in report.warnings]
+        return (
+            report,
+            [sheet_words(str(p)) for p in report.errors],
+            [sheet_words(str(p)) for p in report.warnings],
+        )
     source = bank_sources.from_upload(upload.filename, upload.content)
     if upload.kind == "yaml" and "topics.yaml" not in source.files:
         source.files["topics.yaml"] = _topics_yaml()
@@ -137,6 +142,7 @@ def summarise(checked: Review) -> dict[str, object]:
         "warnings": _shown(checked.warnings),
         "cue_summary": checked.cues.summary() if checked.report.questions else [],
         "cue_warnings": _shown(checked.cue_warnings),
+        "near_copies": _shown(bank_queries.near_copies(checked.report.questions)),
         "plan": None
         if plan is None
         else {
@@ -161,6 +167,7 @@ class StoredReview:
     warnings: Shown
     cue_summary: list[str]
     cue_warnings: Shown
+    near_copies: Shown  # incoming questions that nearly copy one already in the bank
     plan: dict[str, object] | None
 
     @classmethod
@@ -168,7 +175,11 @@ class StoredReview:
         kept = upload.review
         if kept is None:
             return None
-        lists = {k: Shown(**kept[k]) for k in ("problems", "warnings", "cue_warnings")}
+        empty = {"lines": [], "total": 0}  # a review kept before near copies were listed
+        lists = {
+            k: Shown(**kept.get(k, empty))
+            for k in ("problems", "warnings", "cue_warnings", "near_copies")
+        }
         return cls(
             upload,
             kept["partial"],
@@ -215,5 +226,6 @@ def confirm(
         retire_missing=not checked.partial,
         origin=f"tải lên: {upload.filename}",
     )
+    bank_setup.mark([s.id for s in plan.added + plan.changed] + plan.retired, UPLOAD)
     db.session.delete(upload)
     return plan

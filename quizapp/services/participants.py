@@ -16,7 +16,7 @@ from .errors import Conflict, NotFound, ServiceError
 from .sessions import end_sessions
 
 MIN_PASSWORD_LENGTH = 8
-MIN_AGE = 0
+MIN_AGE = 10  # the youngest a contest on a law takes part: a pupil of about ten (lớp 5)
 # The order of the registration form, for listing its problems.
 FIELD_ORDER = (
     "full_name",

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import case, func, or_
 
+from ..domain.bank_origin import CORRECTION
 from ..domain.bank_types import LETTERS
 from ..extensions import db
 from ..models import (
@@ -75,6 +76,7 @@ def _corrected_version(old: QuestionVersion, key: int, now: datetime) -> Questio
     if question.current_version_id == old.id:
         # A later bank edit stays current: making this copy current would undo it.
         question.current_version = version
+        question.origin = CORRECTION  # `make setup` must not undo it
     db.session.flush()
     return version
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import round_rules
 from ..domain.bank_validity import span_of, window_days
-from ..domain.drawing import Candidate, DrawWindow, Quota, eligible
+from ..domain.drawing import Candidate, DrawWindow, Quota, eligible, quota_problems
 from ..domain.round_rules import PrizeTier, RoundSettings
 from ..extensions import cache, db
 from ..models import Attempt, Contest, Question, QuestionVersion, Round, RoundQuota, StaffUser
@@ -79,6 +79,27 @@ def create_contest(
     return contest
 
 
+def contests() -> list[Contest]:
+    """Every contest, newest first: the round form's list and the contests page."""
+    return list(db.session.scalars(db.select(Contest).order_by(Contest.id.desc())))
+
+
+def get_contest(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id)
+    if contest is None:
+        raise NotFound("contest_not_found", "Không tìm thấy cuộc thi.", field="contest")
+    return contest
+
+
+def draw_problems(s: RoundSettings) -> list[str]:
+    """Why the bank cannot fill these quotas over the round's window (checked when a draft is
+    saved; opening checks again, with the marks set by then): only questions the round may
+    draw count — in force over the window, not under review, key not public unless allowed."""
+    first_day, last_day = window_days(s.opens_at, s.closes_at)
+    window = DrawWindow(first_day, last_day, s.opens_at, s.allow_public_keys)
+    return quota_problems(eligible(candidates(), window), s.quotas, s.question_count)
+
+
 def create_round(
     actor: StaffUser | None, contest: Contest, s: RoundSettings, now: datetime
 ) -> Round:
@@ -120,11 +141,13 @@ def update_round(
 def _close_time_problems(rnd: Round, closes_at: datetime, now: datetime) -> list[str]:
     """The close time moves only while the round has not ended: a closed round is reopened
     (with a reason, through the state machine), never extended by an edit."""
-    if rnd.status not in ("draft", "open") or (rnd.status == "open" and now >= rnd.closes_at):
+    if rnd.status == "closed" or (rnd.status == "open" and now >= rnd.closes_at):
         return [
             "Đợt thi đã kết thúc nên không thể đổi thời điểm đóng; "
             "hãy dùng “Mở lại đợt thi” (cần lý do) nếu phải kéo dài."
         ]
+    if rnd.status not in ("draft", "open"):  # under review or published: what was played stays
+        return ["Đợt thi đã vào xét duyệt hoặc đã công bố: không thể đổi thời điểm đóng."]
     if rnd.status == "open" and closes_at < now:
         return ["Không thể đặt thời điểm đóng vào quá khứ; hãy dùng “Đóng đợt thi”."]
     return []

@@ -60,6 +60,7 @@ def login():
         if participant is not None:
             commit()  # a rehashed password (argon2id), before the session takes its stamp
             login_user(participant, remember=True)
+            flash(f"Đã đăng nhập. Xin chào {participant.full_name}.", "success")
             return redirect(safe_next(request.args.get("next"), "quiz.rounds_list"))
         flash("Số điện thoại hoặc mật khẩu không đúng.", "error")
     return render_template(

@@ -8,8 +8,9 @@ from ..domain.lifecycle import STATUS_LABELS
 from ..domain.monitoring import next_step
 from ..extensions import db
 from ..forms import EmptyForm
+from ..forms_console import ContestForm
 from ..models import Contest, Organisation, Question, Ward
-from ..services import contest_ranking, lifecycle, round_queries
+from ..services import contest_ranking, lifecycle, round_queries, rounds
 from .unit_of_work import act
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -38,6 +39,24 @@ def index():
         rows=rows,
         labels=STATUS_LABELS,
     )
+
+
+@bp.route("/contests", methods=["GET", "POST"])
+@staff_required()
+def contests():
+    """Every contest with its rounds; a new contest is made here, by name, on purpose."""
+    form = ContestForm()
+    listed = rounds.contests()
+    if form.validate_on_submit():
+        title = form.title.data.strip()
+        if any(c.title.casefold() == title.casefold() for c in listed):
+            form.title.errors = [f"Đã có cuộc thi «{title}»; hãy chọn nó khi tạo đợt thi."]
+        elif act(
+            lambda: rounds.create_contest(current_staff(), round_queries.new_slug(title), title),
+            f"Đã tạo cuộc thi «{title}».",
+        ):
+            return redirect(url_for("console.contests"))
+    return render_template("console/contests.html", contests=listed, form=form)
 
 
 @bp.route("/contests/<int:contest_id>", methods=["GET", "POST"])

@@ -71,6 +71,15 @@ def index(round_id: int):
     )
 
 
+def _reason() -> str | None:
+    """The reason typed (checked: at most 500 characters), or None with the problem flashed."""
+    form = ReasonForm()
+    if not form.validate():
+        flash(" ".join(form.reason.errors or form.csrf_token.errors), "error")
+        return None
+    return form.reason.data or ""
+
+
 def _act(round_id: int, action, message: str):
     rnd = _round(round_id)
     act(lambda: action(rnd), message)
@@ -90,7 +99,9 @@ def start(round_id: int):
 @bp.post("/exclude/<int:participant_id>")
 @staff_required()
 def exclude(round_id: int, participant_id: int):
-    reason = ReasonForm().reason.data or ""
+    reason = _reason()
+    if reason is None:
+        return redirect(url_for("console_review.index", round_id=round_id))
     return _act(
         round_id,
         lambda rnd: review.exclude(current_staff(), rnd, participant_id, reason, now()),
@@ -101,7 +112,9 @@ def exclude(round_id: int, participant_id: int):
 @bp.post("/include/<int:participant_id>")
 @staff_required()
 def include(round_id: int, participant_id: int):
-    reason = ReasonForm().reason.data or ""
+    reason = _reason()
+    if reason is None:
+        return redirect(url_for("console_review.index", round_id=round_id))
     return _act(
         round_id,
         lambda rnd: review.include(current_staff(), rnd, participant_id, reason),

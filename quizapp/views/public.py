@@ -101,19 +101,33 @@ def _unit(kind: str, code: str):
     return unit
 
 
-def _share(kind: str, code: str, template: str):
-    unit = _unit(kind, code)
-    link = url_for(
+def _short_link(kind: str, code: str) -> str:
+    """/p/<ward> or /d/<organisation>: the link a poster, a card's QR and a chat carry."""
+    return url_for(
         "public.short_link", kind="p" if kind == "phuong" else "d", code=code, _external=True
     )
-    rnd = _current_round()
-    turnout = None
-    if rnd is not None:
-        by = "ward" if kind == "phuong" else "organisation"
-        found = [g for g in collective.groups(rnd, by, as_of=rnd.board_frozen_at) if g.key == code]
-        turnout = found[0] if found else None
+
+
+def _turnout(rnd, kind: str, code: str):
+    by = "ward" if kind == "phuong" else "organisation"
+    found = [g for g in collective.groups(rnd, by, as_of=rnd.board_frozen_at) if g.key == code]
+    return found[0] if found else None
+
+
+def _share(kind: str, code: str, template: str):
+    """The share page or poster: every round open now (or the latest one), each with the
+    unit's turnout."""
+    unit = _unit(kind, code)
+    link = _short_link(kind, code)
+    shown = round_queries.open_rounds(now()) or [r for r in [_current_round()] if r]
     return render_template(
-        template, unit=unit, kind=kind, link=link, qr=_qr_data_uri(link), round=rnd, turnout=turnout
+        template,
+        unit=unit,
+        kind=kind,
+        link=link,
+        qr=_qr_data_uri(link),
+        round=shown[0] if shown else None,
+        rounds=[(r, _turnout(r, kind, code)) for r in shown],
     )
 
 
@@ -127,14 +141,17 @@ def poster(kind: str, code: str):
     return _share(kind, code, "public/poster.html")
 
 
-def _card(title: str, unit: str, footer: str):
+def _card(title: str, unit: str, footer: str, qr: str = ""):
     """A preview card for Open Graph (PNG), drawn once a day per text and kept by browsers
     and the platforms' crawlers for an hour."""
     site = current_app.config["SITE_NAME"]
-    key = "og-card:" + hashlib.sha256("\x1f".join((site, title, unit, footer)).encode()).hexdigest()
+    key = (
+        "og-card:"
+        + hashlib.sha256("\x1f".join((site, title, unit, footer, qr)).encode()).hexdigest()
+    )
     png = cache.get(key)
     if png is None:
-        png = preview_image.render_card(title, unit, site, footer)
+        png = preview_image.render_card(title, unit, site, footer, qr=qr)
         cache.set(key, png, timeout=CARD_CACHE_SECONDS)
     response = current_app.response_class(png, mimetype="image/png")
     response.cache_control.public = True
@@ -146,7 +163,16 @@ def _card(title: str, unit: str, footer: str):
 def share_card(kind: str, code: str):
     rnd = _current_round()
     title = rnd.title if rnd else "Cuộc thi trực tuyến tìm hiểu Luật Thi đua, khen thưởng"
-    return _card(title, _unit(kind, code).name, "Quét mã QR hoặc bấm để đăng ký dự thi")
+    unit = _unit(kind, code).name
+    return _card(title, unit, "Quét mã QR hoặc bấm để đăng ký dự thi", qr=_short_link(kind, code))
+
+
+@bp.get("/anh.png")
+def site_card():
+    """The card of every page that has none of its own (home, practice, sign-in…)."""
+    rnd = _current_round()
+    title = rnd.title if rnd else "Cuộc thi trực tuyến tìm hiểu Luật Thi đua, khen thưởng"
+    return _card(title, "", "Thi trắc nghiệm trên điện thoại · luyện tập miễn phí")
 
 
 @bp.get("/dot-thi/<int:round_id>/anh.png")

@@ -169,9 +169,10 @@ def result(attempt_id: int):
     attempt = _load(attempt_id)
     if attempt.submitted_at is None:
         return redirect(url_for("quiz.attempt_page", attempt_id=attempt_id))
-    moment = now()
+    moment, rnd = now(), attempt.round
     return render_template(
         "quiz/result.html",
         result=participant_results.attempt_result(attempt, moment),
         outlook=participant_results.round_entry(attempt.participant_id, attempt.round_id, moment),
+        ended=rnd.status != "open" or moment >= rnd.closes_at,  # closed early too
     )

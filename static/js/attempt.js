@@ -19,6 +19,8 @@
   var endsAt = performance.now() + parseInt(root.dataset.remainingMs, 10);
   var flushing = false;
   var finished = false;
+  // the browser's title names the question shown ("Câu 7 · Đợt 1 · …")
+  var titleRest = document.title.replace(/^Câu \d+/, "");
 
   function loadQueue() {
     try { return JSON.parse(localStorage.getItem(queueKey) || "[]"); } catch (e) { return []; }
@@ -101,6 +103,7 @@
     if (window.speechSynthesis && window.speechSynthesis.speaking) { window.speechSynthesis.cancel(); }
     form.setAttribute("action", form.getAttribute("action").replace(/\/cau\/\d+$/, "/cau/" + position));
     form.querySelector("legend").textContent = "Câu " + position + "/" + state.questions.length;
+    document.title = "Câu " + position + titleRest;
     document.getElementById("question-text").textContent = q.text;
     var box = document.getElementById("choices");
     while (box.firstChild) { box.removeChild(box.firstChild); }

@@ -79,7 +79,9 @@
       parts.push(c.querySelector(".letter").textContent + " " +
                  c.querySelector(".choice-text").textContent);
     });
-    return parts.map(function (p) { return p.replace(/\s+/g, " ").trim(); }).join(". ");
+    // One pause between parts: "…có số hiệu nào? A. …", never "…nào?. A."
+    return parts.map(function (p) { return p.replace(/\s+/g, " ").trim(); })
+      .map(function (p) { return /[.?!:;…]$/.test(p) ? p : p + "."; }).join(" ");
   }
 
   function wireReadAloud() {
@@ -87,10 +89,14 @@
     var synth = window.speechSynthesis;
     if (!button || !synth || !window.SpeechSynthesisUtterance) { return; }
     var label = button.textContent;
+    var help = document.getElementById("doc-cau-hoi-huong-dan");
     function offer() {
       if (!vietnameseVoice()) { return; }
       button.hidden = false;
+      if (help) { help.hidden = true; }
     }
+    // No Vietnamese voice once the voices have loaded: say how to get one, do not just vanish.
+    setTimeout(function () { if (help && button.hidden) { help.hidden = false; } }, 2000);
     function idle() { button.textContent = label; button.setAttribute("aria-pressed", "false"); }
     button.addEventListener("click", function () {
       if (synth.speaking) { synth.cancel(); idle(); return; }

@@ -24,6 +24,7 @@ BANK = ROOT / "question_bank"
 REGISTRY = ROOT / "registry" / "go-vap-2025.yaml"
 PASSWORD = "mat-khau-e2e-2025"
 STAFF_USERNAME = "bantochuc-e2e"
+LIAISON_USERNAME = "lienlac-e2e"  # the liaison of ward hanh-thong
 CONTEST_SLUG = "e2e"
 
 
@@ -31,7 +32,7 @@ def seed(app: Flask) -> None:
     """The shipped registry and bank, an organiser account and the contest for test rounds."""
     from quizapp.domain.registry import parse_registry
     from quizapp.extensions import db
-    from quizapp.models import StaffUser
+    from quizapp.models import StaffUser, Ward
     from quizapp.security import hash_password
     from quizapp.services import registry, rounds
 
@@ -44,6 +45,16 @@ def seed(app: Flask) -> None:
                 username=STAFF_USERNAME,
                 full_name="Ban tổ chức (e2e)",
                 role="organiser",
+                password_hash=hash_password(PASSWORD),
+            )
+        )
+        ward = db.session.scalar(select(Ward).filter_by(code="hanh-thong"))
+        db.session.add(
+            StaffUser(
+                username=LIAISON_USERNAME,
+                full_name="Phụ trách phường (e2e)",
+                role="liaison",
+                ward_id=ward.id,
                 password_hash=hash_password(PASSWORD),
             )
         )

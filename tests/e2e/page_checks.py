@@ -26,17 +26,24 @@ RUN_AXE = """async () => {
 }"""
 
 # Interactive elements smaller than the minimum. Exempt, as WCAG 2.5.5 allows: a link inside a
-# sentence (its block has other text). A radio or checkbox counts by its label, the real target.
+# sentence (its block has other text; a list of links is no sentence). A radio or checkbox
+# counts by its label, the real target.
 SMALL_TARGETS = """(min) => {
   const small = [];
   const visible = el => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden";
   };
+  // A link list ("Câu 5, Câu 12"; "Xuất Excel · Nạp câu hỏi") is no sentence: its block has
+  // several links and more link text than other text.
+  const letters = text => text.replace(/[\\s,.;:·|/–-]+/g, "").length;
   const inSentence = a => {
     const block = a.parentElement;
-    return block && block.textContent.replace(/\\s+/g, " ").trim() !==
-      a.textContent.replace(/\\s+/g, " ").trim();
+    if (!block) return false;
+    const links = Array.from(block.querySelectorAll("a"));
+    const linkText = letters(links.map(l => l.textContent).join(""));
+    const other = letters(block.textContent) - linkText;
+    return links.length > 1 ? other > linkText : other > 0;
   };
   const selector = "a[href], button, input:not([type=hidden]), select, textarea, summary";
   for (const el of document.querySelectorAll(selector)) {

@@ -93,7 +93,8 @@ def create_and_open_round(page: Page, shot: Shot) -> int:
     console_link(page, "Đợt thi")
     page.get_by_role("link", name="Tạo đợt thi").click()
     moment = clock.now()
-    page.get_by_label("Cuộc thi", exact=True).fill("Cuộc thi do ban tổ chức tạo trên điện thoại")
+    page.get_by_label("Cuộc thi", exact=True).select_option("moi")  # a new one, on purpose
+    page.get_by_label("Tên cuộc thi mới").fill("Cuộc thi do ban tổ chức tạo trên điện thoại")
     page.get_by_label("Tên đợt thi", exact=True).fill("Tuần thi thứ nhất (e2e)")
     page.get_by_label("Mở lúc").fill(format_datetime(moment - timedelta(minutes=1)))
     page.get_by_label("Đóng lúc").fill(format_datetime(moment + timedelta(days=7)))

@@ -185,3 +185,37 @@ def test_countdown_reaching_zero_hands_in_the_saved_answers(
     assert row.submitted and row.score == 1
     assert row.finish_reason == "timeout", f"finished as {row.finish_reason!r}"
     expect(page.locator(".result")).to_contain_text("hết giờ")
+
+
+def test_title_follows_the_question_and_the_submit_page_hands_in_at_zero(
+    page: Page, context: BrowserContext, live: LiveApp, shot: Shot
+) -> None:
+    limit = 20
+    round_id = live.make_round(
+        "Đợt thử trang nộp bài",
+        question_count=3,
+        time_limit_seconds=limit,
+        prediction_kind="participants",
+    )
+    person = live.make_person("Trịnh Văn Nộp Bài")
+    live.api_login(context.request, person.phone)
+    page.goto(f"/dot-thi/{round_id}")
+    attempt_id = start(page)
+    expect(page).to_have_title(re.compile(r"^Câu 1 · Đợt thử trang nộp bài"))
+    next_question(page)
+    expect(page).to_have_title(re.compile(r"^Câu 2 · Đợt thử trang nộp bài"))
+    page.locator(".navigator button[value='3']").click()
+    expect(page).to_have_title(re.compile(r"^Câu 3 · "))
+
+    page.goto(f"/luot-thi/{attempt_id}/nop")
+    left = page.locator("#con-lai")
+    first = left.inner_text()
+    expect(left).not_to_have_text(first, timeout=3000)  # it counts down, live
+    jump = page.locator(".jump-links a").first
+    box = jump.bounding_box()
+    assert box and box["height"] >= 44 and box["width"] >= 44, box
+    page.get_by_label("Dự đoán của bạn").fill("1.500")
+    shot(page, "trang-nop-bai")
+    page.wait_for_url(re.compile(r"/ket-qua$"), timeout=(limit + 15) * 1000)
+    row = live.attempt(attempt_id)
+    assert row.submitted and row.finish_reason == "timeout", row

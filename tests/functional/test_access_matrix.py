@@ -249,6 +249,8 @@ EXPECT: dict[str, Expect] = {
         {"kind": "withdraw", "participant_id": W("participant")} | REASON,
     ),
     "console.contest": Expect({"GET": STAFF, "POST": STAFF_DONE}, body={"combine": "best"}),
+    "console.contests": Expect({"GET": STAFF, "POST": STAFF}),  # empty: the form again
+    "public.site_card": Expect({"GET": ALL_200}),
     # Ward liaisons: their scope comes from the account; a person of another ward is missing.
     "liaison.index": Expect({"GET": LIAISON}),
     "liaison.round_turnout": Expect({"GET": LIAISON}),

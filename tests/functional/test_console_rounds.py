@@ -12,7 +12,8 @@ from quizapp.services.errors import ServiceError
 from tests.conftest import FIXED_NOW, post_form
 
 FORM = {
-    "contest_title": "Cuộc thi tìm hiểu Luật 2026",
+    "contest": "moi",
+    "new_contest_title": "Cuộc thi tìm hiểu Luật 2026",
     "title": "Tuần 1",
     "opens_at": "20/11/2026 09:00",
     "closes_at": "27/11/2026 17:00",
@@ -97,14 +98,17 @@ def test_bad_form_values_are_explained(client, login_staff, make_bank) -> None:
     assert "Thời điểm đóng phải sau thời điểm mở." in page
 
 
-def test_opening_refuses_quotas_the_bank_cannot_meet(app, client, login_staff, make_bank) -> None:
+def test_saving_refuses_quotas_the_bank_cannot_meet(app, client, login_staff, make_bank) -> None:
     make_bank(10)
     login_staff("organiser")
-    created = post_form(client, "/console/rounds/new", FORM | {"quotas": "chung:easy:5"})
-    url = created.headers["Location"]
-    refused = post_form(client, f"{url}/open", {"confirm": "y"}, page=f"{url}/open")
-    assert refused.status_code == 400
-    assert "cần 5 câu nhưng ngân hàng chỉ còn" in refused.get_data(as_text=True)
+    refused = post_form(client, "/console/rounds/new", FORM | {"quotas": "chung:easy:5"})
+    assert refused.status_code == 200
+    page = refused.get_data(as_text=True)
+    assert "Cơ cấu “chủ đề chung, dễ” cần 5 câu nhưng ngân hàng chỉ còn" in page
+    error = page.split('id="quotas-loi">')[1].split("</p>")[0]
+    assert "hard" not in error and "easy" not in error
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Round.id))) == 0
 
 
 def test_update_rules_table(app, make_round) -> None:
@@ -163,3 +167,59 @@ def test_form_messages_are_vietnamese(client, login_staff, make_bank) -> None:
     ).get_data(as_text=True)
     assert "Vui lòng nhập một số nguyên." in page and "Lựa chọn không hợp lệ." in page
     assert "Not a valid" not in page
+
+
+def test_every_round_form_problem_is_shown_at_its_field_at_once(
+    app, client, login_staff, make_bank
+) -> None:
+    make_bank(10)
+    login_staff("organiser")
+    bad = FORM | {
+        "quotas": "chung:de:2\nchu-de-sai:*:1\n*:rất khó:1",
+        "prizes": "Giải Nhất: 1\nGiải Nhì - 2",
+        "closes_at": "hôm qua",
+        "question_count": "0",
+    }
+    response = post_form(client, "/console/rounds/new", bad)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+
+    def error(field: str) -> str:
+        return page.split(f'id="{field}-loi">')[1].split("</p>")[0]
+
+    assert "Dòng 2: Không có chủ đề mã «chu-de-sai»" in error("quotas")
+    assert "Dòng 3: Mức độ «rất khó»" in error("quotas")
+    assert "Dòng 1" not in error("quotas")  # «de» is «dễ»
+    assert "Dòng 2:" in error("prizes")
+    assert "Thời điểm không hợp lệ" in error("closes_at")
+    assert "Số câu hỏi phải từ 1" in error("question_count")
+    assert "chu-de-sai:*:1" in page  # the form keeps what was typed
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Round.id))) == 0
+
+
+def test_a_contest_is_chosen_from_the_list_and_created_only_on_purpose(
+    app, client, login_staff, make_bank
+) -> None:
+    make_bank(10)
+    login_staff("organiser")
+    made = post_form(client, "/console/contests", {"title": "Cuộc thi A"})
+    assert made.status_code == 302
+    again = post_form(client, "/console/contests", {"title": "cuộc thi a"})
+    assert "Đã có cuộc thi" in again.get_data(as_text=True)
+    with app.app_context():
+        from quizapp.models import Contest
+
+        contest_id = db.session.scalar(db.select(Contest.id))
+    form = client.get("/console/rounds/new").get_data(as_text=True)
+    assert f'<option selected value="{contest_id}">Cuộc thi A</option>' in form
+    unchosen = post_form(client, "/console/rounds/new", FORM | {"contest": ""})
+    assert "Vui lòng chọn cuộc thi trong danh sách." in unchosen.get_data(as_text=True)
+    unnamed = post_form(client, "/console/rounds/new", FORM | {"new_contest_title": ""})
+    assert "Vui lòng nhập tên cuộc thi mới." in unnamed.get_data(as_text=True)
+    created = post_form(client, "/console/rounds/new", FORM | {"contest": str(contest_id)})
+    assert created.status_code == 302
+    listing = client.get("/console/contests").get_data(as_text=True)
+    assert "Cuộc thi A" in listing and "Tuần 1" in listing
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Contest.id))) == 1

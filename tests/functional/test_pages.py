@@ -1,5 +1,7 @@
 """The base layout, error pages and security headers."""
 
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -14,6 +16,10 @@ def test_home_page_is_vietnamese_and_self_hosted(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert '<html lang="vi">' in html
     assert "Luật Thi đua, khen thưởng" in html
+    # Open Graph's address and card are absolute by its rules, and point at this site
+    shared = re.findall(r'<meta property="og:(?:url|image)" content="([^"]+)">', html)
+    assert shared and all(url.startswith("http://localhost/") for url in shared)
+    html = re.sub(r'<meta property="og:(?:url|image)" content="[^"]+">', "", html)
     assert "http://" not in html and "https://" not in html
 
 

@@ -18,6 +18,7 @@ from quizapp.formats.bank_xlsx import (
     bank_to_xlsx,
     records_from_xlsx,
     safe_cell,
+    sheet_words,
     template_xlsx,
 )
 from quizapp.formats.sheets import MAX_XLSX_BYTES
@@ -122,7 +123,7 @@ def test_template_has_header_topics_and_drop_downs_and_reads_as_empty() -> None:
     listed = [(r[0].value, r[1].value) for r in wb[TOPIC_SHEET].iter_rows(min_row=2)]
     assert listed == [(t.id, t.name) for t in topics]
     formulas = {dv.formula1 for dv in wb[SHEET].data_validations.dataValidation}
-    assert '"A,B,C,D,E,F"' in formulas and '"easy,medium,hard"' in formulas
+    assert '"A,B,C,D,E,F"' in formulas and '"Dễ,Trung bình,Khó"' in formulas
     assert f"'{TOPIC_SHEET}'!$A$2:$A$4" in formulas
     assert wb[SHEET].freeze_panes == "A2"
     assert records_from_xlsx(data) == ([], [])
@@ -157,6 +158,9 @@ def test_rows_become_records_located_by_row() -> None:
         (3, None, "choices", ["Một", "", "Ba"]),
         (10, "Khó", "difficulty", "hard"),
         (10, "trung bình", "difficulty", "medium"),
+        (10, "de", "difficulty", "easy"),  # typed without a Vietnamese input method
+        (10, "TB", "difficulty", "medium"),
+        (10, "hard", "difficulty", "hard"),
         (13, "Không", "shuffle", False),
         (13, "có", "shuffle", True),
         (13, False, "shuffle", False),
@@ -275,3 +279,32 @@ def test_workbook_with_an_empty_question_sheet() -> None:
     wb.save(out)
     _, problems = records_from_xlsx(out.getvalue())
     assert [p.message for p in problems] == [f"trang «{SHEET}» không có dòng tiêu đề"]
+
+
+def test_a_formula_without_a_value_is_named_as_a_formula_not_an_empty_cell() -> None:
+    row = list(ROW)
+    row[1] = '=CONCATENATE("Câu ", "hỏi?")'  # written by openpyxl: no computed value stored
+    records, problems = records_from_xlsx(_workbook([row, ROW]))
+    assert [str(p) for p in problems] == [
+        f"{SHEET}!2: Q-1: ô cột «Nội dung câu hỏi» là công thức "
+        '(=CONCATENATE("Câu ", "hỏi?")) chưa có giá trị: hãy dán giá trị '
+        "(Dán đặc biệt → Chỉ giá trị) thay cho công thức"
+    ]
+    assert [r.item_where for r in records] == [f"{SHEET}!3"]  # no "trống" for row 2 as well
+
+
+def test_validator_messages_use_the_sheet_s_column_names() -> None:
+    message = "Câu hỏi!2: Q-1: nội dung câu hỏi («text») không được để trống"
+    assert sheet_words(message) == (
+        "Câu hỏi!2: Q-1: nội dung câu hỏi (cột «Nội dung câu hỏi») không được để trống"
+    )
+    assert "cột «Mã câu hỏi»" in sheet_words("thiếu khóa «id»")
+    assert "cột «Giải thích»" in sheet_words("giải thích («explanation»)")
+
+
+def test_the_template_writes_difficulty_in_vietnamese_and_reads_it_back() -> None:
+    questions, topics = _bank()
+    wb = openpyxl.load_workbook(io.BytesIO(bank_to_xlsx(questions, topics)))
+    column = HEADERS.index("Mức độ") + 1
+    written = {wb[SHEET].cell(row=r, column=column).value for r in range(2, len(questions) + 2)}
+    assert written <= {"Dễ", "Trung bình", "Khó"}
