@@ -10,7 +10,7 @@ from ..domain import bank_origin
 from ..domain.bank_types import BankReport
 from ..extensions import db
 from ..models import Question, QuestionVersion, Topic
-from . import audit
+from . import audit, bank_register
 from . import bank as bank_service
 
 
@@ -40,6 +40,11 @@ def _stored() -> dict[str, bank_origin.Stored]:
 def _topics_changed(report: BankReport) -> bool:
     stored = {t.id: (t.name, t.chapter) for t in db.session.scalars(db.select(Topic))}
     return any(stored.get(t.id) != (t.name, t.chapter) for t in report.topics)
+
+
+def _register_changed(report: BankReport) -> bool:
+    """The repository's documents register (and law watch) differs from the stored one."""
+    return report.documents is not None and report.documents != bank_register.load()
 
 
 def _questions(external_ids: Iterable[str]) -> list[Question]:
@@ -77,10 +82,11 @@ def setup(report: BankReport, now: datetime, source: str, force: bool = False) -
     if decision.conflicts:
         return result
     wanted = set(decision.add + decision.update)
-    if wanted or decision.retire or _topics_changed(report):
+    if wanted or decision.retire or _topics_changed(report) or _register_changed(report):
         partial = BankReport(
             questions=[spec for spec in report.questions if spec.id in wanted],
             topics=report.topics,
+            documents=report.documents,  # the register and its law watch are the repository's
         )
         bank_service.apply_import(partial, None, now, retire_missing=False, origin=source)
         for question in _questions(decision.retire):

@@ -108,3 +108,28 @@ def test_setup_imports_a_repository_change_and_nothing_when_unchanged(
     result = runner.invoke(args=["bank", "setup", str(repo)])
     assert "1 thay đổi" in result.output, result.output
     assert _state(app)["TDKT-0002"][0] == "Câu đã sửa trong kho?"
+
+
+def test_setup_stores_the_documents_register_and_its_changes(app: Flask, runner, tmp_path) -> None:
+    """The register travels with the repository bank: setup stores it (without it no question
+    has a basis in force and no round can open), and a change to it alone is imported."""
+    from quizapp.services import bank_register
+
+    runner.invoke(args=["bank", "setup", str(SHIPPED_BANK)])
+    with app.app_context():
+        stored = bank_register.load()
+        assert set(stored.documents) >= {"luat-06-2022", "nd-152-2025"}
+        assert stored.changes, "the reported 2026 amendment is in the law watch"
+    repo = tmp_path / "question_bank"
+    repo.mkdir()
+    for path in SHIPPED_BANK.glob("*.yaml"):
+        (repo / path.name).write_bytes(path.read_bytes())
+    register = (repo / "documents.yaml").read_text("utf-8")
+    edited = register.replace('title: "Luật Thi đua, khen thưởng"', 'title: "Luật TĐKT"', 1)
+    assert edited != register
+    (repo / "documents.yaml").write_text(edited, "utf-8")
+    result = runner.invoke(args=["bank", "setup", str(repo)])
+    assert "không nhập gì" not in result.output, result.output
+    with app.app_context():
+        titles = {k: d.title for k, d in bank_register.load().documents.items()}
+    assert titles["luat-06-2022"] == "Luật TĐKT"
