@@ -2,7 +2,7 @@
 marks, the round setting for public keys, and the topic nghi-dinh-98 renamed nghi-dinh-152
 
 Revision ID: b4a7d22e0c15
-Revises: 9241476a1199
+Revises: c0a5e1e0f1a1
 Create Date: 2026-12-07 19:20:00
 
 """
@@ -15,7 +15,7 @@ import quizapp.models.types
 
 # revision identifiers, used by Alembic.
 revision = "b4a7d22e0c15"
-down_revision = "9241476a1199"
+down_revision = "c0a5e1e0f1a1"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """question origin: setup never undoes the console's bank work (issue 24 item 1)
 
 Revision ID: c0a5e1e0f1a1
-Revises: 5ec0a11d2e3b
+Revises: 9241476a1199
 Create Date: 2026-12-07 19:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c0a5e1e0f1a1'
-down_revision = "5ec0a11d2e3b"
+down_revision = "9241476a1199"
 branch_labels = None
 depends_on = None
 
