@@ -194,7 +194,7 @@ def attempt_state(attempt_id: int):
     tag="attempt",
     body=AnswerIn,
     responses={200: SavedOut},
-    errors=(404, 409),
+    errors=(404, 409, 429),
     auth="participant",
 )
 @ratelimits.save
@@ -219,7 +219,7 @@ def save_answer(attempt_id: int, position: int):
     tag="attempt",
     body=SubmitIn,
     responses={200: ResultOut},
-    errors=(404, 409),
+    errors=(404, 409, 429),
     auth="participant",
 )
 @ratelimits.submit
