@@ -173,6 +173,13 @@ def describe_duration(seconds: int) -> str:
     return f"{minutes} phút" if minutes else f"{rest} giây"
 
 
+# The limits on start, save and submit count each account (ratelimits.py, config LIMIT_*).
+CLASSROOM_RULE = (
+    "Việc bắt đầu, lưu câu trả lời và nộp bài được giới hạn theo từng tài khoản, không theo "
+    "mạng: cả lớp học hay hội trường dùng chung một mạng vẫn thi cùng lúc được."
+)
+
+
 def rules_text(s: RoundSettings) -> list[str]:
     """The "thể lệ" of the round, generated from the very settings the engine applies."""
     attempts = (
@@ -191,6 +198,7 @@ def rules_text(s: RoundSettings) -> list[str]:
         "làm bài kết thúc khi đợt thi đóng. Hết giờ, bài được nộp tự động với các câu đã lưu.",
         "Mỗi câu trả lời được lưu ngay khi chọn; tải lại trang hay đổi thiết bị vẫn tiếp tục "
         "đúng lượt thi đang làm.",
+        CLASSROOM_RULE,
     ]
     if s.shuffle_questions or s.shuffle_choices:
         lines.append(

@@ -181,3 +181,10 @@ def test_saves_are_limited_per_account(app, make_round, login_participant, clien
         for _ in range(4)
     ]
     assert codes == [200, 200, 200, 429]
+
+
+def test_the_rules_say_the_limits_count_each_account(client, make_round) -> None:
+    from quizapp.domain.round_rules import CLASSROOM_RULE
+
+    page = client.get(f"/dot-thi/{make_round().id}").get_data(as_text=True)
+    assert CLASSROOM_RULE in page

@@ -198,7 +198,7 @@ def attempt_state(attempt_id: int):
     tag="attempt",
     body=AnswerIn,
     responses={200: SavedOut},
-    errors=(404, 409),
+    errors=(404, 409, 429),
     auth="participant",
 )
 @ratelimits.save
@@ -226,7 +226,7 @@ def save_answer(attempt_id: int, position: int):
     tag="attempt",
     body=SubmitIn,
     responses={200: ResultOut},
-    errors=(404, 409),
+    errors=(404, 409, 429),
     auth="participant",
 )
 @ratelimits.submit
