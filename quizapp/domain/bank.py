@@ -204,7 +204,7 @@ def _check(
     if c.problems or any(v is None for v in values):
         return None, c.problems
     # Every value was checked above and none is None.
-    return QuestionSpec(  # type: ignore[misc]
+    return QuestionSpec(
         *values,  # type: ignore[arg-type]
         basis=meta.basis,
         historical=meta.historical,

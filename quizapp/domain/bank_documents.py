@@ -156,7 +156,8 @@ class _Entry:
         self.problems: list[Problem] = []
         named = {k: v for k, _, v in sy.mapping_items(node) if k in ("id", "document")}
         first = next(iter(named.values()), None)
-        self.qid = sy.scalar(first) if sy.is_scalar(first) and sy.scalar(first) else "-"
+        self.qid = sy.scalar(first) if first is not None and sy.is_scalar(first) else "-"
+        self.qid = self.qid or "-"
         for key, key_node, value in sy.mapping_items(node):
             self.key_lines.setdefault(key, f"{filename}:{sy.line(key_node)}")
             if key not in keys:

@@ -13,12 +13,13 @@ from typing import BinaryIO
 import segno
 from fpdf.enums import XPos, YPos
 
+from ..domain.collective import UNIT_LABELS
 from ..domain.collective_prizes import GroupAward
 from ..domain.formatting import format_number, local_time
 from ..domain.prizes import Award
 from ..domain.results import RankRow, Results
 from .pdf import FONT, Document
-from .rows import UNIT_LABELS, awards_in_order
+from .rows import awards_in_order
 
 QR_SIZE_MM = 34
 

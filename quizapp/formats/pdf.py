@@ -11,10 +11,11 @@ from typing import BinaryIO
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
+from ..domain.collective import UNIT_LABELS
 from ..domain.formatting import format_datetime, format_number
 from ..domain.prizes import Award
 from ..domain.results import Person, RankRow, Results
-from .rows import UNIT_LABELS, awards_in_order, group_note, note
+from .rows import awards_in_order, group_note, note
 
 MIMETYPE = "application/pdf"
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"

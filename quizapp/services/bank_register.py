@@ -49,16 +49,16 @@ def store(register: DocumentRegister) -> list[LawChange]:
                 setattr(row, key, value)
     db.session.flush()
     rows = []
-    for spec in register.changes:
+    for change in register.changes:
         row = db.session.scalar(
             db.select(LawChange).where(
-                LawChange.document_id == spec.document, LawChange.amends_id == spec.amends
+                LawChange.document_id == change.document, LawChange.amends_id == change.amends
             )
         )
         if row is None:
-            row = LawChange(document_id=spec.document, amends_id=spec.amends)
+            row = LawChange(document_id=change.document, amends_id=change.amends)
             db.session.add(row)
-        for key, value in _change_fields(spec).items():
+        for key, value in _change_fields(change).items():
             setattr(row, key, value)
         rows.append(row)
     db.session.flush()

@@ -55,7 +55,7 @@ def flag_touched(actor: StaffUser | None, now: datetime, reason: str = "") -> li
                 question.review_change_id, question.review_since = row.id, now
                 flagged.setdefault(row.id, []).append(question.external_id)
     for change_id, ids in flagged.items():
-        spec = bank_register.change_spec_of(db.session.get(LawChange, change_id))
+        spec = bank_register.change_spec_of(db.session.get_one(LawChange, change_id))
         audit.record(
             actor,
             "bank.review.flag",
@@ -161,7 +161,9 @@ def footing(question: Question, version: QuestionVersion) -> Footing:
         validity = f"dùng được {first}, {last}{note}"
     review = None
     if question.review_since is not None and question.review_change_id is not None:
-        change = bank_register.change_spec_of(db.session.get(LawChange, question.review_change_id))
+        change = bank_register.change_spec_of(
+            db.session.get_one(LawChange, question.review_change_id)
+        )
         since = format_datetime(question.review_since)
         review = f"{REVIEW_LABEL} từ {since}: {describe_change(change, register.documents)}"
     key_public = None

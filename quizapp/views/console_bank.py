@@ -162,4 +162,6 @@ def settle(external_id: str):
             lambda: bank_review.confirm(staff_user(), external_id, reason),
             f"Đã xác nhận {external_id}: đợt thi mới lại được rút câu này.",
         )
-    return redirect(url_for("console_bank.review", **({} if done else {"loi": external_id})))
+    if done:
+        return redirect(url_for("console_bank.review"))
+    return redirect(url_for("console_bank.review", loi=external_id))
