@@ -113,6 +113,8 @@ def reopen_round(
     command = Command(Action.REOPEN, now, reason, confirmed, closes_at=closes_at)
     apply(actor, rnd, command, closes_at=closes_at.isoformat() if closes_at else None)
     assert closes_at is not None  # checked by the state machine
+    if problems := rounds.extension_problems(rnd, closes_at):
+        raise ServiceError("invalid_settings", " ".join(problems), field="closes_at")
     rnd.closes_at = closes_at
     rnd.prediction_actual = None
     return rnd
