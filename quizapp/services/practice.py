@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..domain import bank_topics
 from ..domain.drawing import quota_problems
 from ..extensions import db
 from ..models import Question, QuestionVersion, Round, StaffUser, Topic
@@ -24,7 +25,6 @@ RANDOM_SIZE = 10
 MAX_QUESTIONS = 20  # the run lives in a cookie: keep it small
 MAX_IDS = 500
 GUARDED_STATUSES = {"draft": "nháp", "open": "đang mở"}
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
 @dataclass(frozen=True)
@@ -36,14 +36,6 @@ class TopicCount:
     chapter: str | None
     in_use: int
     practice: int
-
-
-def _chapter_number(chapter: str | None) -> int:
-    """Roman chapter numbers (I…VIII) as integers, so topics list in the order of the Law."""
-    values = [_ROMAN.get(c, 0) for c in (chapter or "").upper()]
-    if not values or 0 in values:
-        return 1_000
-    return sum(-v if v < n else v for v, n in zip(values, [*values[1:], 0], strict=True))
 
 
 def topic_counts() -> list[TopicCount]:
@@ -62,7 +54,7 @@ def topic_counts() -> list[TopicCount]:
         .group_by(Topic.id, Topic.name, Topic.chapter)
     ).all()
     counts = [TopicCount(*row) for row in rows]
-    return sorted(counts, key=lambda t: (_chapter_number(t.chapter), t.id))
+    return bank_topics.ordered(counts)
 
 
 def practice_topics() -> list[TopicCount]:
