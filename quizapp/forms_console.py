@@ -42,6 +42,9 @@ class RoundForm(Form):
     quotas = TextAreaField("Cơ cấu câu hỏi: mỗi dòng CHỦ_ĐỀ:MỨC_ĐỘ:SỐ_CÂU (* là bất kỳ)")
     shuffle_questions = BooleanField("Đảo thứ tự câu hỏi", default=True)
     shuffle_choices = BooleanField("Đảo thứ tự phương án", default=True)
+    allow_public_keys = BooleanField(
+        "Dùng cả câu đã công khai đáp án (luyện tập, đợt thi đã xét duyệt)", default=False
+    )
     prediction_kind = SelectField(
         "Câu hỏi dự đoán",
         choices=[SelectChoice("", "Không có")]

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import asdict, replace
 
 from quizapp.domain import safezip
 from quizapp.domain.bank_checks import fold, near_duplicates, refers_to_other_choices
@@ -204,14 +205,8 @@ def _check(
     if c.problems or any(v is None for v in values):
         return None, c.problems
     # Every value was checked above and none is None.
-    return QuestionSpec(  # type: ignore[misc]
-        *values,  # type: ignore[arg-type]
-        basis=meta.basis,
-        historical=meta.historical,
-        checked_on=meta.checked_on,
-        checked_url=meta.checked_url,
-        where=record.item_where,
-    ), []
+    spec = QuestionSpec(*values, where=record.item_where)  # type: ignore[arg-type]
+    return replace(spec, **asdict(meta)), []
 
 
 def _line_of(where: str) -> int:

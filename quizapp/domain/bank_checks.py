@@ -8,6 +8,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Container, Iterator, Sequence
+from dataclasses import dataclass
 
 NEAR_DUPLICATE_RATIO = 0.9
 NEAR_DUPLICATE_WORDS = 0.7
@@ -168,7 +169,9 @@ _STOP = (
 )
 STOP_SYLLABLES = frozenset(_STOP.split(" "))
 MIN_ANSWERING_SYLLABLES = 4
+_CLAUSE_BREAK = re.compile(r"[,.;:!?()\[\]\"“”«»'‘’]|\s[–—-]\s")
 ANSWERING_RATIO = 0.9
+ANSWERING_WORDS = 0.7
 
 
 def _syllables(text: str) -> list[str]:
@@ -198,13 +201,18 @@ def has_hedge(text: str) -> str | None:
 
 
 def _content_pairs(text: str) -> set[str]:
-    """Two-syllable words of a text (most Vietnamese content words), without function words."""
-    words = _syllables(text)
-    return {
-        f"{a} {b}"
-        for a, b in itertools.pairwise(words)
-        if a not in STOP_SYLLABLES and b not in STOP_SYLLABLES and not (a.isdigit() or b.isdigit())
-    }
+    """Two-syllable words of a text (most Vietnamese content words), without function words;
+    a pair never spans punctuation ("tổ chức, đơn vị" holds no "chức đơn")."""
+    pairs = set()
+    for clause in _CLAUSE_BREAK.split(text):
+        pairs |= {
+            f"{a} {b}"
+            for a, b in itertools.pairwise(_syllables(clause))
+            if a not in STOP_SYLLABLES
+            and b not in STOP_SYLLABLES
+            and not (a.isdigit() or b.isdigit())
+        }
+    return pairs
 
 
 def key_repeats_stem(stem: str, choices: Sequence[str], answer: int) -> str | None:
@@ -233,15 +241,38 @@ def hedge_only_in_key(choices: Sequence[str], answer: int) -> str | None:
     return hedge
 
 
-def answers_another(choice: str, key: str) -> bool:
-    """A distractor equal or near-equal to another question's key (long enough to mean
-    something: numbers and dates alone are values, not a given-away answer)."""
-    a, b = " ".join(_syllables(choice)), " ".join(_syllables(key))
-    if min(len(a.split()), len(b.split())) < MIN_ANSWERING_SYLLABLES:
+@dataclass(frozen=True)
+class Answer:
+    """A choice as compared by `answers_another`, prepared once."""
+
+    joined: str  # its syllables, folded, one space apart
+    words: frozenset[str]
+    digits: tuple[str, ...]
+
+
+def answer_form(text: str) -> Answer:
+    syllables = _syllables(text)
+    joined = " ".join(syllables)
+    return Answer(joined, frozenset(syllables), tuple(re.findall(r"\d+", joined)))
+
+
+def answers_another(choice: str | Answer, key: str | Answer) -> bool:
+    """A distractor equal or near-equal to another question's key: long enough to mean
+    something (at least 4 syllables; numbers and dates alone are values, not a given-away
+    answer), the same numbers ("Luật số 15/2005" is not "Luật số 47/2005"), at least 70 % of
+    the words in common and a difflib ratio of at least 0.9."""
+    a = choice if isinstance(choice, Answer) else answer_form(choice)
+    b = key if isinstance(key, Answer) else answer_form(key)
+    if a.digits != b.digits:
         return False
-    if re.findall(r"\d+", a) != re.findall(r"\d+", b):
-        return False  # "Luật số 15/2005" is not "Luật số 47/2005"
-    return a == b or _ratio_at_least(a, b, ANSWERING_RATIO)
+    if min(a.joined.count(" "), b.joined.count(" ")) + 1 < MIN_ANSWERING_SYLLABLES:
+        return False
+    if a.joined == b.joined:
+        return True
+    common = len(a.words & b.words)
+    if common < ANSWERING_WORDS * (len(a.words) + len(b.words) - common):
+        return False
+    return _ratio_at_least(a.joined, b.joined, ANSWERING_RATIO)
 
 
 def _ratio_at_least(a: str, b: str, threshold: float) -> bool:

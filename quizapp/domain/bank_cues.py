@@ -10,6 +10,7 @@ and questions without a check record.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 from quizapp.domain.bank_checks import (
     absolutes_only_in_distractors,
+    answer_form,
     answers_another,
     fold,
     hedge_only_in_key,
@@ -209,7 +211,8 @@ class CueReport:
             f"Phương án «tất cả / cả … đều đúng»: {self.all_of_the_above}, trong đó "
             f"{len(self.all_of_the_above_keys)} là đáp án",
             f"Câu có ghi lần kiểm tra đáp án (checked): {checked}/{self.questions} "
-            f"({self._pct(checked, self.questions)}); chưa có: {len(self.unchecked)}",
+            f"({self._pct(checked, self.questions)}); chưa có: {len(self.unchecked)}"
+            + (f" — {', '.join(self.unchecked)}" if self.unchecked else ""),
         ]
 
 
@@ -230,19 +233,35 @@ def _wording_warnings(q: QuestionSpec) -> list[str]:
 
 def _answering(questions: Sequence[QuestionSpec]) -> list[tuple[QuestionSpec, str, str]]:
     """(question, letter, other id): a distractor equal or near-equal to the key of another
-    question of the same topic (it gives that answer away when both are drawn)."""
+    question of the same topic (it gives that answer away when both are drawn).
+
+    A difflib ratio of 0.9 needs lengths within a factor 0.9 / 1.1 of each other, so each
+    distractor is only compared with the keys of about its length (sorted, by bisection)."""
     by_topic: dict[str, list[QuestionSpec]] = {}
     for q in questions:
         by_topic.setdefault(q.topic, []).append(q)
     found = []
     for group in by_topic.values():
-        keys = [(o.id, o.choices[o.answer]) for o in group]
+        keys = sorted(
+            (len(form.joined), o.id, form)
+            for o in group
+            for form in [answer_form(o.choices[o.answer])]
+        )
+        lengths = [k[0] for k in keys]
         for q in group:
             for i, choice in enumerate(q.choices):
                 if i == q.answer:
                     continue
+                form = answer_form(choice)
+                low = bisect.bisect_left(lengths, len(form.joined) * 0.9 / 1.1)
+                high = bisect.bisect_right(lengths, len(form.joined) * 1.1 / 0.9)
                 other = next(
-                    (oid for oid, k in keys if oid != q.id and answers_another(choice, k)), None
+                    (
+                        oid
+                        for _, oid, key in keys[low:high]
+                        if oid != q.id and answers_another(form, key)
+                    ),
+                    None,
                 )
                 if other:
                     found.append((q, "ABCDEF"[i], other))

@@ -307,11 +307,12 @@ def _items(root: Node, key: str, filename: str, problems: list[Problem]) -> list
     return found
 
 
-def _references(register: DocumentRegister) -> list[Problem]:
-    """Every id a document or a change names must be in the register."""
-    known = register.documents
+def _references(register: DocumentRegister, listed: set[str]) -> list[Problem]:
+    """Every id a document or a change names must be listed in the register (`listed` holds
+    the ids of entries with problems too: those are reported once, where they are)."""
+    known = listed | set(register.documents)
     problems = []
-    for doc in known.values():
+    for doc in register.documents.values():
         for key, ids in (("replaces", doc.replaces), ("amended_by", doc.amended_by)):
             problems += [
                 Problem(doc.where, doc.id, f"«{key}»: mã văn bản «{i}» không có trong danh mục")
@@ -340,8 +341,10 @@ def parse_documents(data: bytes, filename: str) -> tuple[DocumentRegister, list[
         if key not in ("documents", "changes"):
             at = f"{filename}:{sy.line(key_node)}"
             problems.append(Problem(at, "-", f"khóa không hợp lệ «{key}» ở đầu tệp"))
+    listed: set[str] = set()
     for item in _items(root, "documents", filename, problems):
         entry = _Entry(item, filename, DOCUMENT_KEYS, "cho phép")
+        listed.add(entry.qid)
         doc = _document(entry)
         problems += entry.problems
         if doc is None:
@@ -357,6 +360,5 @@ def parse_documents(data: bytes, filename: str) -> tuple[DocumentRegister, list[
         problems += entry.problems
         if change is not None:
             register.changes.append(change)
-    if not problems:
-        problems += _references(register)
+    problems += _references(register, listed)
     return register, problems

@@ -64,7 +64,7 @@ def _historical(m: _Meta) -> bool:
     return value
 
 
-def _checked(m: _Meta, today: date | None) -> tuple[date | None, str]:
+def _checked(m: _Meta) -> tuple[date | None, str]:
     value = m.record.fields.get("checked")
     if value is None:
         return None, ""
@@ -82,9 +82,6 @@ def _checked(m: _Meta, today: date | None) -> tuple[date | None, str]:
         m.add("checked.on", f"«checked.on»: {problem}")
     else:
         checked_on = parse_date(on)
-        if today is not None and checked_on is not None and checked_on > today:
-            m.add("checked.on", f"«checked.on»: ngày {on.strip()} chưa tới")
-            checked_on = None
     if not isinstance(url, str) or not url.strip().startswith(("https://", "http://")):
         m.add("checked.url", "«checked.url» phải là địa chỉ http(s) của văn bản đã đọc")
         url = ""
@@ -92,11 +89,11 @@ def _checked(m: _Meta, today: date | None) -> tuple[date | None, str]:
 
 
 def check_meta(
-    record: RawQuestion, register: DocumentRegister | None, today: date | None = None
+    record: RawQuestion, register: DocumentRegister | None
 ) -> tuple[Meta, list[Problem]]:
     """The question's basis, historical flag and check record, or the problems with them."""
     m = _Meta(record)
     basis = _basis(m, register)
     historical = _historical(m)
-    checked_on, checked_url = _checked(m, today)
+    checked_on, checked_url = _checked(m)
     return Meta(basis, historical, checked_on, checked_url), m.problems

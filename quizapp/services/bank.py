@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..domain.bank_types import BankReport, QuestionSpec, TopicSpec
@@ -45,6 +45,25 @@ def _current_questions() -> dict[str, tuple[Question, QuestionVersion | None]]:
         )
     ).all()
     return {question.external_id: (question, version) for question, version in rows}
+
+
+def carry_footing(report: BankReport) -> None:
+    """A sheet (XLSX) has no columns for basis / historical / checked: each question keeps
+    those of its current version, so a round trip through Excel does not erase them."""
+    existing = _current_questions()
+    carried = []
+    for spec in report.questions:
+        _, version = existing.get(spec.id, (None, None))
+        if version is not None and not (spec.basis or spec.historical or spec.checked_on):
+            spec = replace(
+                spec,
+                basis=tuple(version.basis or ()),
+                historical=version.historical,
+                checked_on=version.checked_on,
+                checked_url=version.checked_url or "",
+            )
+        carried.append(spec)
+    report.questions = carried
 
 
 def plan_import(report: BankReport, retire_missing: bool = True) -> ImportPlan:

@@ -54,6 +54,7 @@ def _report(upload: PendingUpload) -> tuple[BankReport, list[str], list[str]]:
         records, errors = records_from_xlsx(upload.content)
         report = validate(records, bank_queries.topic_specs())
         report.errors = errors + report.errors
+        bank_service.carry_footing(report)
         return report, [str(p) for p in report.errors], [str(p) for p in report.warnings]
     source = bank_sources.from_upload(upload.filename, upload.content)
     if upload.kind == "yaml" and "topics.yaml" not in source.files:

@@ -11,7 +11,7 @@ from ..domain.drawing import window_problems
 from ..domain.lifecycle import Action, Command, Facts, Refused, Status
 from ..extensions import db
 from ..models import Attempt, Round, StaffUser
-from . import attempts, audit, rankings, rounds
+from . import attempts, audit, bank_marks, rankings, rounds
 from .errors import Conflict, ServiceError
 
 
@@ -113,6 +113,8 @@ def reopen_round(
     command = Command(Action.REOPEN, now, reason, confirmed, closes_at=closes_at)
     apply(actor, rnd, command, closes_at=closes_at.isoformat() if closes_at else None)
     assert closes_at is not None  # checked by the state machine
+    if problems := rounds.extension_problems(rnd, closes_at):
+        raise ServiceError("invalid_settings", " ".join(problems), field="closes_at")
     rnd.closes_at = closes_at
     rnd.prediction_actual = None
     return rnd
@@ -123,6 +125,7 @@ def start_review(actor: StaffUser | None, rnd: Round, now: datetime) -> None:
     complaints are settled."""
     settle(rnd, now)
     apply(actor, rnd, Command(Action.REVIEW, now))
+    bank_marks.mark_drawn_by_round(rnd, now)  # the keys are published from now on
     if rnd.board_frozen_at is None:
         from . import board
 

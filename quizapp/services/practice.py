@@ -17,7 +17,7 @@ from ..domain import bank_topics
 from ..domain.drawing import quota_problems
 from ..extensions import db
 from ..models import Question, QuestionVersion, Round, StaffUser, Topic
-from . import audit, rounds
+from . import audit, bank_marks, rounds
 from .errors import Conflict, NotFound, ServiceError
 
 RANDOM_KEY = "ngau-nhien"
@@ -131,6 +131,16 @@ def _set_practice(
 ) -> list[str]:
     changing = [q for q in questions if q.practice != practice]
     if practice and changing:
+        drawing = bank_marks.open_rounds_drawing([q.id for q in changing])
+        if drawing:
+            raise Conflict(
+                "practice_key_in_open_round",
+                "Không thể đánh dấu luyện tập (đáp án sẽ công khai ngay) vì đợt thi đang mở đã "
+                "rút các câu: "
+                + "; ".join(f"{qid} — đợt {', '.join(r)}" for qid, r in drawing.items())
+                + ". Chưa thay đổi gì.",
+                field="ids",
+            )
         broken = rounds_broken_by({q.current_version_id for q in changing if q.current_version_id})
         if broken:
             raise Conflict(
@@ -142,6 +152,8 @@ def _set_practice(
             )
     for question in changing:
         question.practice = practice
+    if practice:
+        bank_marks.mark_public(changing, now, "luyện tập")
     changed = sorted(q.external_id for q in changing)
     if changed:
         entry = audit.record(

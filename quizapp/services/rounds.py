@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import round_rules
 from ..domain.bank_validity import span_of, window_days
-from ..domain.drawing import Candidate, DrawWindow, Quota, eligible
+from ..domain.drawing import Candidate, DrawWindow, Quota, eligible, window_problems
 from ..domain.round_rules import PrizeTier, RoundSettings
 from ..extensions import cache, db
 from ..models import Attempt, Contest, Question, QuestionVersion, Round, RoundQuota, StaffUser
@@ -104,6 +104,8 @@ def update_round(
         _refuse(round_rules.refused_changes(old, s))
     if s.closes_at != old.closes_at:
         _refuse(_close_time_problems(rnd, s.closes_at, now))
+        if rnd.status == "open":
+            _refuse(extension_problems(rnd, s.closes_at))
     _apply(rnd, s)
     rnd.updated_at = now
     audit.record(
@@ -203,12 +205,26 @@ def candidates() -> list[Candidate]:
     ]
 
 
-def draw_window(rnd: Round, now: datetime | None = None) -> DrawWindow:
-    """The round's window: its days, and the marks that apply to it — those set before it
-    opens (`now` when opening it now, later than its open time)."""
-    first_day, last_day = window_days(rnd.opens_at, rnd.closes_at)
+def draw_window(
+    rnd: Round, now: datetime | None = None, closes_at: datetime | None = None
+) -> DrawWindow:
+    """The round's window: its days (to `closes_at` when it is about to move), and the marks
+    that apply to it — those set before it opens (`now` when opening it now)."""
+    first_day, last_day = window_days(rnd.opens_at, closes_at or rnd.closes_at)
     marks_before = max(rnd.opens_at, now) if now is not None else rnd.opens_at
     return DrawWindow(first_day, last_day, marks_before, rnd.allow_public_keys)
+
+
+def extension_problems(rnd: Round, closes_at: datetime) -> list[str]:
+    """Why a started round cannot run until `closes_at`: its quotas could no longer be drawn
+    (a basis document ends before the new close), so every later start would fail. Only the
+    problems the later close adds count."""
+    if closes_at <= rnd.closes_at:
+        return []
+    s, pool = settings_of(rnd), candidates()
+    before = set(window_problems(pool, s.quotas, s.question_count, draw_window(rnd)))
+    after = window_problems(pool, s.quotas, s.question_count, draw_window(rnd, None, closes_at))
+    return [p for p in after if p not in before]
 
 
 def pool_for(rnd: Round) -> list[Candidate]:

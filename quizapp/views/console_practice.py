@@ -36,9 +36,16 @@ def _done(changed: list[str], marking: bool) -> None:
         flash("Không có câu nào thay đổi.", "info")
         return
     verb = "Đã đánh dấu luyện tập" if marking else "Đã bỏ đánh dấu luyện tập"
+    still_public = (
+        ""
+        if marking
+        else " Đáp án của các câu này đã công khai: đợt thi mới vẫn không rút chúng, trừ khi "
+        "đợt cho phép dùng câu đã công khai đáp án."
+    )
     flash(
         f"{verb} {len(changed)} câu: {', '.join(changed[:20])}"
-        + ("…" if len(changed) > 20 else "."),
+        + ("…" if len(changed) > 20 else ".")
+        + still_public,
         "success",
     )
 

@@ -14,7 +14,7 @@ from ..domain.round_rules import PrizeTier, RoundSettings, rules_text
 from ..extensions import db
 from ..forms_console import ReasonForm, RoundForm
 from ..models import Contest
-from ..services import board, round_queries, rounds
+from ..services import bank_queries, board, round_queries, rounds
 from ..services.errors import NotFound
 from . import console_export_jobs
 from .unit_of_work import FormProblem, Refused, act, perform
@@ -77,6 +77,7 @@ def _settings(form: RoundForm) -> RoundSettings:
         prizes=_prizes(form.prizes.data),
         ranking_policy=form.ranking_policy.data,
         show_score_after_submit={"1": True, "0": False}.get(form.show_score.data or ""),
+        allow_public_keys=form.allow_public_keys.data,
     )
 
 
@@ -106,6 +107,7 @@ def _fill(form: RoundForm, rnd) -> None:
     form.prizes.data = "\n".join(f"{p.name}: {p.count}" for p in s.prizes)
     form.ranking_policy.data = s.ranking_policy
     form.show_score.data = "1" if s.shows_score_after_submit else "0"
+    form.allow_public_keys.data = s.allow_public_keys
 
 
 @bp.get("/")
@@ -134,7 +136,9 @@ def new():
         else:
             flash("Đã tạo đợt thi (nháp).", "success")
             return redirect(url_for("console_rounds.edit", round_id=rnd.id))
-    return render_template("console/rounds/edit.html", form=form, round=None, rules=None)
+    return render_template(
+        "console/rounds/edit.html", form=form, round=None, rules=None, topics=bank_queries.topics()
+    )
 
 
 def _round(round_id: int):
@@ -168,6 +172,7 @@ def edit(round_id: int):
         form=form,
         round=rnd,
         rules=rules_text(rounds.settings_of(rnd)),
+        topics=bank_queries.topics(),
         action_form=ReasonForm(),
         stats=round_queries.participation(rnd.id),
         status_label=STATUS_LABELS[Status(rnd.status)],

@@ -174,6 +174,9 @@ EXPECT: dict[str, Expect] = {
     "console_bank.index": Expect({"GET": STAFF}),
     "console_bank.question": Expect({"GET": STAFF}),
     "console_bank.impact": Expect({"GET": STAFF}),
+    "console_bank.review": Expect({"GET": STAFF}),
+    # Q-0001 is not under review: refused with a flash, then the page again.
+    "console_bank.settle": Expect({"POST": STAFF_DONE}, body={"action": "confirm", "reason": "x"}),
     "console_bank.template": Expect({"GET": STAFF}),
     "console_bank.export": Expect({"GET": STAFF}),
     "console_bank.upload": Expect({"GET": STAFF, "POST": STAFF}),  # no file: the form again
@@ -199,8 +202,10 @@ EXPECT: dict[str, Expect] = {
     ),
     "console_practice.index": Expect({"GET": STAFF}),
     "console_practice.topic": Expect({"POST": STAFF_DONE}, body={"action": "unmark"}),
+    # A practice question already (a question an open round drew would be refused, and which
+    # ones the open round drew is random).
     "console_practice.questions": Expect(
-        {"POST": STAFF_DONE}, body={"action": "mark", "ids": "Q-0037"}
+        {"POST": STAFF_DONE}, body={"action": "mark", "ids": "Q-0039"}
     ),
     "console_rounds.index": Expect({"GET": STAFF}),
     "console_rounds.new": Expect({"GET": STAFF, "POST": STAFF}),  # empty: the form again

@@ -81,3 +81,43 @@ def test_question_view_shows_basis_validity_and_the_check_record(
     assert 'ngày 07/12/2026, đối chiếu với\n      <a href="https://vbpl.vn/a"' in page
     other = client.get("/console/bank/q/Q-0002").text
     assert "Cần rà soát" not in other
+
+
+SINGLE = """\
+topic: chung
+questions:
+  - id: Q-0900
+    text: Câu hỏi mới?
+    choices: [Một, Hai]
+    answer: A
+    difficulty: easy
+    source: Điều 2
+    explanation: Vì thế.
+    basis: [{basis}]
+"""
+
+
+def test_a_single_file_upload_checks_basis_on_the_imported_register(
+    app: Flask, client: FlaskClient, login_staff
+) -> None:
+    import io
+
+    _import(app)
+    login_staff("organiser")
+    pages = {}
+    for basis in ("luat", "khong-co"):
+        token = csrf_from(client, "/console/bank/upload")
+        staged = client.post(
+            "/console/bank/upload",
+            data={
+                "csrf_token": token,
+                "file": (io.BytesIO(SINGLE.format(basis=basis).encode()), "moi.yaml"),
+            },
+            content_type="multipart/form-data",
+        )
+        pages[basis] = client.get(staged.headers["Location"]).text
+    assert "Xác nhận nhập" in pages["luat"] and "documents.yaml" not in pages["luat"]
+    assert (
+        "moi.yaml:10: Q-0900: «basis»: mã văn bản «khong-co» không có trong documents.yaml"
+        in (pages["khong-co"])
+    )

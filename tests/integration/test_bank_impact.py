@@ -162,7 +162,7 @@ def test_cli_check_reports_cues_as_warnings_and_strict_fails(
     assert "trên 1/2 câu có đúng 4 phương án không dài bằng nhau: dài nhất 0 (0,0 %) VƯỢT" in out
     assert "Dấu hiệu trong lời văn: 2/2 câu (100,0 %; mục tiêu ≤ 5 %) — VƯỢT NGƯỠNG" in out
     assert "Phương án «tất cả / cả … đều đúng»: 1, trong đó 1 là đáp án" in out
-    assert "Câu có ghi lần kiểm tra đáp án (checked): 0/2 (0,0 %); chưa có: 2" in out
+    assert "Câu có ghi lần kiểm tra đáp án (checked): 0/2 (0,0 %); chưa có: 2 — C-1, C-2" in out
     assert "6 cảnh báo (không chặn việc nhập)." in out
     strict = runner.invoke(args=["bank", "check", "--strict", str(bank)])
     assert strict.exit_code == 1

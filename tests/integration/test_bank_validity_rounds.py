@@ -87,3 +87,31 @@ def test_the_rules_state_the_date_the_bank_is_current_to(app) -> None:
         assert any(
             "đến ngày 07/12/2026 (ngày kiểm tra gần nhất ghi trong danh mục" in x for x in lines
         )
+
+
+def test_a_sheet_without_basis_columns_keeps_each_question_footing(app) -> None:
+    _import(app)
+    with app.app_context():
+        sheet = bank_report(12, topics=("chung", "rieng"))  # as read from XLSX: no basis
+        plan = bank.plan_import(sheet, retire_missing=False)
+        assert len(plan.changed) == 12  # without the carry-over every question would change
+        bank.carry_footing(sheet)
+        assert not bank.plan_import(sheet, retire_missing=False).has_changes
+        assert {q.basis for q in sheet.questions} == {("nd",), ("luat",)}
+
+
+def test_an_open_round_cannot_be_extended_past_its_questions_basis(app) -> None:
+    _import(app)
+    with app.app_context():
+        rnd = _round(closes_in_days=9)
+        lifecycle.open_round(None, rnd, FIXED_NOW, confirmed=True)
+        db.session.commit()
+        later = replace(rounds.settings_of(rnd), closes_at=FIXED_NOW + timedelta(days=20))
+        with pytest.raises(ServiceError) as refused:
+            rounds.update_round(None, rnd, later, now=FIXED_NOW + timedelta(days=2), reason="x")
+        assert "Q-0001 (Nghị định 152/2025/NĐ-CP hết hiệu lực sau ngày" in refused.value.message
+        db.session.rollback()
+        rnd = db.session.get(type(rnd), rnd.id)
+        shorter = replace(rounds.settings_of(rnd), closes_at=FIXED_NOW + timedelta(days=10))
+        rounds.update_round(None, rnd, shorter, now=FIXED_NOW + timedelta(days=2), reason="x")
+        assert rnd.closes_at == FIXED_NOW + timedelta(days=10)

@@ -174,7 +174,9 @@ def test_cue_report_figures_and_warnings() -> None:
     summary = report.summary()
     assert summary[0].startswith("Hạng độ dài của đáp án, trên 3/5 câu có đúng 4 phương án")
     assert "VƯỢT NGƯỠNG" in summary[0] and "Dấu hiệu trong lời văn: 2/5 câu (40,0 %" in summary[2]
-    assert summary[4] == "Câu có ghi lần kiểm tra đáp án (checked): 0/5 (0,0 %); chưa có: 5"
+    assert summary[4] == (
+        "Câu có ghi lần kiểm tra đáp án (checked): 0/5 (0,0 %); chưa có: 5 — Q1, Q2, Q3, Q4, Q5"
+    )
 
 
 def test_a_bank_without_cues_is_within_the_targets() -> None:
@@ -255,6 +257,13 @@ def test_rank_shares_within_15_to_35_percent() -> None:
 )
 def test_key_repeats_stem(stem, choices, answer, repeated) -> None:
     assert key_repeats_stem(stem, choices, answer) == repeated
+
+
+def test_a_stem_word_pair_never_spans_punctuation() -> None:
+    # «tổ chức, đơn vị» holds «tổ chức» and «đơn vị», not «chức đơn».
+    stem, key = "Ai lãnh đạo cơ quan, tổ chức?", "Người đứng đầu tổ chức, đơn vị"
+    assert key_repeats_stem(stem, (key, "Chủ tịch", "Bí thư"), 0) == "tổ chức"
+    assert key_repeats_stem(stem, (key, "Chủ tịch tổ chức", "Bí thư"), 0) is None
 
 
 @pytest.mark.parametrize(

@@ -265,3 +265,15 @@ def test_the_shipped_register_lists_every_document_the_schema_names() -> None:
         "luat-06-2022",
         (16, 23, 24, 29, 83),
     )
+
+
+def test_every_problem_at_once_without_spurious_references() -> None:
+    # luat-b has a bad date (reported once, at its line); luat-a still names it without a
+    # spurious "unknown id", and a reference to a truly unknown id is reported meanwhile.
+    broken = DOCS.replace("    status: reported", "    status: reported\n    signed: 30/02/2026")
+    broken = broken.replace("amended_by: [luat-b]", "amended_by: [luat-b]\n    replaces: [luat-z]")
+    _, problems = parse_documents(broken.encode(), "documents.yaml")
+    messages = [str(p) for p in problems]
+    assert any("«signed»: ngày «30/02/2026» không có thật" in m for m in messages), messages
+    assert any("«replaces»: mã văn bản «luat-z» không có trong danh mục" in m for m in messages)
+    assert not any("«luat-b» không có" in m for m in messages), messages
