@@ -4,12 +4,22 @@ register with the location of each problem."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from quizapp.domain.bank_documents import DOCUMENTS_FILE, DocumentRegister, date_problem, parse_date
 from quizapp.domain.bank_types import CHECKED_KEYS, Problem, RawQuestion
+
+# A text the bank ships itself (a restored copy of a document with no public address),
+# named by its path inside the bank folder; the loader checks that the file is there.
+SHIPPED_SOURCE = re.compile(r"sources/[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def is_shipped_source(url: str) -> bool:
+    """A check record that points at a copy of the text shipped with the bank."""
+    return SHIPPED_SOURCE.fullmatch(url) is not None
 
 
 @dataclass(frozen=True)
@@ -82,8 +92,14 @@ def _checked(m: _Meta) -> tuple[date | None, str]:
         m.add("checked.on", f"«checked.on»: {problem}")
     else:
         checked_on = parse_date(on)
-    if not isinstance(url, str) or not url.strip().startswith(("https://", "http://")):
-        m.add("checked.url", "«checked.url» phải là địa chỉ http(s) của văn bản đã đọc")
+    if not isinstance(url, str) or not (
+        url.strip().startswith(("https://", "http://")) or is_shipped_source(url.strip())
+    ):
+        m.add(
+            "checked.url",
+            "«checked.url» phải là địa chỉ http(s) của văn bản đã đọc,"
+            " hoặc một tệp trong thư mục sources/ của ngân hàng",
+        )
         url = ""
     return checked_on, url.strip() if isinstance(url, str) else ""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -169,6 +170,14 @@ def test_register_problems_at_their_line(old: str, new: str, expected: str) -> N
             "q.yaml:10: Q-1: «checked.url» phải là địa chỉ http(s)",
         ),
         ("    checked: 07/12/2026\n", "q.yaml:10: Q-1: «checked» phải có hai khóa"),
+        (
+            "    checked:\n      on: 07/12/2026\n      url: ../sources/x.md\n",
+            "q.yaml:12: Q-1: «checked.url» phải là địa chỉ http(s)",
+        ),
+        (
+            "    checked:\n      on: 07/12/2026\n      url: sources/sub/x.md\n",
+            "q.yaml:12: Q-1: «checked.url» phải là địa chỉ http(s)",
+        ),
     ],
 )
 def test_question_keys_problems_at_their_line(extra: str, expected: str) -> None:
@@ -277,3 +286,19 @@ def test_every_problem_at_once_without_spurious_references() -> None:
     assert any("«signed»: ngày «30/02/2026» không có thật" in m for m in messages), messages
     assert any("«replaces»: mã văn bản «luat-z» không có trong danh mục" in m for m in messages)
     assert not any("«luat-b» không có" in m for m in messages), messages
+
+
+def test_a_check_against_a_shipped_copy_is_accepted() -> None:
+    errors = _bank("    checked:\n      on: 07/12/2026\n      url: sources/ke-hoach.md\n")
+    assert not any("checked" in e for e in errors), errors
+
+
+def test_every_shipped_copy_a_check_names_is_in_the_bank() -> None:
+    """A check record that names a copy shipped under question_bank/sources/ points at a file
+    that is there (the copy is what was read, so it must travel with the bank)."""
+    named = set()
+    for path in sorted((ROOT / "question_bank").glob("[0-9]*.yaml")):
+        named.update(re.findall(r"url:\s*\"?(sources/[^\s\"]+)", path.read_text("utf-8")))
+    assert named, "the campaign topic is checked against the shipped plan"
+    missing = sorted(n for n in named if not (ROOT / "question_bank" / n).is_file())
+    assert missing == []
