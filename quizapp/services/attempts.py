@@ -19,7 +19,7 @@ from ..models.people import credential_stamp
 from . import rankings
 from .answer_write import SessionClaim, write_answer
 from .errors import Conflict, NotFound, ServiceError
-from .start_write import draw_for, insert_items, new_attempt
+from .start_write import attempt_row, draw_for, insert_attempt, insert_items
 
 MAX_PREDICTION = 100_000_000
 
@@ -126,13 +126,12 @@ def _started(
         finish_if_overdue(current, now)
     if rnd.max_attempts is not None and used >= rnd.max_attempts:
         raise Conflict("attempt_limit", f"Bạn đã dùng hết {rnd.max_attempts} lượt thi của đợt này.")
-    attempt = new_attempt(participant_id, rnd, used + 1, now, seed or secrets.token_hex(16))
-    attempt.client_ip, attempt.device_hash = client_ip, device_hash
-    drawn = draw_for(rnd, attempt.seed)
+    row = attempt_row(participant_id, rnd, used + 1, now, seed or secrets.token_hex(16))
+    row |= {"client_ip": client_ip, "device_hash": device_hash}
+    drawn = draw_for(rnd, row["seed"])
     try:
         with db.session.begin_nested():
-            db.session.add(attempt)
-            db.session.flush()
+            attempt = insert_attempt(row)
             insert_items(attempt, drawn)
     except IntegrityError as exc:
         # Another request of the same person started this number first: resume that one.

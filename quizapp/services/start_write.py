@@ -32,15 +32,26 @@ _UNPACK = {
 _statements: dict[str, Select] = {}
 
 
+def attempt_row(participant_id: int, rnd: Round, number: int, now: datetime, seed: str) -> dict:
+    """A new attempt's columns (the ones a start sets; the rest start empty)."""
+    return {
+        "round_id": rnd.id,
+        "participant_id": participant_id,
+        "number": number,
+        "seed": seed,
+        "started_at": now,
+        "deadline_at": timing.attempt_deadline(now, rnd.time_limit_seconds, rnd.closes_at),
+    }
+
+
 def new_attempt(participant_id: int, rnd: Round, number: int, now: datetime, seed: str) -> Attempt:
-    return Attempt(
-        round_id=rnd.id,
-        participant_id=participant_id,
-        number=number,
-        seed=seed,
-        started_at=now,
-        deadline_at=timing.attempt_deadline(now, rnd.time_limit_seconds, rnd.closes_at),
-    )
+    return Attempt(**attempt_row(participant_id, rnd, number, now, seed))
+
+
+def insert_attempt(row: dict) -> Attempt:
+    """The attempt written by one INSERT ... RETURNING and loaded from what it returned, as a
+    query's row would be: no unit of work for one new object."""
+    return db.session.scalars(db.insert(Attempt).values(**row).returning(Attempt)).one()
 
 
 def draw_for(rnd: Round, seed: str) -> list[Drawn]:
