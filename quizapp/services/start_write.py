@@ -13,7 +13,7 @@ import json
 import random
 from datetime import datetime
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import Executable, select, text
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain import timing
@@ -29,7 +29,7 @@ _UNPACK = {
     "sqlite": "SELECT :attempt_id, json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
     " json_extract(value, '$[2]') FROM json_each(:rows)",
 }
-_statements: dict[str, Select] = {}
+_statements: dict[str, Executable] = {}
 
 
 def attempt_row(participant_id: int, rnd: Round, number: int, now: datetime, seed: str) -> dict:
@@ -63,7 +63,7 @@ def draw_for(rnd: Round, seed: str) -> list[Drawn]:
     return draw_from(prepared, random.Random(seed), rnd.shuffle_questions, rnd.shuffle_choices)
 
 
-def _statement(dialect: str) -> Select:
+def _statement(dialect: str) -> Executable:
     if dialect not in _statements:
         sql = (
             "INSERT INTO attempt_questions"

@@ -208,9 +208,13 @@ def save_answer(attempt_id: int, position: int):
     args = (attempt_id, position, data.choice, moment)
     # A cookie session is checked inside the save's one statement: no read of the account.
     claim = session_claim()
-    saved = write_signed(claim, *args, data.flagged) if claim is not None else None
-    if saved is None:  # a token, or a refusal: the account as Flask-Login loads it, and why
-        saved = attempts.save_answer(require_me(), *args, flagged=data.flagged)
+    signed = write_signed(claim, *args, data.flagged) if claim is not None else None
+    # A token, or a refusal: the account as Flask-Login loads it, and why.
+    saved = (
+        signed
+        if signed is not None
+        else attempts.save_answer(require_me(), *args, flagged=data.flagged)
+    )
     # The summary comes from the write itself (deadline, count): nothing is read again.
     summary = participant_results.save_summary(saved.deadline_at, saved.answered, moment)
     commit()
