@@ -18,7 +18,7 @@ from ..domain.bank import (
 from ..domain.bank_checks import fold
 from ..domain.formatting import DIFFICULTY_LABELS
 from ..domain.quota_lines import difficulty_code
-from .sheets import Refusal, read_uploaded_sheet, safe_cell
+from .sheets import Refusal, first_sheet, read_uploaded_sheet, safe_cell
 
 if TYPE_CHECKING:  # openpyxl is loaded when a workbook is built (≈ 20 MB a process)
     from openpyxl.workbook.workbook import Workbook
@@ -131,7 +131,7 @@ def _workbook(questions: Sequence[QuestionSpec], topics: Sequence[TopicSpec]) ->
     from openpyxl.workbook.workbook import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = SHEET
     _header(ws, HEADERS, [width for _, _, width in COLUMNS])
     wrap = Alignment(wrap_text=True, vertical="top")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ from ..domain.people import GROUP_LABELS
 
 # The guard, the package checks and the cell-to-text rules are the bank workbook's: one copy.
 from .bank_xlsx import _header, _is_blank, _text
-from .sheets import Refusal, read_uploaded_sheet, safe_cell
+from .sheets import Refusal, first_sheet, read_uploaded_sheet, safe_cell
 
 if TYPE_CHECKING:  # openpyxl is loaded when a workbook is built (≈ 20 MB a process)
     from openpyxl.workbook.workbook import Workbook
@@ -125,7 +125,7 @@ def template_xlsx(
 
     wb = Workbook()
     lists = _list_sheet(wb, wards, organisations)
-    _people_sheet(wb.active, lists)
+    _people_sheet(first_sheet(wb), lists)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -270,7 +270,7 @@ def _personal(
     values: dict[str, str], current_year: int, min_age: int
 ) -> tuple[dict[str, object], list[str]]:
     """Name, phone, CCCD and birth year by the rules of registration; one message per field."""
-    checks = {
+    checks: dict[str, Callable[[], object]] = {
         "full_name": lambda: people.normalise_name(values["full_name"]),
         "phone": lambda: people.normalise_phone(values["phone"]),
         "cccd": lambda: people.normalise_cccd(values["cccd"]),

@@ -13,12 +13,14 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ..domain.safezip import declared_entries
 
 if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # openpyxl's own constants (openpyxl.cell.cell; a test keeps them equal), copied so that the
 # exports and the web workers do not load openpyxl (≈ 20 MB a process) until a workbook is
@@ -54,11 +56,21 @@ def clean_text(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-def safe_cell(cell: Cell, value: object) -> None:
+def first_sheet(wb: Workbook) -> Worksheet:
+    """A new workbook's first sheet, as the worksheet it always is."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet = wb.active
+    if not isinstance(sheet, Worksheet):
+        raise TypeError("the workbook's first sheet is not a worksheet")
+    return sheet
+
+
+def safe_cell(cell: Cell | MergedCell, value: object) -> None:
     """Set a value; text that Excel would run as a formula is kept as plain text."""
     if isinstance(value, str):
         value = clean_text(value)
-    cell.value = value
+    cell.value = cast(Any, value)  # a row's value of any kind: openpyxl checks it when set
     if isinstance(value, str) and (is_risky(value) or cell.data_type != "s"):
         cell.data_type = "s"
         cell.quotePrefix = True

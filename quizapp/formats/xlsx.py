@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from rustpy_xlsxwriter import FastExcel, Format
@@ -90,11 +90,12 @@ def _add_sheet(
     records: Iterable[dict[str, Value]] = _records(keys, cells)
     if not risky and not any(True for _ in rows()):
         records = [dict.fromkeys(keys)]  # the header of an empty table (the writer needs a row)
-    extra: dict = {}
-    if mark:
+    merge_ranges: list[tuple[Any, ...]] | None = None
+    page_setup: dict[str, Any] | None = None
+    if mark:  # the draft line above the header, and on every printed page
         red = Format().set_bold().set_font_color("#C00000").set_font_size(14)
-        extra["merge_ranges"] = [(0, 0, 0, len(keys) - 1, mark, red)]
-        extra["page_setup"] = {"header": f'&C&"Bold"{mark}'}
+        merge_ranges = [(0, 0, 0, len(keys) - 1, mark, red)]
+        page_setup = {"header": f'&C&"Bold"{mark}'}
     book.sheet(
         title,
         records,
@@ -108,7 +109,8 @@ def _add_sheet(
         header_row=top,
         autofilter=True,
         row_formats=risky,
-        **extra,
+        merge_ranges=merge_ranges,
+        page_setup=page_setup,
     )
 
 
