@@ -37,12 +37,16 @@ def date_line(moment: datetime) -> str:
     return f"Ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
 
+FRAME_OUTER, FRAME_INNER = 8, 11  # mm from the page's edge
+FRAME_INSIDE = FRAME_INNER + 1.5  # the first line clear of the frame (the heading is at 18)
+
+
 def _frame(pdf: Document) -> None:
     pdf.set_draw_color(153, 27, 30)
     pdf.set_line_width(1.2)
-    pdf.rect(8, 8, pdf.w - 16, pdf.h - 16)
+    pdf.rect(FRAME_OUTER, FRAME_OUTER, pdf.w - 2 * FRAME_OUTER, pdf.h - 2 * FRAME_OUTER)
     pdf.set_line_width(0.4)
-    pdf.rect(11, 11, pdf.w - 22, pdf.h - 22)
+    pdf.rect(FRAME_INNER, FRAME_INNER, pdf.w - 2 * FRAME_INNER, pdf.h - 2 * FRAME_INNER)
 
 
 def _heading(pdf: Document, organiser: str) -> None:
@@ -112,7 +116,8 @@ def write_certificates(
     winners += [_unit(by, a) for by, a in results.collective_awards()]
     if not winners:
         raise ValueError("no winners: a certificates file would have no page")
-    pdf = Document(orientation="landscape", mark=results.stamp.mark)
+    # The frame's lines run at 8 and 11 mm: the draft mark stands inside it, above the heading.
+    pdf = Document(orientation="landscape", mark=results.stamp.mark, mark_top=FRAME_INSIDE)
     pdf.set_title(f"Giấy chứng nhận — {results.round.title}")
     pdf.set_auto_page_break(False)
     qr, issued = qr_png(verify_url), date_line(issued_at)

@@ -42,7 +42,11 @@ class Document(FPDF):
     """An A4 document with the vendored Unicode font (Vietnamese needs a TTF, not Helvetica)."""
 
     def __init__(
-        self, orientation: str = "portrait", footer_text: str = "", mark: str = ""
+        self,
+        orientation: str = "portrait",
+        footer_text: str = "",
+        mark: str = "",
+        mark_top: float = 4,
     ) -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
@@ -53,11 +57,12 @@ class Document(FPDF):
         self.set_creator("quizapp")
         self.footer_text = footer_text
         self.mark = mark  # a draft's warning, printed at the top of every page
+        self.mark_top = mark_top  # where it stands (mm): clear of a page's printed frame
 
     def header(self) -> None:
         if not self.mark:
             return
-        self.set_xy(self.l_margin, 4)
+        self.set_xy(self.l_margin, self.mark_top)
         self.set_font(FONT, "B", 12)
         self.set_text_color(200, 0, 0)
         self.cell(0, 6, self.mark, align="C")

@@ -446,3 +446,32 @@ def test_the_guards_copies_of_openpyxls_constants_are_openpyxls() -> None:
 
     assert sheets.ERROR_CODES == cell.ERROR_CODES
     assert sheets.ILLEGAL_CHARACTERS_RE.pattern == cell.ILLEGAL_CHARACTERS_RE.pattern
+
+
+def test_a_certificates_draft_mark_stands_clear_of_its_frame() -> None:
+    """The red draft line of a certificate is read where it is printed: inside the frame (its
+    lines at 8 and 11 mm), above the heading (18 mm), not struck through by a border."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    draft = fake_results([HARMLESS], [Award("Giải Nhất", 0, 101, 1)], stamp=Stamp())
+    out = io.BytesIO()
+    certificates.write_certificates(
+        draft, out, verify_url="https://x.vn/", organiser="BTC", issued_at=NOW
+    )
+    done = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-"],
+        input=out.getvalue(),
+        capture_output=True,
+        check=True,
+    )
+    first_word = DRAFT_MARK.split()[0]
+    found = re.search(
+        rf'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">{re.escape(first_word)}</word>',
+        done.stdout.decode("utf-8"),
+    )
+    assert found, "the draft mark is on the certificate"
+    top, bottom = (float(v) * 25.4 / 72 for v in found.groups())  # points to mm
+    assert certificates.FRAME_INNER < top and bottom < 18
