@@ -42,7 +42,8 @@ def bank_zip(answer: str) -> tuple[bytes, int]:
     """The shipped bank zipped as an organiser would, one question added; → (zip, answer line)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(BANK.iterdir()):
+        # the whole folder, as a file manager zips it: the shipped copies in sources/ too
+        for path in sorted(p for p in BANK.rglob("*") if p.is_file()):
             data = path.read_bytes()
             if path.name == EDITED_FILE:
                 data = data.rstrip(b"\n") + b"\n"
@@ -50,7 +51,7 @@ def bank_zip(answer: str) -> tuple[bytes, int]:
                     data.count(b"\n") + 1 + NEW_QUESTION.splitlines().index("    answer: {answer}")
                 )
                 data += NEW_QUESTION.format(answer=answer).encode("utf-8")
-            archive.writestr(f"question_bank/{path.name}", data)
+            archive.writestr(f"question_bank/{path.relative_to(BANK).as_posix()}", data)
     return buffer.getvalue(), line
 
 
