@@ -3,21 +3,16 @@ start draws from."""
 
 from __future__ import annotations
 
-import itertools
 import re
 import secrets
 import unicodedata
 from datetime import datetime
 from typing import Any
 
-from flask import has_app_context
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
 from ..domain.drawing import Pools, Quota, pools
 from ..extensions import cache, db
-from ..models import Attempt, Contest, Question, QuestionVersion, Round, RoundQuota
-from .rounds import pool_for
+from ..models import Attempt, Contest, Round
+from .rounds import DRAW_GENERATION_KEY, draw_inputs_changed, pool_for
 
 
 def participation(round_id: int) -> dict[str, int]:
@@ -60,9 +55,8 @@ def new_slug(title: str) -> str:
     return slug
 
 
-# The bank's generation: a token in the shared cache, replaced when a change to the questions
-# or a round's quotas commits and at the latest when it expires (as `rounds.draw_pool` does).
-_GENERATION_KEY = "draw:generation"
+# The draw's generation (`rounds.DRAW_GENERATION_KEY`): replaced when a change to what a draw
+# reads commits (the one watch in services.rounds) and at the latest when it expires.
 _GENERATION_SECONDS = 60
 _prepared: dict[tuple[int, object, str], Pools] = {}  # this process's, of one generation
 
@@ -74,12 +68,12 @@ def round_pools(rnd: Round) -> Pools:
     A layer around `rounds.pool_for` (what the round may draw): the rule stays there.
     Raises DrawError, as `drawing.draw` does, when the bank cannot satisfy the quotas.
     """
-    if db.session.info.get("draw_changed"):  # this transaction changed them: read afresh
+    if draw_inputs_changed():  # this transaction changed them: read afresh
         return _pools_of(rnd)
-    generation = cache.get(_GENERATION_KEY)
+    generation = cache.get(DRAW_GENERATION_KEY)
     if generation is None:
         generation = secrets.token_hex(8)
-        cache.set(_GENERATION_KEY, generation, timeout=_GENERATION_SECONDS)
+        cache.set(DRAW_GENERATION_KEY, generation, timeout=_GENERATION_SECONDS)
     key = (rnd.id, rnd.updated_at, generation)
     found = _prepared.get(key)
     if found is None:
@@ -93,21 +87,3 @@ def round_pools(rnd: Round) -> Pools:
 def _pools_of(rnd: Round) -> Pools:
     quotas = [Quota(q.count, q.topic_id, q.difficulty) for q in rnd.quotas]
     return pools(pool_for(rnd), quotas, rnd.question_count)
-
-
-@event.listens_for(Session, "after_flush")
-def _note_draw_change(session: Session, _context: object) -> None:
-    changed = itertools.chain(session.new, session.dirty, session.deleted)
-    if any(isinstance(obj, Question | QuestionVersion | RoundQuota) for obj in changed):
-        session.info["draw_changed"] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _new_generation_after_change(session: Session) -> None:
-    if session.info.pop("draw_changed", False) and has_app_context():
-        cache.delete(_GENERATION_KEY)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_draw_change(session: Session) -> None:
-    session.info.pop("draw_changed", None)

@@ -22,7 +22,17 @@ from ..domain.drawing import (
 )
 from ..domain.round_rules import PrizeTier, RoundSettings
 from ..extensions import cache, db
-from ..models import Attempt, Contest, Question, QuestionVersion, Round, RoundQuota, StaffUser
+from ..models import (
+    Attempt,
+    Contest,
+    LawChange,
+    LegalDocument,
+    Question,
+    QuestionVersion,
+    Round,
+    RoundQuota,
+    StaffUser,
+)
 from . import audit, bank_register
 from .errors import NotFound, ServiceError
 
@@ -175,6 +185,9 @@ def _loggable(s: RoundSettings) -> dict[str, object]:
 
 _POOL_KEY = "draw:candidates"
 _POOL_SECONDS = 60
+# The draw's generation: a token in the shared cache that `round_queries.round_pools` keys each
+# round's kept pools by; dropped, with the pool, when what a draw reads changes (below).
+DRAW_GENERATION_KEY = "draw:generation"
 
 
 def draw_pool() -> list[Candidate]:
@@ -182,7 +195,7 @@ def draw_pool() -> list[Candidate]:
     when a change to any question commits (see `_note_bank_change`; with the per-process cache
     of a single server the other workers keep theirs until it expires); read afresh in a
     transaction that has changed questions itself."""
-    if db.session.info.get("bank_changed"):
+    if draw_inputs_changed():
         return candidates()
     pool = cache.get(_POOL_KEY)
     if pool is None:
@@ -268,17 +281,27 @@ def pool_for(rnd: Round) -> list[Candidate]:
     return eligible(draw_pool(), draw_window(rnd))
 
 
+# What a draw reads: the questions and their marks, the documents register (validity), and a
+# round's quotas. One watch for both caches built on them (the pool and the rounds' pools).
+_DRAW_INPUTS = (Question, QuestionVersion, RoundQuota, LegalDocument, LawChange)
+
+
+def draw_inputs_changed() -> bool:
+    """This transaction changed what a draw reads (read afresh inside it, never from a cache)."""
+    return bool(db.session.info.get("bank_changed"))
+
+
 @event.listens_for(Session, "after_flush")
 def _note_bank_change(session: Session, _context: object) -> None:
     changed = itertools.chain(session.new, session.dirty, session.deleted)
-    if any(isinstance(obj, Question | QuestionVersion) for obj in changed):
+    if any(isinstance(obj, _DRAW_INPUTS) for obj in changed):
         session.info["bank_changed"] = True
 
 
 @event.listens_for(Session, "after_commit")
 def _drop_pool_after_bank_change(session: Session) -> None:
     if session.info.pop("bank_changed", False) and has_app_context():
-        cache.delete(_POOL_KEY)
+        cache.delete_many(_POOL_KEY, DRAW_GENERATION_KEY)
 
 
 @event.listens_for(Session, "after_rollback")
