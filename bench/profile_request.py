@@ -34,8 +34,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300, help="participants, one request each")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative", help="cumulative or tottime")
+    parser.add_argument(
+        "--ratelimit", action="store_true", help="count requests in the rate-limit store too"
+    )
     args = parser.parse_args()
-    app = create_app({"RATELIMIT_ENABLED": False})
+    app = create_app({"RATELIMIT_ENABLED": args.ratelimit})
     with app.app_context():
         moment = clock_now()
         rnd = _round(moment, 120)

@@ -111,6 +111,15 @@ class Server:
             self.process.wait(30)
 
 
+BENCH_LIMITS = [
+    f"LIMIT_{flow}{scope}"
+    for flow in ("START", "SAVE", "SUBMIT", "LOGIN")
+    for scope in ("", "_PER_ADDRESS", "_PER_ACCOUNT")
+    if not (flow == "LOGIN" and scope == "_PER_ADDRESS")
+    and not (flow != "LOGIN" and scope == "_PER_ACCOUNT")
+]
+
+
 def base_env(url: str, server: str) -> dict[str, str]:
     kind, _, size = server.partition(":")
     workers, _, threads = size.partition("x")
@@ -122,7 +131,10 @@ def base_env(url: str, server: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "GUNICORN_ACCESSLOG": "/dev/null",
         "GUNICORN_LOGLEVEL": "warning",
-        "QUIZAPP_RATELIMIT_ENABLED": "false",  # one loopback address would hit every limit
+        # The limits count as in production (the shared store of the embedded default, two
+        # increments a start, save or submit), with budgets one loopback address cannot reach.
+        "QUIZAPP_RATELIMIT_ENABLED": "true",
+        **{f"QUIZAPP_{name}": "100000000 per minute" for name in BENCH_LIMITS},
         "QUIZAPP_BOARD_CACHE_SECONDS": "10",
         **({"GUNICORN_WORKER_CLASS": kind} if kind else {}),
         **({"GUNICORN_WORKERS": workers} if workers else {}),

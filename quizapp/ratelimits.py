@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
-from .auth import current_participant, current_staff
+from .auth import current_participant, current_staff, session_claim
 from .domain.people import InvalidValue, normalise_phone
 from .extensions import limiter
 
@@ -72,8 +72,18 @@ def _credential_key() -> str:
 
 
 def _participant_key() -> str:
-    """The token, else the signed-in participant, else (not signed in) the address."""
-    if bearer() is None and (participant := current_participant()) is not None:
+    """The token, else the signed-in participant, else (not signed in) the address.
+
+    A cookie session is keyed on the participant its signed cookie names, without loading the
+    account: the start and the save check the session inside their own statement, and a read
+    here would be the round trip they saved. A session that no longer holds still counts
+    against that account's budget, and then gets 401."""
+    if bearer() is not None:
+        return _credential_key()
+    claim = session_claim()
+    if claim is not None:
+        return f"participant:{claim.participant_id}"
+    if (participant := current_participant()) is not None:
         return f"participant:{participant.id}"
     return _credential_key()
 

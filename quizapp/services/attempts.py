@@ -10,6 +10,7 @@ from functools import cache
 from sqlalchemy import Select, bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain import scoring, timing
 from ..domain.formatting import format_time
@@ -19,7 +20,7 @@ from ..models.people import credential_stamp
 from . import rankings
 from .answer_write import SessionClaim, write_answer
 from .errors import Conflict, NotFound, ServiceError
-from .start_write import attempt_row, draw_for, insert_attempt, insert_items
+from .start_write import attempt_row, draw_for, insert_attempt, insert_items, round_and_account
 
 MAX_PREDICTION = 100_000_000
 
@@ -93,21 +94,30 @@ def start_attempt(
 
 
 def start_signed(
-    claim: SessionClaim, rnd: Round, now: datetime, client_ip: str | None, device_hash: str | None
+    claim: SessionClaim,
+    round_id: int,
+    now: datetime,
+    client_ip: str | None,
+    device_hash: str | None,
 ) -> Started | None:
-    """`start_attempt` for a cookie session, the session checked on the row the start locks
-    anyway (no read of the account before it). None, with nothing done, when the session no
-    longer holds: the caller loads the account as Flask-Login does (and answers 401)."""
-    _check_open(rnd, now)
-    account = db.session.execute(
-        db.select(Participant.password_hash, Participant.session_version)
-        .where(Participant.id == claim.participant_id)
-        .with_for_update()
+    """`start_attempt` for a cookie session: the round read and the participant's row locked in
+    one statement, the session checked on that row (no read of the account before it).
+
+    None, with nothing done, when the session no longer holds or the statement found nothing
+    (no such account or round): the caller loads the account as Flask-Login does (401) and the
+    round as every other page does (404).
+    """
+    found = db.session.execute(
+        round_and_account(), {"round": round_id, "participant": claim.participant_id}
     ).first()
-    if account is None or account.session_version != claim.version:
+    if found is None or found.session_version != claim.version:
         return None
-    if credential_stamp(account.password_hash) != claim.stamp:
+    if credential_stamp(found.password_hash) != claim.stamp:
         return None
+    rnd = found.Round
+    if rnd.status == "draft":
+        raise NotFound("round_not_found", "Không tìm thấy đợt thi.")
+    _check_open(rnd, now)
     return _started(claim.participant_id, rnd, now, None, client_ip, device_hash)
 
 
@@ -121,6 +131,7 @@ def _started(
 ) -> Started:
     current, used = _latest(participant_id, rnd)
     if current is not None:
+        set_committed_value(current, "round", rnd)  # held: the session keeps only weak refs
         if not timing.is_overdue(current.deadline_at, rnd.grace_seconds, now):
             return Started(current, resumed=True)
         finish_if_overdue(current, now)
@@ -129,16 +140,15 @@ def _started(
     row = attempt_row(participant_id, rnd, used + 1, now, seed or secrets.token_hex(16))
     row |= {"client_ip": client_ip, "device_hash": device_hash}
     drawn = draw_for(rnd, row["seed"])
-    try:
-        with db.session.begin_nested():
-            attempt = insert_attempt(row)
-            insert_items(attempt, drawn)
-    except IntegrityError as exc:
+    attempt = insert_attempt(row)
+    if attempt is None:
         # Another request of the same person started this number first: resume that one.
         other = _unfinished(participant_id, rnd)
         if other is not None:
             return Started(other, resumed=True)
-        raise Conflict("attempt_limit", "Lượt thi vừa được bắt đầu ở nơi khác.") from exc
+        raise Conflict("attempt_limit", "Lượt thi vừa được bắt đầu ở nơi khác.")
+    set_committed_value(attempt, "round", rnd)
+    insert_items(attempt, drawn)
     return Started(attempt, resumed=False)
 
 

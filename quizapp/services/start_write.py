@@ -1,5 +1,6 @@
-"""A new attempt: its questions drawn against the round's kept pools, and written in one
-statement with two parameters, whatever their number.
+"""A start's statements: the round read with the account's row locked, the new attempt
+(INSERT ... ON CONFLICT DO NOTHING RETURNING, no savepoint), and its questions drawn against the
+round's kept pools and written in one statement with two parameters, whatever their number.
 
 The ORM would flush one object per question; even its bulk INSERT sends four parameters a row,
 which psycopg will not cache past 50 (it re-parses the statement on every start). Here the rows
@@ -12,14 +13,16 @@ from __future__ import annotations
 import json
 import random
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Executable, select, text
+from sqlalchemy import Executable, Select, bindparam, select, text
+from sqlalchemy.orm import load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain import timing
 from ..domain.drawing import DrawError, Drawn, draw_from
 from ..extensions import db
-from ..models import Attempt, AttemptQuestion, Round
+from ..models import Attempt, AttemptQuestion, Participant, Round
 from .errors import Conflict
 from .round_queries import round_pools
 
@@ -30,6 +33,44 @@ _UNPACK = {
     " json_extract(value, '$[2]') FROM json_each(:rows)",
 }
 _statements: dict[str, Executable] = {}
+# What a start writes of a new attempt (`attempt_row` and the request's origin).
+_ATTEMPT_COLUMNS = (
+    "round_id",
+    "participant_id",
+    "number",
+    "seed",
+    "started_at",
+    "deadline_at",
+    "client_ip",
+    "device_hash",
+)
+
+
+@cache
+def round_and_account() -> Select:
+    """Built once, bound per call. The round with the columns a start reads (its JSON prize
+    settings and the rest wait until something asks), and the account's row locked."""
+    columns = (
+        Round.status,
+        Round.opens_at,
+        Round.closes_at,
+        Round.grace_seconds,
+        Round.max_attempts,
+        Round.time_limit_seconds,
+        Round.question_count,
+        Round.shuffle_questions,
+        Round.shuffle_choices,
+        Round.updated_at,
+        Round.title,
+        Round.prediction_kind,
+    )
+    return (
+        select(Round, Participant.password_hash, Participant.session_version)
+        .options(load_only(*columns))
+        .join(Participant, Participant.id == bindparam("participant"))
+        .where(Round.id == bindparam("round"))
+        .with_for_update(of=Participant)
+    )
 
 
 def attempt_row(participant_id: int, rnd: Round, number: int, now: datetime, seed: str) -> dict:
@@ -48,10 +89,32 @@ def new_attempt(participant_id: int, rnd: Round, number: int, now: datetime, see
     return Attempt(**attempt_row(participant_id, rnd, number, now, seed))
 
 
-def insert_attempt(row: dict) -> Attempt:
+def insert_attempt(row: dict) -> Attempt | None:
     """The attempt written by one INSERT ... RETURNING and loaded from what it returned, as a
-    query's row would be: no unit of work for one new object."""
-    return db.session.scalars(db.insert(Attempt).values(**row).returning(Attempt)).one()
+    query's row would be: no unit of work for one new object, no savepoint around it.
+
+    None when the number is already taken (ON CONFLICT DO NOTHING): a start of the same person
+    that got there first. Nothing failed, so the transaction goes on to resume that one.
+    """
+    return db.session.scalars(_attempt_statement(db.engine.dialect.name), row).one_or_none()
+
+
+def _attempt_statement(dialect: str) -> Executable:
+    """Built once per dialect, then only bound: the ORM's INSERT compiles (and checks) its
+    statement on every call."""
+    key = "attempt:" + dialect
+    if key not in _statements:
+        table = Attempt.__table__
+        written = [table.c[name] for name in _ATTEMPT_COLUMNS]
+        sql = (
+            f"INSERT INTO attempts ({', '.join(_ATTEMPT_COLUMNS)})"
+            f" VALUES ({', '.join(':' + name for name in _ATTEMPT_COLUMNS)})"
+            f" ON CONFLICT DO NOTHING RETURNING {', '.join(c.name for c in table.c)}"
+        )
+        typed = [bindparam(c.name, type_=c.type) for c in written]
+        statement = text(sql).bindparams(*typed).columns(*table.c)
+        _statements[key] = select(Attempt).from_statement(statement)
+    return _statements[key]
 
 
 def draw_for(rnd: Round, seed: str) -> list[Drawn]:

@@ -32,6 +32,12 @@ def _answers(app: Flask, attempt_id: int) -> int:
         )
 
 
+# With the rate limits on (as in production), the limiter keys the save on the participant the
+# signed cookie names: counting it must not load the account either.
+LIMITS_ON = {"RATELIMIT_ENABLED": True}
+
+
+@pytest.mark.parametrize("app_config", [{}, LIMITS_ON], ids=["limits-off", "limits-on"])
 def test_a_save_by_session_is_one_statement_and_the_commit(app, signed_in) -> None:
     api, _, attempt_id = signed_in
     url = f"/api/v1/attempts/{attempt_id}/answers/1"

@@ -150,15 +150,16 @@ def me():
 )
 @ratelimits.start
 def start_attempt(round_id: int):
-    # A cookie session is checked on the participant's row, which the start locks anyway.
+    # A cookie session is checked on the participant's row, which the start locks anyway, in
+    # the statement that reads the round.
     claim = session_claim()
-    participant = require_me() if claim is None else None
-    rnd = rounds.get_public_round(round_id)
     moment = now()
     where = {"client_ip": client_ip(), "device_hash": device_hash()}
-    started = attempts.start_signed(claim, rnd, moment, **where) if claim is not None else None
+    started = attempts.start_signed(claim, round_id, moment, **where) if claim else None
     if started is None:  # a token, or a session that no longer holds (401): as Flask-Login does
-        started = attempts.start_attempt(participant or require_me(), rnd, moment, **where)
+        participant = require_me()
+        rnd = rounds.get_public_round(round_id)
+        started = attempts.start_attempt(participant, rnd, moment, **where)
     # Read before the commit expires the new rows; a new attempt has no saved answers yet.
     state = participant_results.attempt_state(
         started.attempt, moment, answers=None if started.resumed else {}
