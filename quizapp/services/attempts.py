@@ -5,9 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
-from sqlalchemy import Select, bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -20,7 +18,15 @@ from ..models.people import credential_stamp
 from . import rankings
 from .answer_write import SessionClaim, write_answer
 from .errors import Conflict, NotFound, ServiceError
-from .start_write import attempt_row, draw_for, insert_attempt, insert_items, round_and_account
+from .start_write import (
+    NewItem,
+    attempt_row,
+    draw_for,
+    insert_attempt,
+    insert_items,
+    latest_statement,
+    round_and_account,
+)
 
 MAX_PREDICTION = 100_000_000
 
@@ -29,6 +35,8 @@ MAX_PREDICTION = 100_000_000
 class Started:
     attempt: Attempt
     resumed: bool
+    # A new attempt's questions as written (the reply's); None when resumed: `attempt.items`.
+    items: list[NewItem] | None = None
 
 
 def _unfinished(participant_id: int, rnd: Round) -> Attempt | None:
@@ -39,28 +47,11 @@ def _latest(participant_id: int, rnd: Round) -> tuple[Attempt | None, int]:
     """The participant's unfinished attempt of the round (if any) and the highest number used:
     one read when there is none to resume (a new start), two when there is."""
     used, unfinished_id = db.session.execute(
-        _latest_statement(), {"participant": participant_id, "round": rnd.id}
+        latest_statement(), {"participant": participant_id, "round": rnd.id}
     ).one()
     if unfinished_id is None:
         return None, used or 0
     return db.session.get(Attempt, unfinished_id, populate_existing=True), used
-
-
-@cache
-def _latest_statement() -> Select:
-    """Built once (a start's hot path), bound per call."""
-    mine = (
-        Attempt.participant_id == bindparam("participant"),
-        Attempt.round_id == bindparam("round"),
-    )
-    unfinished = (
-        db.select(Attempt.id)
-        .where(*mine, Attempt.submitted_at.is_(None))
-        .order_by(Attempt.number.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return db.select(db.func.max(Attempt.number), unfinished).where(*mine)
 
 
 def _check_open(rnd: Round, now: datetime) -> None:
@@ -148,8 +139,8 @@ def _started(
             return Started(other, resumed=True)
         raise Conflict("attempt_limit", "Lượt thi vừa được bắt đầu ở nơi khác.")
     set_committed_value(attempt, "round", rnd)
-    insert_items(attempt, drawn)
-    return Started(attempt, resumed=False)
+    items = insert_items(attempt, drawn)
+    return Started(attempt, resumed=False, items=items)
 
 
 def lock_attempt(participant: Participant, attempt_id: int, shared: bool = False) -> Attempt:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
 from sqlalchemy.orm import joinedload
@@ -32,7 +33,21 @@ def _answers(attempt: Attempt) -> dict[int, Answer]:
     }
 
 
-def _shown(item: AttemptQuestion, answer: Answer | None) -> int | None:
+class ItemLike(Protocol):
+    """A drawn question as the attempt's page shows it (an `AttemptQuestion`, or the row a
+    start has just written)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def position(self) -> int: ...
+    @property
+    def question_version_id(self) -> int: ...
+    @property
+    def choice_order(self) -> Sequence[int]: ...
+
+
+def _shown(item: ItemLike, answer: Answer | None) -> int | None:
     """The position (in display order) of the saved choice."""
     if answer is None or answer.chosen_index is None:
         return None
@@ -76,14 +91,18 @@ def _question_count(attempt: Attempt) -> int:
 
 
 def attempt_state(
-    attempt: Attempt, now: datetime, answers: dict[int, Answer] | None = None
+    attempt: Attempt,
+    now: datetime,
+    answers: dict[int, Answer] | None = None,
+    items: Sequence[ItemLike] | None = None,
 ) -> dict[str, Any]:
     """Questions in display order with the saved choices and the server's remaining time.
 
-    `answers` by attempt question id, when the caller knows them (none, for a new attempt).
+    `answers` by attempt question id, and `items` (the drawn questions in order), when the
+    caller knows them: a new attempt has no answers and its start wrote its items.
     """
     answers = _answers(attempt) if answers is None else answers
-    items = attempt.items  # a new attempt's are in memory already
+    items = attempt.items if items is None else items
     shown = _version_texts({item.question_version_id for item in items})
     questions = []
     for item in items:

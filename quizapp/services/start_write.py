@@ -4,25 +4,25 @@ round's kept pools and written in one statement with two parameters, whatever th
 
 The ORM would flush one object per question; even its bulk INSERT sends four parameters a row,
 which psycopg will not cache past 50 (it re-parses the statement on every start). Here the rows
-travel as one JSON array, unpacked by the database (json_array_elements / json_each), and come
-back through RETURNING as the attempt's `items`, loaded as a query's rows would be.
+travel as one JSON array, unpacked by the database (json_array_elements / json_each); RETURNING
+gives their ids, and the start's reply reads the rows it wrote, not ORM objects.
 """
 
 from __future__ import annotations
 
 import json
 import random
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Executable, Select, bindparam, select, text
+from sqlalchemy import Executable, Select, bindparam, func, select, text
 from sqlalchemy.orm import load_only
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain import timing
 from ..domain.drawing import DrawError, Drawn, draw_from
 from ..extensions import db
-from ..models import Attempt, AttemptQuestion, Participant, Round
+from ..models import Attempt, Participant, Round
 from .errors import Conflict
 from .round_queries import round_pools
 
@@ -71,6 +71,23 @@ def round_and_account() -> Select:
         .where(Round.id == bindparam("round"))
         .with_for_update(of=Participant)
     )
+
+
+@cache
+def latest_statement() -> Select:
+    """Built once (a start's hot path), bound per call."""
+    mine = (
+        Attempt.participant_id == bindparam("participant"),
+        Attempt.round_id == bindparam("round"),
+    )
+    unfinished = (
+        select(Attempt.id)
+        .where(*mine, Attempt.submitted_at.is_(None))
+        .order_by(Attempt.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return select(func.max(Attempt.number), unfinished).where(*mine)
 
 
 def attempt_row(participant_id: int, rnd: Round, number: int, now: datetime, seed: str) -> dict:
@@ -126,27 +143,39 @@ def draw_for(rnd: Round, seed: str) -> list[Drawn]:
     return draw_from(prepared, random.Random(seed), rnd.shuffle_questions, rnd.shuffle_choices)
 
 
-def _statement(dialect: str) -> Executable:
-    if dialect not in _statements:
-        sql = (
+@dataclass(frozen=True)
+class NewItem:
+    """A drawn question as written: what the start's reply reads (the ORM's `AttemptQuestion`
+    rows load later, when something asks `attempt.items`)."""
+
+    id: int
+    position: int
+    question_version_id: int
+    choice_order: tuple[int, ...]
+
+
+def _items_statement(dialect: str) -> Executable:
+    key = "items:" + dialect
+    if key not in _statements:
+        _statements[key] = text(
             "INSERT INTO attempt_questions"
             " (attempt_id, position, question_version_id, choice_order) "
             + _UNPACK[dialect]
-            + " RETURNING id, attempt_id, position, question_version_id, choice_order"
+            + " RETURNING position, id"
         )
-        q = AttemptQuestion
-        columns = (q.id, q.attempt_id, q.position, q.question_version_id, q.choice_order)
-        _statements[dialect] = select(q).from_statement(text(sql).columns(*columns))
-    return _statements[dialect]
+    return _statements[key]
 
 
-def insert_items(attempt: Attempt, drawn: list[Drawn]) -> None:
-    """Write the drawn questions of a flushed attempt, positions from 1, and hold them in
-    `attempt.items` as the database returned them (loaded by the ORM as a query's rows would
-    be): the reply reads nothing back."""
+def insert_items(attempt: Attempt, drawn: list[Drawn]) -> list[NewItem]:
+    """Write the drawn questions of a written attempt, positions from 1, in one statement; the
+    reply reads them from here, nothing is read back (RETURNING gives each row's id)."""
     rows = [[i, d.version_id, list(d.choice_order)] for i, d in enumerate(drawn, start=1)]
-    written = db.session.scalars(
-        _statement(db.engine.dialect.name), {"attempt_id": attempt.id, "rows": json.dumps(rows)}
+    written = db.session.execute(
+        _items_statement(db.engine.dialect.name),
+        {"attempt_id": attempt.id, "rows": json.dumps(rows)},
     )
-    items = sorted(written, key=lambda item: item.position)
-    set_committed_value(attempt, "items", items)
+    ids = dict(written.tuples().all())  # position -> id
+    return [
+        NewItem(ids[i], i, d.version_id, tuple(d.choice_order))
+        for i, d in enumerate(drawn, start=1)
+    ]

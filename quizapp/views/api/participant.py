@@ -162,7 +162,7 @@ def start_attempt(round_id: int):
         started = attempts.start_attempt(participant, rnd, moment, **where)
     # Read before the commit expires the new rows; a new attempt has no saved answers yet.
     state = participant_results.attempt_state(
-        started.attempt, moment, answers=None if started.resumed else {}
+        started.attempt, moment, answers=None if started.resumed else {}, items=started.items
     )
     commit()
     return reply(StartedOut, state | {"resumed": started.resumed}, 200 if started.resumed else 201)
