@@ -269,6 +269,10 @@ def lost(url: str, runs: list[dict]) -> dict:
 def scenarios(meter: Meter, app: Server, users: Path, ranges: dict, args) -> list[dict]:
     runs = []
     wanted = args.scenarios.split(",")
+    if "warm" in wanted:  # the workers' first requests (imports, pools, statements), apart
+        first, count = ranges["warm"]
+        opts = ["start", "--first", first, "--count", count, "--spread", 1, "--answers", 0]
+        runs.append(scenario(meter, f"warm-up: {count} starts", app.port, users, args, *opts))
     if "burst" in wanted:
         first, count = ranges["burst"]
         opts = ["start", "--first", first, "--count", count, "--spread", 1, "--answers", 0]
@@ -316,7 +320,8 @@ def prepare(env: dict, tmp: Path, people: int, started: list[str], wrk_users: in
 
 
 def run_database(kind: str, args: argparse.Namespace, port: int) -> dict:
-    sizes = {"wrk": args.wrk_users, "burst": args.burst, "start": args.participants}
+    sizes = {"wrk": args.wrk_users, "warm": args.warm, "burst": args.burst}
+    sizes["start"] = args.participants
     sizes |= {"steady": args.steady, "rush": args.rush}
     ranges, first = {}, 0
     for name, count in sizes.items():
@@ -377,9 +382,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--wrk-users", type=int, default=256)
-    parser.add_argument("--scenarios", default="burst,start,steady,rush")
+    parser.add_argument("--scenarios", default="warm,burst,start,steady,rush")
     parser.add_argument("--scenario-databases", default="postgresql", help="(durable PostgreSQL)")
     parser.add_argument("--burst", type=int, default=1000, help="starts within one second")
+    parser.add_argument("--warm", type=int, default=100, help="starts before it (scenario warm)")
     parser.add_argument("--participants", type=int, default=3000, help="synchronised start")
     parser.add_argument("--answers", type=int, default=20, help="each, in the synchronised start")
     parser.add_argument("--gap", type=float, default=30.0, help="seconds between two answers")
