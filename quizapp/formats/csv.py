@@ -105,4 +105,4 @@ def write_ranking(
     columns, rows = ranking_columns(results), ranking_rows(results)
     prizes = list(collective_prize_rows(results))
     after = (COLLECTIVE_TITLE, COLLECTIVE_PRIZE_COLUMNS, prizes) if prizes else None
-    write_table(out, columns, rows, results.stamp.mark, progress, every, after)
+    write_table(out, columns, rows, results.mark, progress, every, after)
