@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from ..domain.collective import UNIT_LABELS, Group
@@ -298,6 +299,21 @@ SCOPE_ROUND_COLUMNS = (
     Column("Hạng trong đợt thi", 9),
 )
 NOT_RANKED = "Không có bài được tính"  # not finished, or excluded: no score to show
+NOT_SUBMITTED = "Chưa nộp"
+
+
+@dataclass(frozen=True)
+class ScopeLine:
+    """One person's part in a round as a liaison's list shows it (the phone already masked;
+    `ranked`: the counted entry, None when there is none or nothing of it may be shown)."""
+
+    full_name: str
+    masked_phone: str
+    ward: str
+    organisation: str | None
+    started_at: datetime
+    submitted_at: datetime | None
+    ranked: RankRow | None
 
 
 def entry_cells(row: RankRow | None, shows: Disclosure) -> list[Value]:
@@ -309,3 +325,19 @@ def entry_cells(row: RankRow | None, shows: Disclosure) -> list[Value]:
         shown(seconds(row.time_used_ms), shows.times),
         shown(row.rank, shows.ranks),
     ]
+
+
+def scope_round_rows(lines: Iterable[ScopeLine], shows: Disclosure) -> Iterator[list[Value]]:
+    """A liaison's people in one round (SCOPE_ROUND_COLUMNS), in the order given."""
+    for number, line in enumerate(lines, start=1):
+        submitted = line.submitted_at
+        yield [
+            number,
+            line.full_name,
+            line.masked_phone,
+            line.ward,
+            line.organisation,
+            format_datetime(line.started_at),
+            format_datetime(submitted) if submitted is not None else NOT_SUBMITTED,
+            *entry_cells(line.ranked, shows),
+        ]

@@ -9,9 +9,11 @@ from datetime import datetime
 from sqlalchemy import ColumnElement
 
 from ..domain.disclosure import Disclosure, Viewer, of_round
+from ..domain.people import mask_phone
 from ..domain.results import RankRow
 from ..domain.vnsort import name_key
 from ..extensions import db
+from ..formats.rows import ScopeLine
 from ..models import Attempt, Organisation, Participant, Round, StaffUser, Ward
 from . import audit, people_admin, rankings
 from .errors import NotFound, ServiceError
@@ -119,6 +121,20 @@ class Entry:
     person: Participant
     attempt: Attempt
     ranked: RankRow | None
+
+    def line(self) -> ScopeLine:
+        """The entry as the liaison's page and files show it (the phone masked)."""
+        person, attempt = self.person, self.attempt
+        organisation = person.organisation.name if person.organisation else None
+        return ScopeLine(
+            person.full_name,
+            mask_phone(person.phone),
+            person.ward.name,
+            organisation,
+            attempt.started_at,
+            attempt.submitted_at,
+            self.ranked,
+        )
 
 
 @dataclass(frozen=True)

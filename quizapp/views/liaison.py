@@ -17,13 +17,12 @@ from .. import ratelimits
 from ..auth import staff_required, staff_user
 from ..clock import now
 from ..database import writes_on_get
-from ..domain.disclosure import Disclosure
 from ..domain.formatting import format_datetime
 from ..domain.people import GROUP_LABELS, mask_phone
 from ..domain.results import Stamp, provisional_mark
 from ..formats import csv as csv_export
 from ..formats import xlsx
-from ..formats.rows import SCOPE_ROUND_COLUMNS, Column, Value, entry_cells
+from ..formats.rows import SCOPE_ROUND_COLUMNS, Column, entry_cells, scope_round_rows
 from ..models import Participant
 from ..services import liaison, people_admin, registry_queries
 from ..services.errors import NotFound
@@ -89,22 +88,6 @@ def round_turnout(round_id: int):
     )
 
 
-def _round_rows(entries: list[liaison.Entry], shows: Disclosure) -> list[list[Value]]:
-    return [
-        [
-            n,
-            e.person.full_name,
-            mask_phone(e.person.phone),
-            e.person.ward.name,
-            e.person.organisation.name if e.person.organisation else None,
-            format_datetime(e.attempt.started_at),
-            format_datetime(e.attempt.submitted_at) if e.attempt.submitted_at else "Chưa nộp",
-            *entry_cells(e.ranked, shows),
-        ]
-        for n, e in enumerate(entries, start=1)
-    ]
-
-
 @bp.get("/dot-thi/<int:round_id>/ket-qua.<any('xlsx', 'csv'):fmt>")
 @staff_required("liaison")
 @writes_on_get  # the export is audit-logged
@@ -113,7 +96,8 @@ def round_export(round_id: int, fmt: str):
     allows a liaison now, and marked provisional until the result is final."""
     scope = _scope()
     found = _round_results(scope, round_id)
-    rows, mark = _round_rows(found.entries, found.shows), provisional_mark(found.shows.final)
+    lines = (e.line() for e in found.entries)
+    rows, mark = list(scope_round_rows(lines, found.shows)), provisional_mark(found.shows.final)
     out = io.BytesIO()
     if fmt == "xlsx":
         xlsx.write_table(out, "Người dự thi", SCOPE_ROUND_COLUMNS, rows, mark)
