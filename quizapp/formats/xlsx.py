@@ -117,8 +117,9 @@ def _add_sheet(
 def write_results(
     results: Results, out: BinaryIO, progress: Progress | None = None, every: int = PROGRESS_EVERY
 ) -> None:
-    """The five sheets, in the order the organiser reads them, with full personal data;
-    `progress` hears the count of ranking rows written, every `every` rows."""
+    """The five sheets, in the order the organiser reads them, with full personal data and
+    what `results.disclosure` allows of scores, ranks and times; `progress` hears the count of
+    ranking rows written, every `every` rows."""
     mark, shows = results.mark, results.disclosure
     book = FastExcel(out if not results.stamp.published else (buffer := io.BytesIO()))
     book.freeze(row=2 if mark else 1)
