@@ -1,6 +1,7 @@
 """What may be shown of a round's results, to whom, at a given moment: the one rule every
 surface asks (the public board and its API, one's rank, one's entries, the result page, the
-contest ranking). Pure: the caller passes the round's facts, the viewer and `now`.
+contest ranking, every exported file and a liaison's lists). Pure: the caller passes the
+round's facts, the viewer and `now`.
 
 A result is *final* once the round is closed for good (under review, published or archived:
 a closed round may still be reopened) and no attempt can still be answering (the grace window

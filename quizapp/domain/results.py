@@ -10,10 +10,15 @@ from datetime import datetime
 from . import ranking
 from .collective import UNIT_LABELS, Group
 from .collective_prizes import CollectiveDraft, GroupAward
+from .disclosure import Disclosure
 from .prizes import Award, Draft, PrizeTie
 
 DRAFT_MARK = "BẢN NHÁP – CHƯA CÔNG BỐ"
+# A file printed before the result is final (Disclosure.final): answers may still land.
+PROVISIONAL_MARK = f"{DRAFT_MARK} – KẾT QUẢ TẠM THỜI"
 DRAFT_SLUG = "ban-nhap-chua-cong-bo"
+# What results show when no viewer was asked: nothing of a score, rank or time, provisional.
+NOTHING_DISCLOSED = Disclosure(False, False, False, False, False, False)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,11 @@ class Person:
     organisation: str | None
 
 
+def provisional_mark(final: bool) -> str:
+    """The mark of a file printed before the result is final (Disclosure.final); none after."""
+    return "" if final else PROVISIONAL_MARK
+
+
 @dataclass(frozen=True)
 class Stamp:
     """Whether a file is a draft, or built from a publication (whose digest it carries)."""
@@ -105,6 +115,18 @@ class Results:
     # open integrity flags per participant ("làm quá nhanh"...), never an exclusion
     flags: Mapping[int, list[str]] = field(default_factory=dict)
     ties: list[PrizeTie] = field(default_factory=list)
+    # what the file's reader may see (disclosure.of_round for the round, the viewer, now)
+    disclosure: Disclosure = NOTHING_DISCLOSED
+
+    @property
+    def mark(self) -> str:
+        """The line every page or sheet carries: provisional until the result is final, a
+        draft until it is published, none after."""
+        return provisional_mark(self.disclosure.final) or self.stamp.mark
+
+    def filename(self, name: str) -> str:
+        """A file that is not the published, final result says so in its name."""
+        return self.stamp.filename(name) if self.disclosure.final else Stamp().filename(name)
 
     def award_of(self, participant_id: int) -> Award | None:
         return self._awards.get(participant_id)

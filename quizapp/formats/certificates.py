@@ -19,7 +19,7 @@ from ..domain.formatting import format_number, local_time
 from ..domain.prizes import Award
 from ..domain.results import RankRow, Results
 from .pdf import FONT, Document
-from .rows import awards_in_order
+from .rows import awards_in_order, shown
 
 QR_SIZE_MM = 34
 
@@ -81,7 +81,8 @@ def _body(pdf: Document, results: Results, who: str, place: str, tier: str, deta
 def _person(results: Results, award: Award, row: RankRow) -> tuple[str, str, str, str]:
     person = results.people[award.participant_id]
     place = f"{person.organisation} – {person.ward}" if person.organisation else person.ward
-    detail = f"Điểm: {format_number(row.score)} · Xếp hạng: {award.rank}"
+    score = shown(format_number(row.score), results.disclosure.scores)
+    detail = f"Điểm: {score} · Xếp hạng: {award.rank}"
     return person.full_name, place, award.tier, detail
 
 
@@ -111,13 +112,15 @@ def write_certificates(
     results: Results, out: BinaryIO, *, verify_url: str, organiser: str, issued_at: datetime
 ) -> int:
     """One page per winner in the ceremony's running order, people then collective winners
-    (wards, organisations); returns the number of pages."""
+    (wards, organisations); returns the number of pages. None while the ranks are withheld."""
+    if not results.disclosure.ranks:
+        raise ValueError("ranks withheld: no certificate can be printed for this reader")
     winners = [_person(results, a, row) for a, row in awards_in_order(results)]
     winners += [_unit(by, a) for by, a in results.collective_awards()]
     if not winners:
         raise ValueError("no winners: a certificates file would have no page")
     # The frame's lines run at 8 and 11 mm: the draft mark stands inside it, above the heading.
-    pdf = Document(orientation="landscape", mark=results.stamp.mark, mark_top=FRAME_INSIDE)
+    pdf = Document(orientation="landscape", mark=results.mark, mark_top=FRAME_INSIDE)
     pdf.set_title(f"Giấy chứng nhận — {results.round.title}")
     pdf.set_auto_page_break(False)
     qr, issued = qr_png(verify_url), date_line(issued_at)

@@ -100,9 +100,10 @@ def write_table(
 def write_ranking(
     results: Results, out: BinaryIO, progress: Progress | None = None, every: int = PROGRESS_EVERY
 ) -> None:
-    """The full personal ranking (organiser data in full); `progress` counts its rows. The
-    collective prizes follow below it, when the round has any."""
+    """The full personal ranking (personal data in full; scores, ranks and times as
+    `results.disclosure` allows); `progress` counts its rows. The collective prizes follow
+    below it, when the round has any."""
     columns, rows = ranking_columns(results), ranking_rows(results)
     prizes = list(collective_prize_rows(results))
     after = (COLLECTIVE_TITLE, COLLECTIVE_PRIZE_COLUMNS, prizes) if prizes else None
-    write_table(out, columns, rows, results.stamp.mark, progress, every, after)
+    write_table(out, columns, rows, results.mark, progress, every, after)

@@ -15,7 +15,7 @@ from ..domain.collective import UNIT_LABELS
 from ..domain.formatting import format_datetime, format_number
 from ..domain.prizes import Award
 from ..domain.results import Person, RankRow, Results
-from .rows import awards_in_order, group_note, note
+from .rows import WITHHELD, awards_in_order, group_note, note, shown
 
 MIMETYPE = "application/pdf"
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
@@ -128,7 +128,7 @@ def _tier(pdf: Document, results: Results, winners: Sequence[tuple[Award, RankRo
     for number, (award, row) in enumerate(winners, start=1):
         person = results.people[award.participant_id]
         remarks = note(results.remarks_of(award.participant_id)) or ""
-        score = format_number(row.score)
+        score = str(shown(format_number(row.score), results.disclosure.scores))
         rows.append(
             [str(number), person.full_name, place_of(person), str(award.rank), score, remarks]
         )
@@ -180,13 +180,16 @@ def write_ceremony(
     results: Results, out: BinaryIO, *, organiser: str, generated_at: datetime
 ) -> None:
     """Tiers from the highest down, winners in ranking order, then the collective prizes, the
-    prizes changed by hand with their reasons, and (in a draft only) its open questions."""
-    pdf = Document(
-        footer_text=f"{results.round.title} — danh sách trao giải", mark=results.stamp.mark
-    )
+    prizes changed by hand with their reasons, and (in a draft only) its open questions; while
+    the ranks are withheld from the reader, a line saying so instead."""
+    pdf = Document(footer_text=f"{results.round.title} — danh sách trao giải", mark=results.mark)
     pdf.set_title(f"Danh sách trao giải — {results.round.title}")
     pdf.add_page()
     _title(pdf, results, organiser, generated_at)
+    if not results.disclosure.ranks:
+        pdf.line_of(f"Danh sách đoạt giải: {WITHHELD}.", 12)
+        out.write(pdf.output())
+        return
     ordered = awards_in_order(results)
     if not ordered:
         pdf.line_of("Chưa có người đoạt giải.", 12)

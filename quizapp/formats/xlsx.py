@@ -117,9 +117,10 @@ def _add_sheet(
 def write_results(
     results: Results, out: BinaryIO, progress: Progress | None = None, every: int = PROGRESS_EVERY
 ) -> None:
-    """The five sheets, in the order the organiser reads them, with full personal data;
-    `progress` hears the count of ranking rows written, every `every` rows."""
-    mark = results.stamp.mark
+    """The five sheets, in the order the organiser reads them, with full personal data and
+    what `results.disclosure` allows of scores, ranks and times; `progress` hears the count of
+    ranking rows written, every `every` rows."""
+    mark, shows = results.mark, results.disclosure
     book = FastExcel(out if not results.stamp.published else (buffer := io.BytesIO()))
     book.freeze(row=2 if mark else 1)
     sheets: tuple[tuple[str, Sequence[Column], Rows], ...] = (
@@ -133,13 +134,15 @@ def write_results(
         (
             WARDS_SHEET,
             group_columns("Phường"),
-            lambda: group_rows(results.wards, awards_by_key(results.collective.get("ward"))),
+            lambda: group_rows(results.wards, shows, awards_by_key(results.collective.get("ward"))),
         ),
         (
             ORGANISATIONS_SHEET,
             group_columns("Cơ quan, đơn vị"),
             lambda: group_rows(
-                results.organisations, awards_by_key(results.collective.get("organisation"))
+                results.organisations,
+                shows,
+                awards_by_key(results.collective.get("organisation")),
             ),
         ),
     )
@@ -172,10 +175,15 @@ def _with_description(package: bytes, description: str, out: BinaryIO) -> None:
 
 
 def write_table(
-    out: BinaryIO, sheet: str, columns: Sequence[Column], rows: Iterable[list[Value]]
+    out: BinaryIO,
+    sheet: str,
+    columns: Sequence[Column],
+    rows: Iterable[list[Value]],
+    mark: str = "",
 ) -> None:
-    """One sheet of rows under a bold, frozen, filtered header, through the same guard."""
+    """One sheet of rows under a bold, frozen, filtered header, through the same guard;
+    `mark` (a provisional file's) above the header and on every printed page."""
     table = list(rows)  # a table for one unit: small, and read twice
-    book = FastExcel(out).freeze(row=1)
-    _add_sheet(book, sheet, columns, lambda: table)
+    book = FastExcel(out).freeze(row=2 if mark else 1)
+    _add_sheet(book, sheet, columns, lambda: table, mark)
     book.save()

@@ -1,8 +1,10 @@
 """Results exports for the award ceremony: gather → encode → respond.
 
-`export_round` is the use-case the console and the CLI share: it gathers the round's results
-once, encodes one format into a binary stream and records the export in the audit log. Like
-every service it flushes and never commits; the caller commits after the file is written.
+`export_round` is the use-case the console, the background jobs and the CLI share: it gathers
+the round's results once, asks the one disclosure rule (domain/disclosure.py) what the file's
+reader may see at that moment, encodes one format into a binary stream and records the export
+in the audit log. Like every service it flushes and never commits; the caller commits after
+the file is written.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import datetime
 from typing import BinaryIO, Protocol
 
 from ..domain import publication as pub
+from ..domain.disclosure import Disclosure, Viewer, of_round
 from ..domain.results import Results, Stamp
 from ..formats import csv, xlsx
 from ..models import Round, StaffUser
@@ -67,8 +70,8 @@ class Format:
     mimetype: str
     write: Callable[[Results, BinaryIO, Options], object]
 
-    def filename_for(self, rnd: Round, stamp: Stamp) -> str:
-        return stamp.filename(self.filename.format(round_id=rnd.id))
+    def filename_for(self, rnd: Round, results: Results) -> str:
+        return results.filename(self.filename.format(round_id=rnd.id))
 
 
 FORMATS = {
@@ -102,10 +105,20 @@ FORMATS = {
 }
 
 
+def viewer_of(actor: StaffUser | None) -> Viewer:
+    """Who reads a file: a liaison is not staff; the organiser's console and the CLI are."""
+    return Viewer.LIAISON if actor is not None and actor.role == "liaison" else Viewer.STAFF
+
+
+def disclosure_for(actor: StaffUser | None, rnd: Round, now: datetime) -> Disclosure:
+    """What a file made for `actor` may show of the round at `now`: the one rule, asked once."""
+    return of_round(rnd, viewer_of(actor), now)
+
+
 def stamp_of(rnd: Round, results: Results) -> Stamp:
-    """A draft until the round is published; once published, the file is built from the same
-    ranking and winners the publication holds (checked against its digest), or refused."""
-    published = publication.latest(rnd) if rnd.status in ("published", "archived") else None
+    """A draft until the result is final and published; once it is, the file is built from the
+    same ranking and winners the publication holds (checked against its digest), or refused."""
+    published = publication.latest(rnd) if results.disclosure.final else None
     if published is None:
         return Stamp()
     salt = published.payload["salt"]
@@ -128,16 +141,21 @@ def stamp_of(rnd: Round, results: Results) -> Stamp:
 def export_round(
     actor: StaffUser | None, rnd: Round, key: str, out: BinaryIO, options: Options
 ) -> tuple[Format, str]:
-    """Write the round's results in format `key` to `out` and audit it (organiser data in full);
-    returns the format and the file name. Before publication every file is marked as a draft
-    (on each page or sheet and in its name); after it, it matches the published digest.
+    """Write the round's results in format `key` to `out` and audit it (personal data in full;
+    scores, ranks and times as the disclosure rule allows the actor at `options.now`); returns
+    the format and the file name. Before the result is final every file is marked provisional,
+    before publication a draft (on each page or sheet and in its name); after it, it matches
+    the published digest.
 
-    Certificates need at least one winner and the URL their QR code opens.
+    Certificates need the ranks disclosed, at least one winner and the URL their QR code opens.
     """
     fmt = FORMATS[key]
     results = gather(rnd)
+    results.disclosure = disclosure_for(actor, rnd, options.now)
     results.stamp = stamp_of(rnd, results)
     if key == "certificates":
+        if not results.disclosure.ranks:
+            raise Conflict("ranks_withheld", "Chưa công bố kết quả: chưa in được giấy chứng nhận.")
         if not results.draft.awards and not results.collective_awards():
             raise Conflict("no_winners", "Đợt thi chưa có người đoạt giải để in giấy chứng nhận.")
         if not options.verify_url:
@@ -154,5 +172,6 @@ def export_round(
         winners=len(results.draft.awards),
         collective_winners=len(results.collective_awards()),
         draft=not results.stamp.published,
+        final=results.disclosure.final,
     )
-    return fmt, fmt.filename_for(rnd, results.stamp)
+    return fmt, fmt.filename_for(rnd, results)

@@ -8,10 +8,14 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement
 
+from ..domain.disclosure import Disclosure, Viewer, of_round
+from ..domain.people import mask_phone
+from ..domain.results import RankRow
 from ..domain.vnsort import name_key
 from ..extensions import db
+from ..formats.rows import ScopeLine
 from ..models import Attempt, Organisation, Participant, Round, StaffUser, Ward
-from . import audit, people_admin
+from . import audit, people_admin, rankings
 from .errors import NotFound, ServiceError
 from .participants import Registration, register
 
@@ -109,6 +113,50 @@ def round_turnout(scope: Scope, round_id: int) -> tuple[Turnout, list[tuple[Part
     return Turnout(rnd, _registered(scope), len(pairs), finished), pairs
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One of the scope's people in a round: the latest attempt, and the counted entry in the
+    ranking when the liaison may see anything of it (None otherwise, or when there is none)."""
+
+    person: Participant
+    attempt: Attempt
+    ranked: RankRow | None
+
+    def line(self) -> ScopeLine:
+        """The entry as the liaison's page and files show it (the phone masked)."""
+        person, attempt = self.person, self.attempt
+        organisation = person.organisation.name if person.organisation else None
+        return ScopeLine(
+            person.full_name,
+            mask_phone(person.phone),
+            person.ward.name,
+            organisation,
+            attempt.started_at,
+            attempt.submitted_at,
+            self.ranked,
+        )
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    turnout: Turnout
+    entries: list[Entry]
+    shows: Disclosure  # what the liaison may see of scores, ranks and times at this moment
+
+
+def round_results(scope: Scope, round_id: int, now: datetime) -> RoundResults:
+    """The scope's people in a round with what the disclosure rule lets a liaison see at
+    `now`: no score, rank or time is read while all three are withheld."""
+    turnout, pairs = round_turnout(scope, round_id)
+    shows = of_round(turnout.round, Viewer.LIAISON, now)
+    ranked: dict[int, RankRow] = {}
+    if shows.scores or shows.ranks or shows.times:
+        ours = db.select(Participant.id).where(scope.condition())
+        ranked = {r.participant_id: r for r in rankings.ranking_of(turnout.round, ours)}
+    entries = [Entry(p, a, ranked.get(p.id)) for p, a in pairs]
+    return RoundResults(turnout, entries, shows)
+
+
 def person(scope: Scope, person_id: int) -> Participant:
     """A participant of the scope; anyone else is "not found", exactly like a missing id."""
     found = db.session.scalar(
@@ -164,7 +212,10 @@ def register_person(
     return participant
 
 
-def record_export(staff: StaffUser, scope: Scope, fmt: str, rows: int) -> None:
+def record_export(
+    staff: StaffUser, scope: Scope, fmt: str, rows: int, rnd: Round | None = None
+) -> None:
+    """A liaison's download: its people, or (with `rnd`) their part in one round."""
     audit.record(
-        staff, "liaison.export", None, scope=scope.kind, scope_id=scope.id, format=fmt, rows=rows
+        staff, "liaison.export", rnd, scope=scope.kind, scope_id=scope.id, format=fmt, rows=rows
     )

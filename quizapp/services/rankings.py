@@ -279,6 +279,14 @@ def round_ranking(
     return [_row(r) for r in db.session.execute(query)]
 
 
+def ranking_of(rnd: Round, participants: Select[Any]) -> list[RankRow]:
+    """The rows of `participants` (a select of their ids) in the round's ranking, each with
+    its rank among everyone, best first."""
+    ranked = _positions(rnd)
+    query = _with_people(ranked, ranked.c.participant_id.in_(participants))
+    return [_row(r) for r in db.session.execute(query)]
+
+
 def _better(source: Subquery, policy: tuple[str, ...], values: Any) -> ColumnElement[bool]:
     """Rows strictly ahead of `values` under the policy (lexicographic over the keys)."""
     columns = _columns(source)

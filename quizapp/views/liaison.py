@@ -19,9 +19,10 @@ from ..clock import now
 from ..database import writes_on_get
 from ..domain.formatting import format_datetime
 from ..domain.people import GROUP_LABELS, mask_phone
+from ..domain.results import Stamp, provisional_mark
 from ..formats import csv as csv_export
 from ..formats import xlsx
-from ..formats.rows import Column
+from ..formats.rows import SCOPE_ROUND_COLUMNS, Column, entry_cells, scope_round_rows
 from ..models import Participant
 from ..services import liaison, people_admin, registry_queries
 from ..services.errors import NotFound
@@ -62,17 +63,54 @@ def index():
     return render_template("liaison/index.html", scope=scope, rows=liaison.turnout(scope))
 
 
+def _round_results(scope: liaison.Scope, round_id: int) -> liaison.RoundResults:
+    try:
+        return liaison.round_results(scope, round_id, now())
+    except NotFound:
+        abort(404)
+
+
 @bp.get("/dot-thi/<int:round_id>")
 @staff_required("liaison")
 def round_turnout(round_id: int):
+    """The scope's people in the round; scores, times and ranks as the disclosure rule allows
+    a liaison at this moment."""
     scope = _scope()
-    try:
-        turnout, pairs = liaison.round_turnout(scope, round_id)
-    except NotFound:
-        abort(404)
+    found = _round_results(scope, round_id)
+    rows = [(e, entry_cells(e.ranked, found.shows)) for e in found.entries]
     return render_template(
-        "liaison/round.html", scope=scope, turnout=turnout, pairs=pairs, mask=mask_phone
+        "liaison/round.html",
+        scope=scope,
+        turnout=found.turnout,
+        rows=rows,
+        shows=found.shows,
+        mask=mask_phone,
     )
+
+
+@bp.get("/dot-thi/<int:round_id>/ket-qua.<any('xlsx', 'csv'):fmt>")
+@staff_required("liaison")
+@writes_on_get  # the export is audit-logged
+def round_export(round_id: int, fmt: str):
+    """The scope's people in one round, masked; scores, times and ranks only as the rule
+    allows a liaison now, and marked provisional until the result is final."""
+    scope = _scope()
+    found = _round_results(scope, round_id)
+    lines = (e.line() for e in found.entries)
+    rows, mark = list(scope_round_rows(lines, found.shows)), provisional_mark(found.shows.final)
+    out = io.BytesIO()
+    if fmt == "xlsx":
+        xlsx.write_table(out, "Người dự thi", SCOPE_ROUND_COLUMNS, rows, mark)
+        mimetype = xlsx.MIMETYPE
+    else:
+        csv_export.write_table(out, SCOPE_ROUND_COLUMNS, rows, mark)
+        mimetype = csv_export.MIMETYPE
+    liaison.record_export(staff_user(), scope, fmt, len(rows), found.turnout.round)
+    commit()
+    out.seek(0)
+    name = f"dot-thi-{round_id}-nguoi-du-thi.{fmt}"
+    name = Stamp().filename(name) if mark else name
+    return send_file(out, mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 @bp.get("/nguoi-du-thi")

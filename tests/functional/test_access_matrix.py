@@ -257,6 +257,7 @@ EXPECT: dict[str, Expect] = {
     "liaison.people": Expect({"GET": LIAISON}),
     "liaison.person": Expect({"GET": LIAISON_WARD}),
     "liaison.export": Expect({"GET": LIAISON}, {"fmt": "xlsx"}),
+    "liaison.round_export": Expect({"GET": LIAISON}, {"fmt": "xlsx"}),
     "liaison.register": Expect({"GET": LIAISON, "POST": LIAISON}),  # empty: the form again
 }
 
@@ -542,11 +543,11 @@ def test_a_password_reset_signs_the_account_out_everywhere(matrix: Matrix) -> No
 
 # --- liaisons: one ward's data, never another's ----------------------------------------------
 
-# Every liaison page, and the export in both formats.
+# Every liaison page, and the exports in both formats.
+LIAISON_FILES = ("liaison.export", "liaison.round_export")
 LIAISON_READS = [(e, "html") for e, m in ROUTES if e.startswith("liaison.") and m == "GET"]
-LIAISON_READS = [(e, f) for e, f in LIAISON_READS if e != "liaison.export"] + [
-    ("liaison.export", "xlsx"),
-    ("liaison.export", "csv"),
+LIAISON_READS = [(e, f) for e, f in LIAISON_READS if e not in LIAISON_FILES] + [
+    (e, f) for e in LIAISON_FILES for f in ("xlsx", "csv")
 ]
 WARD_OF = {"liaison": ("participant", "excluded", "clerk"), "other_liaison": ("other", "student")}
 
@@ -559,7 +560,7 @@ def test_a_liaison_sees_nothing_of_another_ward(
     """Every liaison page and export, read as text: no name, phone or CCCD of anyone
     outside the liaison's ward, and phones of its own people only masked."""
     client = client_as(matrix.app, matrix.world, role)
-    override = {"fmt": fmt} if endpoint == "liaison.export" else {}
+    override = {"fmt": fmt} if endpoint in LIAISON_FILES else {}
     response = client.get(url_of(matrix.app, matrix.world, endpoint, "GET", **override))
     data = response.get_data()
     response.close()

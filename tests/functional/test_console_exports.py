@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from flask import Flask
 
-from quizapp.domain.results import DRAFT_MARK
+from quizapp.domain.results import DRAFT_MARK, PROVISIONAL_MARK
 from quizapp.domain.round_rules import PrizeTier
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Participant, Round, StaffUser
@@ -96,7 +96,7 @@ def test_downloaded_files_carry_the_full_data_and_are_safe(app, client, played, 
     login_staff("organiser")
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(_url(played, "results.xlsx")).data))
     ranking = workbook["Xếp hạng cá nhân"]
-    assert ranking["A1"].value == DRAFT_MARK  # the round is not published: a draft
+    assert ranking["A1"].value == PROVISIONAL_MARK  # the round is open: provisional
     assert [c.value for c in ranking["C"][2:]] == [
         '=HYPERLINK("http://x")',
         "Lê Thị Giỏi",
@@ -221,6 +221,7 @@ def test_after_publication_the_files_are_the_published_ones(
         )
         db.session.commit()
         digest = published.digest
+    clock.advance(days=2, hours=1)  # past the close and its grace window: the result is final
     login_staff("organiser")
     response = client.get(_url(played, "results.xlsx"))
     assert "ban-nhap" not in response.headers["Content-Disposition"]

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from flask import Flask
 
-from quizapp.domain.results import DRAFT_MARK
+from quizapp.domain.results import DRAFT_MARK, PROVISIONAL_MARK
 from quizapp.domain.round_rules import PrizeTier
 from quizapp.extensions import db
 from quizapp.models import AuditLog, ExportJob, Round, RoundEntry, StaffUser
@@ -165,7 +165,7 @@ def test_a_job_end_to_end_xlsx(app, client, runner, played, login_staff, folder)
     assert "ban-nhap" in response.headers["Content-Disposition"]  # a draft says so
     workbook = openpyxl.load_workbook(io.BytesIO(response.data))
     ranking = workbook["Xếp hạng cá nhân"]
-    assert ranking["A1"].value == DRAFT_MARK
+    assert ranking["A1"].value == PROVISIONAL_MARK  # the round is still open
     assert [c.value for c in ranking[2]][:3] == ["Hạng", "STT", "Họ và tên"]
     assert ranking.max_row - 2 == 3  # mark, header, then one row per entry
     assert ranking["C3"].data_type == "s"  # the risky name stays text
@@ -191,7 +191,7 @@ def test_a_job_end_to_end_csv(app, client, runner, played, login_staff) -> None:
 
 
 def test_results_changed_since_publication_fail_the_job_without_a_file(
-    app, client, runner, played, make_staff, login_staff, folder
+    app, client, runner, played, make_staff, login_staff, folder, clock
 ) -> None:
     staff = make_staff("organiser")
     with app.app_context():
@@ -204,6 +204,7 @@ def test_results_changed_since_publication_fail_the_job_without_a_file(
         first = db.session.scalar(db.select(RoundEntry).order_by(RoundEntry.score.desc()))
         first.score = 0  # the results drift from the publication
         db.session.commit()
+    clock.advance(days=2, hours=1)  # the result is final: the file is the published one
     login_staff("organiser")
     job_page = _queue(client, played, "results.xlsx")
     assert "failed" in _work(runner)

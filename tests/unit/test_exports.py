@@ -16,6 +16,7 @@ from openpyxl.utils.escape import unescape
 
 from quizapp.domain.collective import Group
 from quizapp.domain.collective_prizes import CollectiveDraft, GroupAward
+from quizapp.domain.disclosure import Disclosure
 from quizapp.domain.prizes import Award, Draft
 from quizapp.domain.results import DRAFT_MARK, Person, RankRow, Results, RoundInfo, Stamp
 from quizapp.formats import certificates, pdf, rows, xlsx
@@ -39,6 +40,7 @@ PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
 
 
 PUBLISHED = Stamp(published=True, digest="ab" * 32, sequence=1)
+EVERYTHING = Disclosure(True, True, True, True, True, True)  # staff, once the result is final
 
 
 def fake_results(
@@ -47,6 +49,7 @@ def fake_results(
     prediction: bool = False,
     stamp: Stamp = PUBLISHED,
     collective: bool = True,
+    disclosure: Disclosure = EVERYTHING,
 ):
     """Results as gather() returns them, without a database: one participant per name
     (built from a publication unless `stamp` says it is a draft)."""
@@ -103,7 +106,15 @@ def fake_results(
         ),
     }
     return Results(
-        rnd, ranking, Draft(awards, []), wards, orgs, people, stamp, collective=collective
+        rnd,
+        ranking,
+        Draft(awards, []),
+        wards,
+        orgs,
+        people,
+        stamp,
+        collective=collective,
+        disclosure=disclosure,
     )
 
 
