@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from quizapp.domain.collective import Group  # noqa: E402
+from quizapp.domain.disclosure import Disclosure  # noqa: E402
 from quizapp.domain.prizes import Award, Draft  # noqa: E402
 from quizapp.domain.results import Person, RankRow, Results, RoundInfo  # noqa: E402
 from quizapp.formats import csv as csv_export  # noqa: E402
@@ -87,7 +88,9 @@ def fake_results(count: int) -> Results:
         Group(f"o{i}", f"Cơ quan, đơn vị số {i}", count // 450, count // 400, 13.1, 120)
         for i in range(300)
     ]
-    return Results(rnd, ranking, Draft(awards, []), wards, orgs, people)
+    # Staff's view of a final result: every column shown (the files' full width).
+    shown = Disclosure(True, True, True, True, True, True)
+    return Results(rnd, ranking, Draft(awards, []), wards, orgs, people, disclosure=shown)
 
 
 def peak_rss_mb() -> float:
