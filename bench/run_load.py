@@ -111,13 +111,17 @@ class Server:
             self.process.wait(30)
 
 
-BENCH_LIMITS = [
-    f"LIMIT_{flow}{scope}"
-    for flow in ("START", "SAVE", "SUBMIT", "LOGIN")
-    for scope in ("", "_PER_ADDRESS", "_PER_ACCOUNT")
-    if not (flow == "LOGIN" and scope == "_PER_ADDRESS")
-    and not (flow != "LOGIN" and scope == "_PER_ACCOUNT")
-]
+# The limits a bench run meets (quizapp/config.py), raised out of one address's reach.
+BENCH_LIMITS = (
+    "LIMIT_START",
+    "LIMIT_START_PER_ADDRESS",
+    "LIMIT_SAVE",
+    "LIMIT_SAVE_PER_ADDRESS",
+    "LIMIT_SUBMIT",
+    "LIMIT_SUBMIT_PER_ADDRESS",
+    "LIMIT_LOGIN",
+    "LIMIT_LOGIN_PER_ACCOUNT",
+)
 
 
 def base_env(url: str, server: str) -> dict[str, str]:

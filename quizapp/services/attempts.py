@@ -18,6 +18,7 @@ from ..models.people import credential_stamp
 from . import rankings
 from .answer_write import SessionClaim, write_answer
 from .errors import Conflict, NotFound, ServiceError
+from .rounds import public_or_404
 from .start_write import (
     NewItem,
     attempt_row,
@@ -105,9 +106,7 @@ def start_signed(
         return None
     if credential_stamp(found.password_hash) != claim.stamp:
         return None
-    rnd = found.Round
-    if rnd.status == "draft":
-        raise NotFound("round_not_found", "Không tìm thấy đợt thi.")
+    rnd = public_or_404(found.Round)
     _check_open(rnd, now)
     return _started(claim.participant_id, rnd, now, None, client_ip, device_hash)
 

@@ -18,6 +18,7 @@ from ..models import Attempt, Organisation, Participant, Round, StaffUser, Ward
 from . import audit, people_admin, rankings
 from .errors import NotFound, ServiceError
 from .participants import Registration, register
+from .rounds import public_or_404
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,7 @@ def turnout(scope: Scope) -> list[Turnout]:
 
 def round_turnout(scope: Scope, round_id: int) -> tuple[Turnout, list[tuple[Participant, Attempt]]]:
     """One round's turnout in the scope and the scope's people with their latest attempt."""
-    rnd = db.session.get(Round, round_id)
-    if rnd is None or rnd.status == "draft":
-        raise NotFound("round_not_found", "Không tìm thấy đợt thi.")
+    rnd = public_or_404(db.session.get(Round, round_id))
     latest = (
         db.select(db.func.max(Attempt.id))
         .join(Participant, Participant.id == Attempt.participant_id)

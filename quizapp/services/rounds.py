@@ -350,7 +350,12 @@ def public_rounds() -> list[Round]:
 
 
 def get_public_round(round_id: int) -> Round:
-    rnd = db.session.get(Round, round_id)
+    return public_or_404(db.session.get(Round, round_id))
+
+
+def public_or_404(rnd: Round | None) -> Round:
+    """A round people may see (anything but a draft); a draft is "not found", like a missing
+    round."""
     if rnd is None or rnd.status == "draft":
         raise NotFound("round_not_found", "Không tìm thấy đợt thi.")
     return rnd

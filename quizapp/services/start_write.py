@@ -32,7 +32,6 @@ _UNPACK = {
     "sqlite": "SELECT :attempt_id, json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
     " json_extract(value, '$[2]') FROM json_each(:rows)",
 }
-_statements: dict[str, Executable] = {}
 # What a start writes of a new attempt (`attempt_row` and the request's origin).
 _ATTEMPT_COLUMNS = (
     "round_id",
@@ -116,22 +115,18 @@ def insert_attempt(row: dict) -> Attempt | None:
     return db.session.scalars(_attempt_statement(db.engine.dialect.name), row).one_or_none()
 
 
+@cache
 def _attempt_statement(dialect: str) -> Executable:
     """Built once per dialect, then only bound: the ORM's INSERT compiles (and checks) its
     statement on every call."""
-    key = "attempt:" + dialect
-    if key not in _statements:
-        table = Attempt.__table__
-        written = [table.c[name] for name in _ATTEMPT_COLUMNS]
-        sql = (
-            f"INSERT INTO attempts ({', '.join(_ATTEMPT_COLUMNS)})"
-            f" VALUES ({', '.join(':' + name for name in _ATTEMPT_COLUMNS)})"
-            f" ON CONFLICT DO NOTHING RETURNING {', '.join(c.name for c in table.c)}"
-        )
-        typed = [bindparam(c.name, type_=c.type) for c in written]
-        statement = text(sql).bindparams(*typed).columns(*table.c)
-        _statements[key] = select(Attempt).from_statement(statement)
-    return _statements[key]
+    table = Attempt.__table__
+    sql = (
+        f"INSERT INTO attempts ({', '.join(_ATTEMPT_COLUMNS)})"
+        f" VALUES ({', '.join(':' + name for name in _ATTEMPT_COLUMNS)})"
+        f" ON CONFLICT DO NOTHING RETURNING {', '.join(c.name for c in table.c)}"
+    )
+    typed = [bindparam(name, type_=table.c[name].type) for name in _ATTEMPT_COLUMNS]
+    return select(Attempt).from_statement(text(sql).bindparams(*typed).columns(*table.c))
 
 
 def draw_for(rnd: Round, seed: str) -> list[Drawn]:
@@ -154,16 +149,13 @@ class NewItem:
     choice_order: tuple[int, ...]
 
 
+@cache
 def _items_statement(dialect: str) -> Executable:
-    key = "items:" + dialect
-    if key not in _statements:
-        _statements[key] = text(
-            "INSERT INTO attempt_questions"
-            " (attempt_id, position, question_version_id, choice_order) "
-            + _UNPACK[dialect]
-            + " RETURNING position, id"
-        )
-    return _statements[key]
+    return text(
+        "INSERT INTO attempt_questions (attempt_id, position, question_version_id, choice_order) "
+        + _UNPACK[dialect]
+        + " RETURNING position, id"
+    )
 
 
 def insert_items(attempt: Attempt, drawn: list[Drawn]) -> list[NewItem]:
