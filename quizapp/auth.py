@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, redirect, request, session, url_for
+from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_login import current_user
 
 from .extensions import db, login_manager
@@ -52,12 +52,20 @@ def load_user(user_id: str) -> Participant | StaffUser | None:
 
 def session_claim() -> SessionClaim | None:
     """The participant this request's cookie session names, not yet checked, for the answer
-    save, whose one statement checks it (services/answer_write.py) instead of `load_user`.
+    save and the start, whose first statement checks it (services/answer_write.py,
+    services/start_write.py) instead of `load_user`; read once a request (the rate limiter's
+    key asks too).
 
     None whenever Flask-Login has more to do (a bearer token, a staff session, no session or a
     remember cookie alone): the caller then takes its usual path.
     Session protection runs as Flask-Login runs it ("basic" marks the session not fresh).
     """
+    if "session_claim" not in g:
+        g.session_claim = _read_claim()
+    return g.session_claim
+
+
+def _read_claim() -> SessionClaim | None:
     if "Authorization" in request.headers or login_manager._session_protection_failed():
         return None
     kind, raw, stamp, version = _session_id_parts(str(session.get("_user_id", "")))

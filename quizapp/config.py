@@ -48,7 +48,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # own (ratelimit_store.py); Redis (redis://…) when several machines serve the site.
         # Per-process memory:// with several workers is refused in production (check()).
         "RATELIMIT_STORAGE_URI": f"quizapp+sqlite://{Path(instance_path) / 'ratelimits.sqlite3'}",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # No X-RateLimit-* headers on every response (each costs a read of the counters); a
+        # 429 says how long to wait in its Retry-After and its message (views/errors.py).
+        "RATELIMIT_HEADERS_ENABLED": False,
         # How many processes serve requests (gunicorn.conf.py exports QUIZAPP_WORKERS).
         "WORKERS": 1,
         # Sign-in: per account (its normalised phone or username) and, for a classroom or a

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -20,13 +20,17 @@ from .answer_write import SessionClaim, write_answer
 from .errors import Conflict, NotFound, ServiceError
 from .rounds import public_or_404
 from .start_write import (
+    NewAttempt,
     NewItem,
+    StartRound,
     attempt_row,
     draw_for,
     insert_attempt,
     insert_items,
-    latest_statement,
-    round_and_account,
+    latest,
+    start_read,
+    start_round,
+    unfinished,
 )
 
 MAX_PREDICTION = 100_000_000
@@ -34,28 +38,15 @@ MAX_PREDICTION = 100_000_000
 
 @dataclass(frozen=True)
 class Started:
-    attempt: Attempt
+    # The ORM's attempt, except for a new one started by `start_signed` (the row it wrote).
+    attempt: Attempt | NewAttempt
     resumed: bool
+    round: Round | StartRound
     # A new attempt's questions as written (the reply's); None when resumed: `attempt.items`.
     items: list[NewItem] | None = None
 
 
-def _unfinished(participant_id: int, rnd: Round) -> Attempt | None:
-    return _latest(participant_id, rnd)[0]
-
-
-def _latest(participant_id: int, rnd: Round) -> tuple[Attempt | None, int]:
-    """The participant's unfinished attempt of the round (if any) and the highest number used:
-    one read when there is none to resume (a new start), two when there is."""
-    used, unfinished_id = db.session.execute(
-        latest_statement(), {"participant": participant_id, "round": rnd.id}
-    ).one()
-    if unfinished_id is None:
-        return None, used or 0
-    return db.session.get(Attempt, unfinished_id, populate_existing=True), used
-
-
-def _check_open(rnd: Round, now: datetime) -> None:
+def _check_open(rnd: Round | StartRound, now: datetime) -> None:
     state = timing.round_state(rnd.status, rnd.opens_at, rnd.closes_at, now)
     if state is timing.RoundState.NOT_OPEN:
         raise Conflict("round_not_open", "Đợt thi chưa mở.")
@@ -82,7 +73,12 @@ def start_attempt(
     db.session.execute(
         db.select(Participant.id).where(Participant.id == participant.id).with_for_update()
     )
-    return _started(participant.id, rnd, now, seed, client_ip, device_hash)
+    started = _started(participant.id, rnd, now, seed, client_ip, device_hash)
+    if isinstance(started.attempt, NewAttempt):  # the ORM's object, for callers that go on
+        attempt = db.session.get_one(Attempt, started.attempt.id)
+        set_committed_value(attempt, "round", rnd)
+        started = replace(started, attempt=attempt)
+    return started
 
 
 def start_signed(
@@ -92,39 +88,54 @@ def start_signed(
     client_ip: str | None,
     device_hash: str | None,
 ) -> Started | None:
-    """`start_attempt` for a cookie session: the round read and the participant's row locked in
-    one statement, the session checked on that row (no read of the account before it).
+    """`start_attempt` for a cookie session (the API's start): one statement reads the round,
+    the participant's attempts of it, and the participant's row, locked, on which the session
+    is checked; a new start then writes its attempt and questions and loads no ORM object.
 
     None, with nothing done, when the session no longer holds or the statement found nothing
     (no such account or round): the caller loads the account as Flask-Login does (401) and the
     round as every other page does (404).
     """
     found = db.session.execute(
-        round_and_account(), {"round": round_id, "participant": claim.participant_id}
+        start_read(), {"round": round_id, "participant": claim.participant_id}
     ).first()
     if found is None or found.session_version != claim.version:
         return None
     if credential_stamp(found.password_hash) != claim.stamp:
         return None
-    rnd = public_or_404(found.Round)
+    rnd = public_or_404(start_round(found))
     _check_open(rnd, now)
-    return _started(claim.participant_id, rnd, now, None, client_ip, device_hash)
+    if found.unfinished is not None:  # to resume, or to finish first: read again, as a start
+        return _started(claim.participant_id, rnd, now, None, client_ip, device_hash)
+    return _new(claim.participant_id, rnd, found.used or 0, now, None, client_ip, device_hash)
 
 
 def _started(
     participant_id: int,
-    rnd: Round,
+    rnd: Round | StartRound,
     now: datetime,
     seed: str | None,
     client_ip: str | None,
     device_hash: str | None,
 ) -> Started:
-    current, used = _latest(participant_id, rnd)
+    current, used = latest(participant_id, rnd.id)
     if current is not None:
-        set_committed_value(current, "round", rnd)  # held: the session keeps only weak refs
         if not timing.is_overdue(current.deadline_at, rnd.grace_seconds, now):
-            return Started(current, resumed=True)
+            return Started(current, resumed=True, round=rnd)
         finish_if_overdue(current, now)
+    return _new(participant_id, rnd, used, now, seed, client_ip, device_hash)
+
+
+def _new(
+    participant_id: int,
+    rnd: Round | StartRound,
+    used: int,
+    now: datetime,
+    seed: str | None,
+    client_ip: str | None,
+    device_hash: str | None,
+) -> Started:
+    """A new attempt after `used` ones, within the round's limit, and its drawn questions."""
     if rnd.max_attempts is not None and used >= rnd.max_attempts:
         raise Conflict("attempt_limit", f"Bạn đã dùng hết {rnd.max_attempts} lượt thi của đợt này.")
     row = attempt_row(participant_id, rnd, used + 1, now, seed or secrets.token_hex(16))
@@ -133,13 +144,11 @@ def _started(
     attempt = insert_attempt(row)
     if attempt is None:
         # Another request of the same person started this number first: resume that one.
-        other = _unfinished(participant_id, rnd)
+        other = unfinished(participant_id, rnd.id)
         if other is not None:
-            return Started(other, resumed=True)
+            return Started(other, resumed=True, round=rnd)
         raise Conflict("attempt_limit", "Lượt thi vừa được bắt đầu ở nơi khác.")
-    set_committed_value(attempt, "round", rnd)
-    items = insert_items(attempt, drawn)
-    return Started(attempt, resumed=False, items=items)
+    return Started(attempt, resumed=False, round=rnd, items=insert_items(attempt, drawn))
 
 
 def lock_attempt(participant: Participant, attempt_id: int, shared: bool = False) -> Attempt:

@@ -24,6 +24,7 @@ from ..models import (
 )
 from . import announcements
 from .announcements import Prize
+from .start_write import NewAttempt, StartRound
 
 
 def _answers(attempt: Attempt) -> dict[int, Answer]:
@@ -91,18 +92,24 @@ def _question_count(attempt: Attempt) -> int:
 
 
 def attempt_state(
-    attempt: Attempt,
+    attempt: Attempt | NewAttempt,
     now: datetime,
     answers: dict[int, Answer] | None = None,
     items: Sequence[ItemLike] | None = None,
+    rnd: Round | StartRound | None = None,
 ) -> dict[str, Any]:
     """Questions in display order with the saved choices and the server's remaining time.
 
-    `answers` by attempt question id, and `items` (the drawn questions in order), when the
-    caller knows them: a new attempt has no answers and its start wrote its items.
+    `answers` by attempt question id, `items` (the drawn questions in order) and the round,
+    when the caller knows them: a start read its round, and a new attempt has no answers and
+    its start wrote its items (a `NewAttempt` comes with both).
     """
-    answers = _answers(attempt) if answers is None else answers
-    items = attempt.items if items is None else items
+    if isinstance(attempt, NewAttempt):
+        assert answers is not None and items is not None and rnd is not None
+    else:
+        answers = _answers(attempt) if answers is None else answers
+        items = attempt.items if items is None else items
+        rnd = attempt.round if rnd is None else rnd
     shown = _version_texts({item.question_version_id for item in items})
     questions = []
     for item in items:
@@ -117,7 +124,6 @@ def attempt_state(
                 "flagged": bool(answer and answer.flagged),
             }
         )
-    rnd = attempt.round
     deadline = timing.effective_deadline(attempt.deadline_at, rnd.closes_at)
     return {
         "id": attempt.id,

@@ -7,7 +7,7 @@ import re
 import secrets
 import unicodedata
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from ..domain.drawing import Pools, Quota, pools
 from ..extensions import cache, db
@@ -61,15 +61,27 @@ _GENERATION_SECONDS = 60
 _prepared: dict[tuple[int, object, str], Pools] = {}  # this process's, of one generation
 
 
-def round_pools(rnd: Round) -> Pools:
+class RoundKey(Protocol):
+    """What keeps a round's pools: the round (an ORM `Round` or the columns a start read) and
+    its last change."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+def round_pools(rnd: RoundKey) -> Pools:
     """The round's quotas checked against the candidates once, kept per round and generation
-    of the bank: a start samples from them, reading neither the quotas nor the candidates.
+    of the bank: a start samples from them, reading neither the quotas nor the candidates (nor
+    the round: it is loaded only to build them).
 
     A layer around `rounds.pool_for` (what the round may draw): the rule stays there.
     Raises DrawError, as `drawing.draw` does, when the bank cannot satisfy the quotas.
     """
     if draw_inputs_changed():  # this transaction changed them: read afresh
-        return _pools_of(rnd)
+        return _pools_of(rnd.id)
     generation = cache.get(DRAW_GENERATION_KEY)
     if generation is None:
         generation = secrets.token_hex(8)
@@ -77,13 +89,16 @@ def round_pools(rnd: Round) -> Pools:
     key = (rnd.id, rnd.updated_at, generation)
     found = _prepared.get(key)
     if found is None:
-        found = _pools_of(rnd)
+        found = _pools_of(rnd.id)
         if any(k[2] != generation for k in _prepared):
             _prepared.clear()  # an older generation's: never asked for again
         _prepared[key] = found
     return found
 
 
-def _pools_of(rnd: Round) -> Pools:
+def _pools_of(round_id: int) -> Pools:
+    rnd = db.session.get_one(
+        Round, round_id
+    )  # an ORM round already in the session is not read again
     quotas = [Quota(q.count, q.topic_id, q.difficulty) for q in rnd.quotas]
     return pools(pool_for(rnd), quotas, rnd.question_count)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import asdict
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from flask import has_app_context
 from sqlalchemy import event
@@ -353,9 +354,17 @@ def get_public_round(round_id: int) -> Round:
     return public_or_404(db.session.get(Round, round_id))
 
 
-def public_or_404(rnd: Round | None) -> Round:
+class _HasStatus(Protocol):
+    @property
+    def status(self) -> str: ...
+
+
+_Shown = TypeVar("_Shown", bound=_HasStatus)
+
+
+def public_or_404(rnd: _Shown | None) -> _Shown:
     """A round people may see (anything but a draft); a draft is "not found", like a missing
-    round."""
+    round. The ORM's round or the columns a start read of it."""
     if rnd is None or rnd.status == "draft":
         raise NotFound("round_not_found", "Không tìm thấy đợt thi.")
     return rnd

@@ -1,6 +1,7 @@
-"""A start's statements: the round read with the account's row locked, the new attempt
-(INSERT ... ON CONFLICT DO NOTHING RETURNING, no savepoint), and its questions drawn against the
-round's kept pools and written in one statement with two parameters, whatever their number.
+"""A start's statements: the round and the person's attempts of it read with the account's row
+locked, the new attempt (INSERT ... ON CONFLICT DO NOTHING RETURNING id, no savepoint), and its
+questions drawn against the round's kept pools and written in one statement with two
+parameters, whatever their number. A new start loads no ORM object.
 
 The ORM would flush one object per question; even its bulk INSERT sends four parameters a row,
 which psycopg will not cache past 50 (it re-parses the statement on every start). Here the rows
@@ -12,12 +13,11 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Executable, Select, bindparam, func, select, text
-from sqlalchemy.orm import load_only
+from sqlalchemy import Executable, Label, Row, Select, bindparam, func, select, text
 
 from ..domain import timing
 from ..domain.drawing import DrawError, Drawn, draw_from
@@ -45,40 +45,36 @@ _ATTEMPT_COLUMNS = (
 )
 
 
-@cache
-def round_and_account() -> Select:
-    """Built once, bound per call. The round with the columns a start reads (its JSON prize
-    settings and the rest wait until something asks), and the account's row locked."""
-    columns = (
-        Round.status,
-        Round.opens_at,
-        Round.closes_at,
-        Round.grace_seconds,
-        Round.max_attempts,
-        Round.time_limit_seconds,
-        Round.question_count,
-        Round.shuffle_questions,
-        Round.shuffle_choices,
-        Round.updated_at,
-        Round.title,
-        Round.prediction_kind,
-    )
-    return (
-        select(Round, Participant.password_hash, Participant.session_version)
-        .options(load_only(*columns))
-        .join(Participant, Participant.id == bindparam("participant"))
-        .where(Round.id == bindparam("round"))
-        .with_for_update(of=Participant)
-    )
+@dataclass(frozen=True)
+class StartRound:
+    """A round as a start reads it: the columns its rules ask, no ORM object (its JSON prize
+    settings, quotas and the rest are read only when the round's pools are built)."""
+
+    id: int
+    status: str
+    opens_at: datetime
+    closes_at: datetime
+    grace_seconds: int
+    max_attempts: int | None
+    time_limit_seconds: int
+    question_count: int
+    shuffle_questions: bool
+    shuffle_choices: bool
+    updated_at: datetime
+    title: str
+    prediction_kind: str | None
 
 
-@cache
-def latest_statement() -> Select:
-    """Built once (a start's hot path), bound per call."""
+_ROUND_FIELDS = tuple(f.name for f in fields(StartRound))
+
+
+def _attempts_of() -> tuple[Label, Label]:
+    """The participant's highest attempt number in the round and their unfinished attempt."""
     mine = (
         Attempt.participant_id == bindparam("participant"),
         Attempt.round_id == bindparam("round"),
     )
+    used = select(func.max(Attempt.number)).where(*mine).scalar_subquery()
     unfinished = (
         select(Attempt.id)
         .where(*mine, Attempt.submitted_at.is_(None))
@@ -86,10 +82,59 @@ def latest_statement() -> Select:
         .limit(1)
         .scalar_subquery()
     )
-    return select(func.max(Attempt.number), unfinished).where(*mine)
+    return used.label("used"), unfinished.label("unfinished")
 
 
-def attempt_row(participant_id: int, rnd: Round, number: int, now: datetime, seed: str) -> dict:
+@cache
+def start_read() -> Select:
+    """Built once, bound per call: the round, the account's session columns and the person's
+    attempts of the round (the highest number, the unfinished one), the account's row locked.
+
+    On PostgreSQL the attempts are read in the statement's snapshot, taken before the lock was
+    granted: a start of the same person that committed meanwhile is not seen here, but its
+    attempt number is, by the INSERT's ON CONFLICT (`insert_attempt`), and the start resumes it.
+    """
+    return (
+        select(
+            *(Round.__table__.c[name] for name in _ROUND_FIELDS),
+            Participant.password_hash,
+            Participant.session_version,
+            *_attempts_of(),
+        )
+        .select_from(Round)
+        .join(Participant, Participant.id == bindparam("participant"))
+        .where(Round.id == bindparam("round"))
+        .with_for_update(of=Participant)
+    )
+
+
+@cache
+def _latest_statement() -> Select:
+    return select(*_attempts_of())
+
+
+def latest(participant_id: int, round_id: int) -> tuple[Attempt | None, int]:
+    """The participant's unfinished attempt of the round (if any) and the highest number used:
+    one read when there is none to resume, two when there is."""
+    used, unfinished_id = db.session.execute(
+        _latest_statement(), {"participant": participant_id, "round": round_id}
+    ).one()
+    if unfinished_id is None:
+        return None, used or 0
+    return db.session.get(Attempt, unfinished_id, populate_existing=True), used
+
+
+def unfinished(participant_id: int, round_id: int) -> Attempt | None:
+    return latest(participant_id, round_id)[0]
+
+
+def start_round(row: Row) -> StartRound:
+    return StartRound(*row[: len(_ROUND_FIELDS)])
+
+
+def attempt_row(
+    participant_id: int, rnd: Round | StartRound, number: int, now: datetime, seed: str
+) -> dict:
     """A new attempt's columns (the ones a start sets; the rest start empty)."""
     return {
         "round_id": rnd.id,
@@ -105,14 +150,29 @@ def new_attempt(participant_id: int, rnd: Round, number: int, now: datetime, see
     return Attempt(**attempt_row(participant_id, rnd, number, now, seed))
 
 
-def insert_attempt(row: dict) -> Attempt | None:
-    """The attempt written by one INSERT ... RETURNING and loaded from what it returned, as a
-    query's row would be: no unit of work for one new object, no savepoint around it.
+@dataclass(frozen=True)
+class NewAttempt:
+    """An attempt as its start wrote it: what the start's reply reads (the ORM's `Attempt`
+    loads when something asks for it by id)."""
+
+    id: int
+    number: int
+    started_at: datetime
+    deadline_at: datetime
+    submitted_at: None = None
+
+
+def insert_attempt(row: dict) -> NewAttempt | None:
+    """The attempt written by one INSERT ... RETURNING id: no unit of work for one new object,
+    no savepoint around it, no ORM object loaded from what it returned.
 
     None when the number is already taken (ON CONFLICT DO NOTHING): a start of the same person
     that got there first. Nothing failed, so the transaction goes on to resume that one.
     """
-    return db.session.scalars(_attempt_statement(db.engine.dialect.name), row).one_or_none()
+    written = db.session.execute(_attempt_statement(db.engine.dialect.name), row).scalar()
+    if written is None:
+        return None
+    return NewAttempt(written, row["number"], row["started_at"], row["deadline_at"])
 
 
 @cache
@@ -123,13 +183,14 @@ def _attempt_statement(dialect: str) -> Executable:
     sql = (
         f"INSERT INTO attempts ({', '.join(_ATTEMPT_COLUMNS)})"
         f" VALUES ({', '.join(':' + name for name in _ATTEMPT_COLUMNS)})"
-        f" ON CONFLICT DO NOTHING RETURNING {', '.join(c.name for c in table.c)}"
+        " ON CONFLICT DO NOTHING RETURNING id"
     )
-    typed = [bindparam(name, type_=table.c[name].type) for name in _ATTEMPT_COLUMNS]
-    return select(Attempt).from_statement(text(sql).bindparams(*typed).columns(*table.c))
+    return text(sql).bindparams(
+        *(bindparam(name, type_=table.c[name].type) for name in _ATTEMPT_COLUMNS)
+    )
 
 
-def draw_for(rnd: Round, seed: str) -> list[Drawn]:
+def draw_for(rnd: Round | StartRound, seed: str) -> list[Drawn]:
     """The attempt's questions, drawn against the round's pools kept between starts."""
     try:
         prepared = round_pools(rnd)
@@ -158,7 +219,7 @@ def _items_statement(dialect: str) -> Executable:
     )
 
 
-def insert_items(attempt: Attempt, drawn: list[Drawn]) -> list[NewItem]:
+def insert_items(attempt: NewAttempt, drawn: list[Drawn]) -> list[NewItem]:
     """Write the drawn questions of a written attempt, positions from 1, in one statement; the
     reply reads them from here, nothing is read back (RETURNING gives each row's id)."""
     rows = [[i, d.version_id, list(d.choice_order)] for i, d in enumerate(drawn, start=1)]

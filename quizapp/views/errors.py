@@ -66,13 +66,25 @@ def error_response(
 def json_http_error(error: HTTPException) -> Response:
     status = error.code or 500
     _, message = MESSAGES.get(status, MESSAGES[500])
-    return error_response(status, title_code(status), _detail(status) or message)
+    seconds = _wait(status)
+    response = error_response(status, title_code(status), _detail(seconds) or message)
+    return _retry_after(response, seconds)
 
 
-def _detail(status: int) -> str | None:
-    """A 429 says how long to wait; other statuses keep their general message."""
-    seconds = retry_after_seconds() if status == 429 else None
+def _wait(status: int) -> int | None:
+    """A 429 says how long to wait, in its message and its Retry-After header (the limiter's
+    headers are off: successful responses carry none)."""
+    return retry_after_seconds() if status == 429 else None
+
+
+def _detail(seconds: int | None) -> str | None:
     return wait_message(seconds) if seconds else None
+
+
+def _retry_after(response: Response, seconds: int | None) -> Response:
+    if seconds:
+        response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def render_error(status: int, detail: str | None = None):
@@ -103,7 +115,9 @@ def handle_http_error(error: HTTPException):
     if _wants_json():
         response = json_http_error(error)
     else:
-        response = make_response(render_error(error.code or 500, _detail(error.code or 500)))
+        seconds = _wait(error.code or 500)
+        response = make_response(render_error(error.code or 500, _detail(seconds)))
+        _retry_after(response, seconds)
     # Keep what the exception says about itself: a 405's Allow, a 401's WWW-Authenticate.
     for name, value in error.get_headers():
         if name.lower() in ("allow", "www-authenticate", "retry-after"):

@@ -20,7 +20,9 @@ from quizapp import clock, create_app
 from quizapp.config import normalise_database_url
 from quizapp.extensions import db
 from quizapp.models import Participant, Round
+from quizapp.models.people import credential_stamp
 from quizapp.services import attempts
+from quizapp.services.answer_write import SessionClaim
 from tests.helpers import race
 from tests.system.support import (
     TIMEOUT,
@@ -131,10 +133,18 @@ def _someone_waits_for_a_lock(database: str) -> bool:
         probe.dispose()
 
 
-def test_a_start_held_between_its_reads_is_never_overtaken(pg_database) -> None:
-    """The HTTP race above, made deterministic: one start is held between its two reads while
-    another start arrives. The other waits for the participant's lock instead of racing, so
-    there is one attempt and the later start resumes it."""
+@pytest.mark.parametrize(
+    ("signed", "held_at"),
+    [(False, "max(attempts.number)"), (True, "INSERT INTO attempt_questions")],
+    ids=["between-its-reads", "by-session-after-its-attempt"],
+)
+def test_a_held_start_is_never_overtaken(pg_database, signed: bool, held_at: str) -> None:
+    """The HTTP race above, made deterministic: one start is held (between its two reads, or,
+    by cookie session, after writing its attempt) while another start arrives. The other
+    waits for the participant's lock instead of racing, so there is one attempt and the later
+    start resumes it. By session, the later start read the attempts in a snapshot from before
+    the lock was granted: the held start's attempt number stops its INSERT (ON CONFLICT), and
+    it resumes that attempt."""
     seeded = seed(pg_database, max_attempts=2)
     app = create_app({"SQLALCHEMY_DATABASE_URI": pg_database, "RATELIMIT_ENABLED": False})
     late, paused, committed = threading.local(), threading.Event(), threading.Event()
@@ -143,7 +153,7 @@ def test_a_start_held_between_its_reads_is_never_overtaken(pg_database) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def hold(conn, cursor, statement, *args) -> None:
-        if getattr(late, "on", False) and "max(attempts.number)" in statement:
+        if getattr(late, "on", False) and held_at in statement:
             paused.set()
             committed.wait(TIMEOUT)
 
@@ -151,8 +161,14 @@ def test_a_start_held_between_its_reads_is_never_overtaken(pg_database) -> None:
         late.on = is_late
         with app.app_context():
             person = db.session.scalar(select(Participant).filter_by(phone=seeded.phones[0]))
-            rnd = db.session.get(Round, seeded.round_id)
-            started = attempts.start_attempt(person, rnd, clock.now())
+            if signed:
+                stamp = credential_stamp(person.password_hash)
+                claim = SessionClaim(person.id, stamp, person.session_version)
+                db.session.commit()  # the account's read is not the start's transaction
+                started = attempts.start_signed(claim, seeded.round_id, clock.now(), None, None)
+            else:
+                rnd = db.session.get(Round, seeded.round_id)
+                started = attempts.start_attempt(person, rnd, clock.now())
             db.session.commit()
             outcome = (started.attempt.id, started.resumed)
             db.session.remove()

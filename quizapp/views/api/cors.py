@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, request
 
 ALLOWED_HEADERS = "Authorization, Content-Type"
-EXPOSED_HEADERS = "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
+EXPOSED_HEADERS = "Retry-After"
 PREFLIGHT_MAX_AGE = "600"
 
 

@@ -151,7 +151,7 @@ def me():
 @ratelimits.start
 def start_attempt(round_id: int):
     # A cookie session is checked on the participant's row, which the start locks anyway, in
-    # the statement that reads the round.
+    # the statement that reads the round and the participant's attempts of it.
     claim = session_claim()
     moment = now()
     where = {"client_ip": client_ip(), "device_hash": device_hash()}
@@ -162,7 +162,11 @@ def start_attempt(round_id: int):
         started = attempts.start_attempt(participant, rnd, moment, **where)
     # Read before the commit expires the new rows; a new attempt has no saved answers yet.
     state = participant_results.attempt_state(
-        started.attempt, moment, answers=None if started.resumed else {}, items=started.items
+        started.attempt,
+        moment,
+        answers=None if started.resumed else {},
+        items=started.items,
+        rnd=started.round,
     )
     commit()
     return reply(StartedOut, state | {"resumed": started.resumed}, 200 if started.resumed else 201)
