@@ -70,15 +70,16 @@ _ROUND_FIELDS = tuple(f.name for f in fields(StartRound))
 
 def _attempts_of() -> tuple[Label, Label]:
     """The participant's highest attempt number in the round and their unfinished attempt."""
+    attempts = Attempt.__table__.c
     mine = (
-        Attempt.participant_id == bindparam("participant"),
-        Attempt.round_id == bindparam("round"),
+        attempts.participant_id == bindparam("participant"),
+        attempts.round_id == bindparam("round"),
     )
-    used = select(func.max(Attempt.number)).where(*mine).scalar_subquery()
+    used = select(func.max(attempts.number)).where(*mine).scalar_subquery()
     unfinished = (
-        select(Attempt.id)
-        .where(*mine, Attempt.submitted_at.is_(None))
-        .order_by(Attempt.number.desc())
+        select(attempts.id)
+        .where(*mine, attempts.submitted_at.is_(None))
+        .order_by(attempts.number.desc())
         .limit(1)
         .scalar_subquery()
     )
@@ -89,22 +90,24 @@ def _attempts_of() -> tuple[Label, Label]:
 def start_read() -> Select:
     """Built once, bound per call: the round, the account's session columns and the person's
     attempts of the round (the highest number, the unfinished one), the account's row locked.
+    Of tables, not of the ORM's classes: the session runs it as Core, with no ORM step.
 
     On PostgreSQL the attempts are read in the statement's snapshot, taken before the lock was
     granted: a start of the same person that committed meanwhile is not seen here, but its
     attempt number is, by the INSERT's ON CONFLICT (`insert_attempt`), and the start resumes it.
     """
+    rounds, people = Round.__table__, Participant.__table__
     return (
         select(
-            *(Round.__table__.c[name] for name in _ROUND_FIELDS),
-            Participant.password_hash,
-            Participant.session_version,
+            *(rounds.c[name] for name in _ROUND_FIELDS),
+            people.c.password_hash,
+            people.c.session_version,
             *_attempts_of(),
         )
-        .select_from(Round)
-        .join(Participant, Participant.id == bindparam("participant"))
-        .where(Round.id == bindparam("round"))
-        .with_for_update(of=Participant)
+        .select_from(rounds)
+        .join(people, people.c.id == bindparam("participant"))
+        .where(rounds.c.id == bindparam("round"))
+        .with_for_update(of=people)
     )
 
 
