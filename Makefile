@@ -35,7 +35,7 @@ run: setup
 	    sleep 5 & wait $$!; \
 	  done ) & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	GUNICORN_ACCESSLOG=- $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -133,7 +133,6 @@ def base_env(url: str, server: str) -> dict[str, str]:
         "FLASK_APP": "wsgi.py",
         "PYTHONPATH": str(ROOT),
         "SECRET_KEY": secrets.token_urlsafe(48),
-        "GUNICORN_ACCESSLOG": "/dev/null",
         "GUNICORN_LOGLEVEL": "warning",
         # The limits count as in production (the shared store of the embedded default, two
         # increments a start, save or submit), with budgets one loopback address cannot reach.

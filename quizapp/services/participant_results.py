@@ -24,6 +24,7 @@ from ..models import (
 )
 from . import announcements
 from .announcements import Prize
+from .attempts import Started
 from .start_write import NewAttempt, StartRound
 
 
@@ -38,8 +39,6 @@ class ItemLike(Protocol):
     """A drawn question as the attempt's page shows it (an `AttemptQuestion`, or the row a
     start has just written)."""
 
-    @property
-    def id(self) -> int: ...
     @property
     def position(self) -> int: ...
     @property
@@ -92,28 +91,35 @@ def _question_count(attempt: Attempt) -> int:
 
 
 def attempt_state(
-    attempt: Attempt | NewAttempt,
-    now: datetime,
-    answers: dict[int, Answer] | None = None,
-    items: Sequence[ItemLike] | None = None,
-    rnd: Round | StartRound | None = None,
+    attempt: Attempt, now: datetime, rnd: Round | StartRound | None = None
 ) -> dict[str, Any]:
-    """Questions in display order with the saved choices and the server's remaining time.
+    """Questions in display order with the saved choices and the server's remaining time (the
+    round, when the caller has read it already)."""
+    answers = _answers(attempt)
+    drawn = [(item, answers.get(item.id)) for item in attempt.items]
+    return _state(attempt, rnd or attempt.round, drawn, now)
 
-    `answers` by attempt question id, `items` (the drawn questions in order) and the round,
-    when the caller knows them: a start read its round, and a new attempt has no answers and
-    its start wrote its items (a `NewAttempt` comes with both).
-    """
-    if isinstance(attempt, NewAttempt):
-        assert answers is not None and items is not None and rnd is not None
-    else:
-        answers = _answers(attempt) if answers is None else answers
-        items = attempt.items if items is None else items
-        rnd = attempt.round if rnd is None else rnd
-    shown = _version_texts({item.question_version_id for item in items})
+
+def started_state(started: Started, now: datetime) -> dict[str, Any]:
+    """What a start answers: a new attempt from what its start wrote (its questions and round;
+    nothing is read, and nothing is answered yet), a resumed one as `attempt_state`."""
+    if started.items is not None:
+        drawn = [(item, None) for item in started.items]
+        return _state(started.attempt, started.round, drawn, now)
+    assert isinstance(started.attempt, Attempt)  # resumed: the ORM's attempt
+    return attempt_state(started.attempt, now, started.round)
+
+
+def _state(
+    attempt: Attempt | NewAttempt,
+    rnd: Round | StartRound,
+    drawn: Sequence[tuple[ItemLike, Answer | None]],
+    now: datetime,
+) -> dict[str, Any]:
+    """The state of an attempt's drawn questions in order, each with its saved answer."""
+    shown = _version_texts({item.question_version_id for item, _ in drawn})
     questions = []
-    for item in items:
-        answer = answers.get(item.id)
+    for item, answer in drawn:
         text, choices = shown[item.question_version_id]
         questions.append(
             {

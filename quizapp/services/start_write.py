@@ -32,6 +32,8 @@ _UNPACK = {
     "sqlite": "SELECT :attempt_id, json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
     " json_extract(value, '$[2]') FROM json_each(:rows)",
 }
+
+
 # What a start writes of a new attempt (`attempt_row` and the request's origin).
 _ATTEMPT_COLUMNS = (
     "round_id",
@@ -180,8 +182,9 @@ def insert_attempt(row: dict) -> NewAttempt | None:
 
 @cache
 def _attempt_statement(dialect: str) -> Executable:
-    """Built once per dialect, then only bound: the ORM's INSERT compiles (and checks) its
-    statement on every call."""
+    """Built once per dialect, then only bound. Textual: a Core INSERT is compiled once too,
+    but its cache key is computed again on every call, and the ORM's INSERT compiled (and
+    checked) its statement every time."""
     table = Attempt.__table__
     sql = (
         f"INSERT INTO attempts ({', '.join(_ATTEMPT_COLUMNS)})"
@@ -207,7 +210,6 @@ class NewItem:
     """A drawn question as written: what the start's reply reads (the ORM's `AttemptQuestion`
     rows load later, when something asks `attempt.items`)."""
 
-    id: int
     position: int
     question_version_id: int
     choice_order: tuple[int, ...]
@@ -218,20 +220,17 @@ def _items_statement(dialect: str) -> Executable:
     return text(
         "INSERT INTO attempt_questions (attempt_id, position, question_version_id, choice_order) "
         + _UNPACK[dialect]
-        + " RETURNING position, id"
     )
 
 
 def insert_items(attempt: NewAttempt, drawn: list[Drawn]) -> list[NewItem]:
     """Write the drawn questions of a written attempt, positions from 1, in one statement; the
-    reply reads them from here, nothing is read back (RETURNING gives each row's id)."""
-    rows = [[i, d.version_id, list(d.choice_order)] for i, d in enumerate(drawn, start=1)]
-    written = db.session.execute(
+    reply reads them from here: nothing is read back, nor returned (a new attempt has no
+    answers to match to its questions' ids)."""
+    items = [NewItem(i, d.version_id, d.choice_order) for i, d in enumerate(drawn, start=1)]
+    rows = [[i.position, i.question_version_id, list(i.choice_order)] for i in items]
+    db.session.execute(
         _items_statement(db.engine.dialect.name),
         {"attempt_id": attempt.id, "rows": json.dumps(rows)},
     )
-    ids = dict(written.tuples().all())  # position -> id
-    return [
-        NewItem(ids[i], i, d.version_id, tuple(d.choice_order))
-        for i, d in enumerate(drawn, start=1)
-    ]
+    return items

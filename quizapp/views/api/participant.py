@@ -160,14 +160,8 @@ def start_attempt(round_id: int):
         participant = require_me()
         rnd = rounds.get_public_round(round_id)
         started = attempts.start_attempt(participant, rnd, moment, **where)
-    # Read before the commit expires the new rows; a new attempt has no saved answers yet.
-    state = participant_results.attempt_state(
-        started.attempt,
-        moment,
-        answers=None if started.resumed else {},
-        items=started.items,
-        rnd=started.round,
-    )
+    # Read before the commit expires the rows read; a new attempt is read from what it wrote.
+    state = participant_results.started_state(started, moment)
     commit()
     return reply(StartedOut, state | {"resumed": started.resumed}, 200 if started.resumed else 201)
 
