@@ -88,6 +88,8 @@ def main() -> None:
     stats.print_stats(args.top)
     if os.environ.get("PROFILE_CALLERS"):
         stats.print_callers(os.environ["PROFILE_CALLERS"])
+    if os.environ.get("PROFILE_CALLEES"):
+        stats.print_callees(os.environ["PROFILE_CALLEES"])
     print(out.getvalue())
 
 
