@@ -35,7 +35,10 @@ from report import render
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # quizapp, for the lost-answer check
-APP_PY = ROOT / ".venv" / "bin" / "python"
+# The app's virtualenv: the project's, or (BENCH_APP_VENV) one made with another interpreter,
+# such as Debian's optimised /usr/bin/python3 that a Debian server's `make setup` uses.
+APP_VENV = Path(os.environ.get("BENCH_APP_VENV", ROOT / ".venv"))
+APP_PY = APP_VENV / "bin" / "python"
 GEN_PY = Path(os.environ.get("BENCH_GEN_PYTHON", ROOT / ".venv-bench" / "bin" / "python"))
 WRK_DIR = ROOT / "bench" / "wrk"
 PASSWORD = "matkhau-bench"
@@ -84,7 +87,7 @@ class Server:
     def __init__(self, target: str, port: int, env: dict[str, str]) -> None:
         self.port = port
         self.process = subprocess.Popen(
-            [ROOT / ".venv/bin/gunicorn", "-c", "gunicorn.conf.py", target],
+            [APP_VENV / "bin" / "gunicorn", "-c", "gunicorn.conf.py", target],
             env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
@@ -366,6 +369,17 @@ def run_database(kind: str, args: argparse.Namespace, port: int) -> dict:
     return {"database": kind, "closed": rows, "scenarios": runs, "lost": check}
 
 
+def _python_of(python: Path) -> str:
+    """The app's interpreter: its version and the executable the virtualenv was made from."""
+    version = subprocess.run(
+        [python, "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return f"{version} ({python.resolve()})"
+
+
 def _shared(path: Path) -> Path:
     """The throwaway cluster runs as the postgres user, who must be able to enter the folder."""
     path.chmod(0o755)
@@ -408,7 +422,7 @@ def main() -> None:
         "stamp": stamp,
         "host": platform.node(),
         "cores": os.cpu_count(),
-        "python": f"{platform.python_version()} ({APP_PY.resolve()})",
+        "python": _python_of(APP_PY),
         "server": args.server or "gunicorn.conf.py defaults",
         "loadavg": os.getloadavg(),
         "generator_limit": GENERATOR_LIMIT,

@@ -5,8 +5,9 @@ parameters, whatever their number. A new start loads no ORM object.
 
 The ORM would flush one object per question; even its bulk INSERT sends four parameters a row,
 which psycopg will not cache past 50 (it re-parses the statement on every start). Here the rows
-travel as one JSON array, unpacked by the database (json_array_elements / json_each); RETURNING
-gives their ids, and the start's reply reads the rows it wrote, not ORM objects.
+travel as one JSON array, unpacked by the database (json_array_elements / json_each), and the
+start's reply reads the rows it wrote, not ORM objects (nothing is returned: a new attempt has
+no answers to match to its questions' ids).
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ _UNPACK = {
     "sqlite": "SELECT :attempt_id, json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
     " json_extract(value, '$[2]') FROM json_each(:rows)",
 }
-
-
 # What a start writes of a new attempt (`attempt_row` and the request's origin).
 _ATTEMPT_COLUMNS = (
     "round_id",

@@ -48,6 +48,9 @@ def test_a_start_by_session_is_three_statements_whatever_the_questions(
     )
     assert seen[1].startswith("INSERT INTO attempts") and "ON CONFLICT DO NOTHING" in seen[1]
     assert seen[2].startswith("INSERT INTO attempt_questions")
+    # The reply, built from what the start wrote, is what the attempt's rows show afterwards.
+    shown = api.call("GET", f"/api/v1/attempts/{started.get_json()['id']}").get_json()
+    assert {k: v for k, v in started.get_json().items() if k != "resumed"} == shown
     with app.app_context():
         items = db.session.scalars(
             db.select(AttemptQuestion)
