@@ -97,8 +97,7 @@ def round_pools(rnd: RoundKey) -> Pools:
 
 
 def _pools_of(round_id: int) -> Pools:
-    rnd = db.session.get_one(
-        Round, round_id
-    )  # an ORM round already in the session is not read again
+    # An ORM round already in the session (the console's, a test's) is not read again.
+    rnd = db.session.get_one(Round, round_id)
     quotas = [Quota(q.count, q.topic_id, q.difficulty) for q in rnd.quotas]
     return pools(pool_for(rnd), quotas, rnd.question_count)
