@@ -37,7 +37,7 @@ STEPS = {  # label: a piece of a frame's text (function and file) that marks the
     "pre-ping": "do_ping (sqlalchemy",
     "waiting for the database (socket)": "wait (psycopg/waiting.py",
     "JSON response": "jsonify (flask/json",
-    "rate limiter": "flask_limiter",
+    "rate limiter": "limited (quizapp/ratelimiter.py",
     "gunicorn outside the app": "handle_request (gunicorn/workers/sync.py",
 }
 

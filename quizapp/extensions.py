@@ -1,14 +1,14 @@
 """Bare extension instances, initialised by the app factory."""
 
 from flask_caching import Cache
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .ratelimiter import Limiter
 
 # Named constraints let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -29,6 +29,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 cache = Cache()
-# Limits are kept in the storage named by RATELIMIT_STORAGE_URI (Redis in production, so
-# they hold across app servers); keyed by the client address (ProxyFix behind nginx).
-limiter = Limiter(get_remote_address)
+# Limits are kept in the storage named by RATELIMIT_STORAGE_URI (ratelimit_store.py's shared
+# file by default, Redis across app servers); keyed by the client address unless a limit says
+# otherwise (ProxyFix behind nginx).
+limiter = Limiter()

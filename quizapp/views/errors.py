@@ -4,8 +4,6 @@ The API imports its error body from here and this module imports nothing of the 
 web layer has no import cycle.
 """
 
-import math
-import time
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
@@ -13,8 +11,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db, limiter
+from ..extensions import db
 from ..inputs import InvalidInput
+from ..ratelimiter import retry_after_seconds
 
 MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ. Vui lòng thử lại."),
@@ -72,8 +71,8 @@ def json_http_error(error: HTTPException) -> Response:
 
 
 def _wait(status: int) -> int | None:
-    """A 429 says how long to wait, in its message and its Retry-After header (the limiter's
-    headers are off: successful responses carry none)."""
+    """A 429 says how long to wait, in its message and its Retry-After header (successful
+    responses carry no limit headers)."""
     return retry_after_seconds() if status == 429 else None
 
 
@@ -92,14 +91,6 @@ def render_error(status: int, detail: str | None = None):
     return render_template(
         "errors/error.html", status=status, title=title, message=detail or message
     ), status
-
-
-def retry_after_seconds() -> int | None:
-    """How long the limit just breached still holds (the limiter's window, in seconds)."""
-    current = limiter.current_limit
-    if current is None:
-        return None
-    return max(1, math.ceil(current.window[0] - time.time()))
 
 
 def wait_message(seconds: int) -> str:

@@ -49,6 +49,19 @@ def test_registration_is_limited(client, make_ward) -> None:
     assert codes == [400, 400, 429]
 
 
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "LIMIT_REGISTER": "5 per minute;2 per hour"}]
+)
+def test_a_budget_of_two_windows_refuses_at_the_one_spent(client, make_ward) -> None:
+    """Every window of a budget counts; the refusal waits for the window it ran into."""
+    make_ward()
+    api = ApiClient(client)
+    replies = [api.call("POST", "/api/v1/register", {"full_name": "A"}) for _ in range(3)]
+    assert [r.status_code for r in replies] == [400, 400, 429]
+    wait = int(replies[-1].headers["Retry-After"])
+    assert 60 < wait <= 3600  # the hour's window, not the minute's
+
+
 def test_attempt_start_is_limited(client, make_round, login_participant, clock) -> None:
     rnd = make_round()
     login_participant()
