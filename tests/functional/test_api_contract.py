@@ -98,6 +98,18 @@ def test_a_whole_number_written_as_a_float_is_an_integer(api, make_round, login_
     assert done.status_code == 200 and done.get_json()["prediction"] == 25699
 
 
+def test_the_api_answers_vietnamese_in_utf_8_not_escapes(api, make_round, login_participant):
+    """A phone on a slow network downloads each letter once: "Câu" is 4 bytes, not "C\\u00e2u"."""
+    rnd = make_round(question_count=3)
+    login_participant()
+    started = api.call("POST", f"/api/v1/rounds/{rnd.id}/attempts")
+    assert started.status_code == 201
+    assert started.mimetype == "application/json"
+    raw = started.get_data()
+    assert "Câu hỏi thử số".encode() in raw and b"\\u" not in raw
+    assert started.get_json()["questions"][0]["text"].startswith("Câu hỏi thử số")
+
+
 @pytest.mark.parametrize(
     ("body", "code", "field"),
     [
