@@ -48,8 +48,6 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # own (ratelimit_store.py); Redis (redis://…) when several machines serve the site.
         # Per-process memory:// with several workers is refused in production (check()).
         "RATELIMIT_STORAGE_URI": f"quizapp+sqlite://{Path(instance_path) / 'ratelimits.sqlite3'}",
-        # No X-RateLimit-* headers on any response (each would cost a read of the counters);
-        # a 429 says how long to wait in its Retry-After and its message (views/errors.py).
         # How many processes serve requests (gunicorn.conf.py exports QUIZAPP_WORKERS).
         "WORKERS": 1,
         # Sign-in: per account (its normalised phone or username) and, for a classroom or a
