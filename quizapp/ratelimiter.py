@@ -7,7 +7,7 @@ once the window's budget is spent; the 429's Retry-After comes from the window i
 
 Flask-Limiter did this before. Around each limited request it resolved every limit the app
 declares, twice (in `before_request` and again in the decorator), parsed each limit's text
-again and reached the request through a dozen context lookups: 15 % of the instructions of a
+again and reached the request through dozens of context lookups: 15 % of the instructions of a
 start, the busiest request of a contest (docs/performance.md). Here a route carries its own
 limits and each text is parsed once.
 """
