@@ -321,10 +321,20 @@ def make_machine(app, people: list[int], staff_id: int, contest_id: int):
             expected = MOVES[action][source]
             if action is Action.CORRECT and not correction:
                 expected = None  # a correction must say what changed
+            # Every publication here gives a reason for the checklist: a tie that touches a
+            # prize (two takers closed out with the same score and time) asks for one, and
+            # that refusal is not a move of the round (test_review_publication.py tests it).
             self.move(
                 action,
                 expected,
-                lambda: publication.publish(self.staff, self.round, self.now, note, confirmed=True),
+                lambda: publication.publish(
+                    self.staff,
+                    self.round,
+                    self.now,
+                    note,
+                    confirmed=True,
+                    acknowledgement="đã xem các điểm cần lưu ý",
+                ),
             )
 
         @rule()
