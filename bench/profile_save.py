@@ -36,7 +36,7 @@ STEPS = {  # label: a piece of a frame's text (function and file) that marks the
     "pool checkout (pre-ping)": "_checkout (sqlalchemy/pool/base.py",
     "pre-ping": "do_ping (sqlalchemy",
     "waiting for the database (socket)": "wait (psycopg/waiting.py",
-    "JSON response": "jsonify (flask/json",
+    "JSON response": "reply (quizapp/views/api/spec.py",
     "rate limiter": "limited (quizapp/ratelimiter.py",
     "gunicorn outside the app": "handle_request (gunicorn/workers/sync.py",
 }
